@@ -1,0 +1,30 @@
+import { describe } from "vitest";
+import { errorCases } from "./cases/errors.js";
+import { handshakeCases } from "./cases/handshake.js";
+import { httpCases } from "./cases/http.js";
+import { lifecycleCases } from "./cases/lifecycle.js";
+import { messageCases } from "./cases/messages.js";
+import { transcriptCases } from "./cases/transcript.js";
+import { type ServerConformanceOptions, suiteContext } from "./support/context.js";
+
+/**
+ * Registers the whole server conformance suite with vitest for one backend. A backend's test
+ * file is just this call.
+ *
+ * @example
+ * // test/conformance.test.ts
+ * import { serverConformance } from "@switchboard/conformance";
+ * import { wsBackend } from "@switchboard/server-ws";
+ * serverConformance({ name: "ws", backend: () => wsBackend() });
+ */
+export function serverConformance(options: ServerConformanceOptions): void {
+  describe(`server conformance: ${options.name}`, () => {
+    const ctx = suiteContext(options);
+    transcriptCases(ctx);
+    messageCases(ctx);
+    lifecycleCases(ctx);
+    handshakeCases(ctx);
+    httpCases(ctx);
+    errorCases(ctx);
+  });
+}

@@ -1,0 +1,124 @@
+import { WebSocket } from "ws";
+
+/** A message as a test client received it. */
+export interface Received {
+  data: Uint8Array;
+  binary: boolean;
+  text: string;
+}
+
+/** How a test client's connection ended. */
+export interface Closed {
+  code: number;
+  reason: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 5000;
+
+/**
+ * A WebSocket client for tests: every message is queued, so nothing is lost between awaits.
+ * Built on ws so it works against any backend.
+ */
+export class TestClient {
+  readonly ws: WebSocket;
+  readonly closed: Promise<Closed>;
+  #queue: Received[] = [];
+  #waiters: ((message: Received) => void)[] = [];
+
+  private constructor(ws: WebSocket) {
+    this.ws = ws;
+    this.closed = new Promise((resolve) => {
+      ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() }));
+    });
+    ws.on("error", () => {});
+    ws.on("message", (data: Buffer, binary: boolean) => {
+      const message = { data: new Uint8Array(data), binary, text: binary ? "" : data.toString("utf8") };
+      const waiter = this.#waiters.shift();
+      if (waiter) waiter(message);
+      else this.#queue.push(message);
+    });
+  }
+
+  /** Opens a connection; rejects on refusal. */
+  static connect(url: string, options: { protocols?: string[]; headers?: Record<string, string> } = {}): Promise<TestClient> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, options.protocols ?? [], { headers: options.headers, maxPayload: 256 * 1024 * 1024 });
+      const client = new TestClient(ws);
+      ws.once("open", () => resolve(client));
+      ws.once("unexpected-response", (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+      ws.once("error", reject);
+    });
+  }
+
+  /** The next message, waiting up to `timeoutMs`. */
+  next(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Received> {
+    const queued = this.#queue.shift();
+    if (queued) return Promise.resolve(queued);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+        reject(new Error(`no message within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const waiter = (message: Received) => {
+        clearTimeout(timer);
+        resolve(message);
+      };
+      this.#waiters.push(waiter);
+    });
+  }
+
+  /** The next message's text. */
+  async nextText(timeoutMs?: number): Promise<string> {
+    return (await this.next(timeoutMs)).text;
+  }
+
+  /** The next `count` texts. */
+  async texts(count: number, timeoutMs?: number): Promise<string[]> {
+    const out: string[] = [];
+    for (let i = 0; i < count; i++) out.push(await this.nextText(timeoutMs));
+    return out;
+  }
+
+  /** Resolves true if no message arrives within `ms` (to prove something was not delivered). */
+  async silentFor(ms: number): Promise<boolean> {
+    if (this.#queue.length > 0) return false;
+    try {
+      await this.next(ms);
+      return false;
+    } catch {
+      return true;
+    }
+  }
+
+  /** Messages received but not yet taken. */
+  get pending(): number {
+    return this.#queue.length;
+  }
+
+  send(data: string | Uint8Array, binary = typeof data !== "string"): void {
+    this.ws.send(data, { binary });
+  }
+
+  /** Sends a close frame and waits for the connection to end. */
+  async close(code = 1000, reason = ""): Promise<Closed> {
+    this.ws.close(code, reason);
+    return this.closed;
+  }
+
+  /** Drops the TCP connection without a close frame. */
+  drop(): void {
+    this.ws.terminate();
+  }
+}
+
+/** Resolves after `ms`. */
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` until it is true, failing after `timeoutMs`. */
+export async function eventually(check: () => boolean, timeoutMs = DEFAULT_TIMEOUT_MS, what = "condition"): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}

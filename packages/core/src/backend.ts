@@ -1,0 +1,122 @@
+/**
+ * The seam between core and an engine. A backend translates engine events into these calls and
+ * these calls into engine operations; it keeps no bookkeeping and makes no policy decisions.
+ */
+
+/** Where to listen. `port: 0` asks the OS for a free port. */
+export interface ListenAddress {
+  port: number;
+  host: string;
+}
+
+/** What `listen()` resolves to. */
+export interface BoundAddress {
+  port: number;
+  host: string;
+  /** `http://host:port`, ready to print. */
+  url: string;
+}
+
+/** Limits a backend hands to its engine; core enforces the rest itself. */
+export interface EngineLimits {
+  /** Largest WebSocket message core accepts. */
+  maxMessageBytes: number;
+  /** Largest amount core lets queue on one socket. */
+  maxBufferedBytes: number;
+}
+
+/** Which part of a (possibly fragmented) message a frame is. */
+export type FramePart = "whole" | "first" | "middle" | "last";
+
+/** One WebSocket connection as the engine holds it. */
+export interface EngineSocket {
+  /** Queues a frame. Only called while the socket is open, with a part sequence core checked. */
+  send(data: Uint8Array | string, binary: boolean, part: FramePart): void;
+  /** Bytes accepted by `send` but not yet written to the kernel. */
+  readonly bufferedAmount: number;
+  /** Starts the closing handshake with a code and reason core already validated. */
+  close(code: number, reason: string): void;
+  /** Drops the TCP connection without a close frame. */
+  terminate(): void;
+}
+
+/** Engine events for one socket, given to the backend by `EngineHost.open`. */
+export interface SocketEvents {
+  /** A complete message. `data` must stay valid after the call: copy engine-owned memory. */
+  message(data: Uint8Array, binary: boolean): void;
+  /** The socket is gone; called exactly once. */
+  close(code: number, reason: string): void;
+  /** The engine flushed some of its buffer. */
+  drain(): void;
+}
+
+/** An upgrade request, copied out of the engine so it stays valid. */
+export interface UpgradeRequest {
+  method: string;
+  /** Path and query, as sent. */
+  url: string;
+  /** Lower-case names; repeated headers joined with ", ". */
+  headers: Readonly<Record<string, string>>;
+  remoteAddress: string;
+}
+
+/** How the backend completes an upgrade once core has decided. Exactly one is called. */
+export interface UpgradeResponder {
+  /** Completes the handshake; `protocol` is empty for none. Passes `context` back to `open`. */
+  accept(protocol: string, context: unknown): void;
+  /** Answers with a plain HTTP response and closes the connection. */
+  reject(status: number, headers: ReadonlyArray<readonly [string, string]>, body: string): void;
+  /** Registers a callback for when the client goes away before a decision. */
+  onAbort(callback: () => void): void;
+}
+
+/** Receives the request body. */
+export interface BodySink {
+  /** A chunk the sink may keep. */
+  data(chunk: Uint8Array): void;
+  /** The body is complete. */
+  end(): void;
+}
+
+/** One HTTP request/response exchange. */
+export interface HttpExchange {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly remoteAddress: string;
+  /** Starts delivering the body to `sink`; called at most once. */
+  readBody(sink: BodySink): void;
+  /** Sends the status line and headers. */
+  writeHead(status: number, headers: ReadonlyArray<readonly [string, string]>): void;
+  /** Writes a body chunk after `writeHead`; false when the engine buffer is full. */
+  write(chunk: Uint8Array): boolean;
+  /** Finishes the response, optionally with a last chunk. */
+  end(chunk?: Uint8Array): void;
+  /** Calls back once when a full write buffer has drained. */
+  onWritable(callback: () => void): void;
+  /** Calls back once if the client goes away before `end`. After that, nothing may be written. */
+  onAbort(callback: () => void): void;
+  /** Drops the connection (e.g. when a body is over the limit). */
+  destroy(): void;
+}
+
+/** What core gives a backend: the only way engine events reach the SDK. */
+export interface EngineHost {
+  readonly limits: EngineLimits;
+  http(exchange: HttpExchange): void;
+  upgrade(request: UpgradeRequest, responder: UpgradeResponder): void;
+  open(socket: EngineSocket, context: unknown, protocol: string): SocketEvents;
+}
+
+/**
+ * An engine binding, e.g. `wsBackend()` or `uwsBackend()`. Implement it to run Switchboard on
+ * another engine, and prove it with `@switchboard/conformance`.
+ */
+export interface Backend {
+  /** The engine's name, for logs and errors. */
+  readonly name: string;
+  /** Binds the port and starts delivering events to `host`; resolves to the bound port. */
+  listen(host: EngineHost, address: ListenAddress): Promise<{ port: number }>;
+  /** Stops listening and releases every engine resource. Core has closed all sockets first. */
+  close(): Promise<void>;
+}

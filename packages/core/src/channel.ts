@@ -1,0 +1,240 @@
+import type { EngineSocket, FramePart } from "./backend.js";
+import { checkClose } from "./close.js";
+import { SwitchboardError } from "./errors.js";
+import { CloseCode, Opcode } from "./opcode.js";
+
+/** Flow-control thresholds of one channel, in bytes. */
+export interface FlowLimits {
+  highWaterMark: number;
+  lowWaterMark: number;
+  maxBufferedBytes: number;
+}
+
+/** What a channel reports to the server that owns it. */
+export interface ChannelOwner {
+  readonly flow: FlowLimits;
+  /** The buffer fell to the low-water mark after `send` returned false. */
+  drained(channel: Channel): void;
+  /** `send` went over `maxBufferedBytes`; the channel is being closed. */
+  overflowed(channel: Channel): void;
+}
+
+/** Data accepted by `send`. */
+export type SendData = string | Uint8Array | ArrayBuffer;
+
+type State = "open" | "closing" | "closed";
+
+const encoder = new TextEncoder();
+const strictDecoder = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * One WebSocket connection. Handed to every callback; keep per-connection state in `data`.
+ *
+ * @example
+ * server.onWsOpen = (channel) => { channel.data = { joined: Date.now() }; channel.send("hi"); };
+ */
+export class Channel<Data = unknown> {
+  /** Unique within the server process, increasing from 1. */
+  readonly id: number;
+  /** Path and query of the upgrade request, e.g. `/chat?room=1`. */
+  readonly url: string;
+  /** The peer's IP address. */
+  readonly remoteAddress: string;
+  /** The subprotocol agreed in the handshake, or "". */
+  readonly protocol: string;
+  /** Your per-connection state. */
+  data: Data;
+
+  #socket: EngineSocket;
+  #owner: ChannelOwner;
+  #state: State = "open";
+  #fragment: "none" | "text" | "binary" = "none";
+  #waitingForDrain = false;
+  #drainWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+
+  /** @internal Created by the server when a socket opens. */
+  constructor(
+    id: number,
+    url: string,
+    remoteAddress: string,
+    protocol: string,
+    data: Data,
+    socket: EngineSocket,
+    owner: ChannelOwner,
+  ) {
+    this.id = id;
+    this.url = url;
+    this.remoteAddress = remoteAddress;
+    this.protocol = protocol;
+    this.data = data;
+    this.#socket = socket;
+    this.#owner = owner;
+  }
+
+  /** True until `close()` is called or the peer goes away. */
+  get isOpen(): boolean {
+    return this.#state === "open";
+  }
+
+  /** Bytes queued for this peer and not yet handed to the kernel. */
+  get bufferedAmount(): number {
+    return this.#state === "closed" ? 0 : this.#socket.bufferedAmount;
+  }
+
+  /**
+   * Sends a message, or one fragment of it with `fin = false` (continue with more `send` calls,
+   * the last with `fin = true`). Strings default to TEXT, bytes to BINARY.
+   *
+   * Returns true while the buffer is under `highWaterMark`; false means the data is queued but
+   * you should `await channel.drain()` before sending more.
+   * Throws a `SwitchboardError` when the channel is closed (`CHANNEL_CLOSED`) or the buffer would
+   * exceed `maxBufferedBytes` (`BUFFER_OVERFLOW`; the channel is then closed with 1008).
+   */
+  send(data: SendData, opcode?: Opcode, fin = true): boolean {
+    if (this.#state !== "open") {
+      throw new SwitchboardError("CHANNEL_CLOSED", `channel ${this.id} is closed`);
+    }
+    const binary = isBinary(data, opcode);
+    return this.sendPrepared(toPayload(data, binary), binary, fin);
+  }
+
+  /** @internal Sends a payload that is already validated (broadcast encodes text once for all). */
+  sendPrepared(payload: Uint8Array | string, binary: boolean, fin = true): boolean {
+    if (this.#state !== "open") {
+      throw new SwitchboardError("CHANNEL_CLOSED", `channel ${this.id} is closed`);
+    }
+    const part = this.#nextPart(binary, fin);
+    const { maxBufferedBytes, highWaterMark } = this.#owner.flow;
+    const room = maxBufferedBytes - this.#socket.bufferedAmount;
+    const size = payloadSize(payload, room);
+    if (size > room && size > 0) {
+      this.#owner.overflowed(this);
+      this.close(CloseCode.POLICY_VIOLATION, "send buffer overflow");
+      throw new SwitchboardError(
+        "BUFFER_OVERFLOW",
+        `channel ${this.id}: sending ${size} bytes would exceed maxBufferedBytes (${maxBufferedBytes}); the channel was closed`,
+      );
+    }
+    this.#socket.send(payload, binary, part);
+    if (this.#socket.bufferedAmount < highWaterMark) return true;
+    this.#waitingForDrain = true;
+    return false;
+  }
+
+  /**
+   * Resolves when the buffer is at or below `lowWaterMark`; rejects if the channel closes first.
+   *
+   * @example
+   * for (const chunk of chunks) if (!channel.send(chunk)) await channel.drain();
+   */
+  drain(): Promise<void> {
+    if (this.#state === "closed") {
+      return Promise.reject(new SwitchboardError("CHANNEL_CLOSED", `channel ${this.id} is closed`));
+    }
+    if (this.#socket.bufferedAmount <= this.#owner.flow.lowWaterMark) return Promise.resolve();
+    this.#waitingForDrain = true;
+    return new Promise((resolve, reject) => this.#drainWaiters.push({ resolve, reject }));
+  }
+
+  /** Sends a close frame (default 1000). The close callback runs when the peer answers. */
+  close(code: number = CloseCode.NORMAL, reason = ""): void {
+    checkClose(code, reason);
+    if (this.#state !== "open") return;
+    this.#state = "closing";
+    this.#socket.close(code, reason);
+  }
+
+  /** Drops the connection at once, without a close frame. */
+  terminate(): void {
+    if (this.#state === "closed") return;
+    this.#state = "closing";
+    this.#socket.terminate();
+  }
+
+  /** @internal The engine flushed part of the buffer. */
+  handleDrain(): void {
+    if (!this.#waitingForDrain || this.#socket.bufferedAmount > this.#owner.flow.lowWaterMark) return;
+    this.#waitingForDrain = false;
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const waiter of waiters) waiter.resolve();
+    this.#owner.drained(this);
+  }
+
+  /** @internal The socket is gone. */
+  handleClose(): void {
+    this.#state = "closed";
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const waiter of waiters) {
+      waiter.reject(new SwitchboardError("CHANNEL_CLOSED", `channel ${this.id} closed before it drained`));
+    }
+  }
+
+  #nextPart(binary: boolean, fin: boolean): FramePart {
+    const kind = binary ? "binary" : "text";
+    if (this.#fragment === "none") {
+      if (fin) return "whole";
+      this.#fragment = kind;
+      return "first";
+    }
+    if (this.#fragment !== kind) {
+      throw new SwitchboardError(
+        "FRAGMENT_IN_PROGRESS",
+        `channel ${this.id}: a fragmented ${this.#fragment} message is in progress; finish it with fin = true first`,
+      );
+    }
+    if (!fin) return "middle";
+    this.#fragment = "none";
+    return "last";
+  }
+}
+
+/** Whether data goes out as a BINARY message: the opcode if given, else bytes are binary. */
+export function isBinary(data: SendData, opcode: Opcode | undefined): boolean {
+  if (opcode === undefined) return typeof data !== "string";
+  if (opcode !== Opcode.TEXT && opcode !== Opcode.BINARY) {
+    throw new SwitchboardError(
+      "INVALID_ARGUMENT",
+      `opcode must be Opcode.TEXT or Opcode.BINARY, got ${String(opcode)}`,
+    );
+  }
+  return opcode === Opcode.BINARY;
+}
+
+/** Validates and encodes once for many recipients: text goes out as UTF-8 bytes too. */
+export function encodeOnce(data: SendData, binary: boolean): Uint8Array {
+  const payload = toPayload(data, binary);
+  return typeof payload === "string" ? encoder.encode(payload) : payload;
+}
+
+function toPayload(data: SendData, binary: boolean): Uint8Array | string {
+  if (typeof data === "string") return binary ? encoder.encode(data) : data;
+  let bytes: Uint8Array;
+  if (data instanceof Uint8Array) bytes = data;
+  else if (data instanceof ArrayBuffer) bytes = new Uint8Array(data);
+  else if (ArrayBuffer.isView(data)) {
+    const view = data as ArrayBufferView;
+    bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  }
+  else {
+    throw new SwitchboardError(
+      "INVALID_ARGUMENT",
+      `send data must be a string, Uint8Array or ArrayBuffer, got ${typeof data}`,
+    );
+  }
+  if (!binary) {
+    try {
+      strictDecoder.decode(bytes);
+    } catch {
+      throw new SwitchboardError("INVALID_ARGUMENT", "a TEXT message must be valid UTF-8");
+    }
+  }
+  return bytes;
+}
+
+// UTF-8 never takes more than 3 bytes per UTF-16 unit, so most strings need no exact count.
+function payloadSize(payload: Uint8Array | string, room: number): number {
+  if (typeof payload !== "string") return payload.byteLength;
+  return payload.length * 3 <= room ? payload.length : Buffer.byteLength(payload);
+}

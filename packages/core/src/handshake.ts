@@ -1,0 +1,40 @@
+import type { UpgradeRequest } from "./backend.js";
+
+/** Why an upgrade is refused before any user code runs. */
+export interface HandshakeRefusal {
+  status: number;
+  headers: [string, string][];
+  body: string;
+}
+
+const KEY = /^[A-Za-z0-9+/]{22}==$/;
+
+/**
+ * Checks an upgrade request against RFC 6455 4.2.1, the same way on every engine (engines differ:
+ * ws checks the version, uWebSockets.js does not).
+ */
+export function checkHandshake(request: UpgradeRequest): HandshakeRefusal | undefined {
+  const { method, headers } = request;
+  if (method !== "GET") return refuse(400, "WebSocket upgrade must use GET");
+  if (!/\bupgrade\b/i.test(headers["connection"] ?? "")) return refuse(400, "missing Connection: Upgrade");
+  if ((headers["upgrade"] ?? "").toLowerCase() !== "websocket") return refuse(400, "missing Upgrade: websocket");
+  if (headers["sec-websocket-version"] !== "13") {
+    return { ...refuse(400, "unsupported Sec-WebSocket-Version (13 is supported)"), headers: [["sec-websocket-version", "13"]] };
+  }
+  if (!KEY.test(headers["sec-websocket-key"] ?? "")) return refuse(400, "missing or invalid Sec-WebSocket-Key");
+  return undefined;
+}
+
+/** The subprotocols a client offered, in its order of preference. */
+export function offeredProtocols(request: UpgradeRequest): string[] {
+  const header = request.headers["sec-websocket-protocol"];
+  if (!header) return [];
+  return header
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
+}
+
+function refuse(status: number, body: string): HandshakeRefusal {
+  return { status, headers: [], body };
+}

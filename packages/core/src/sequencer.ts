@@ -1,0 +1,48 @@
+/**
+ * Runs one connection's callbacks in order even when some are async: a message waits for an
+ * async `onWsOpen`, `onWsClose` waits for the last message. Synchronous callbacks run at once,
+ * with no promise allocated, which keeps the hot path cheap.
+ */
+export class Sequencer {
+  #tail: Promise<void> | undefined;
+
+  run(task: () => unknown, onError: (error: unknown) => void): void {
+    if (this.#tail) {
+      this.#follow(this.#tail.then(() => settle(task, onError)));
+      return;
+    }
+    let result: unknown;
+    try {
+      result = task();
+    } catch (error) {
+      onError(error);
+      return;
+    }
+    if (isThenable(result)) this.#follow(settle(() => result, onError));
+  }
+
+  /** Resolves when every queued callback has finished. */
+  idle(): Promise<void> {
+    return this.#tail ?? Promise.resolve();
+  }
+
+  #follow(tail: Promise<void>): void {
+    this.#tail = tail;
+    // Back to the synchronous fast path once the last queued task is done.
+    void tail.then(() => {
+      if (this.#tail === tail) this.#tail = undefined;
+    });
+  }
+}
+
+async function settle(task: () => unknown, onError: (error: unknown) => void): Promise<void> {
+  try {
+    await task();
+  } catch (error) {
+    onError(error);
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === "function";
+}

@@ -1,0 +1,1 @@
+export { type WsBackendOptions, wsBackend } from "./backend.js";
