@@ -42,7 +42,6 @@ export function wsBackend(_options: WsBackendOptions = {}): Backend {
           upgradeResponder(host, wss, req, socket, head),
         );
       });
-      server = http;
       await new Promise<void>((resolve, reject) => {
         http.once("error", reject);
         http.listen(address.port, address.host, () => {
@@ -50,6 +49,7 @@ export function wsBackend(_options: WsBackendOptions = {}): Backend {
           resolve();
         });
       });
+      server = http;
       const bound = http.address();
       return { port: typeof bound === "object" && bound ? bound.port : address.port };
     },
