@@ -23,6 +23,8 @@ export interface EngineLimits {
   maxMessageBytes: number;
   /** Largest amount core lets queue on one socket. */
   maxBufferedBytes: number;
+  /** Largest HTTP request body core accepts. */
+  maxBodyBytes: number;
 }
 
 /** Which part of a (possibly fragmented) message a frame is. */
@@ -42,6 +44,11 @@ export interface EngineSocket {
 
 /** Engine events for one socket, given to the backend by `EngineHost.open`. */
 export interface SocketEvents {
+  /**
+   * Call once the backend has stored these events: runs `onWsOpen`, which may already send or
+   * close (and an engine may report that close synchronously).
+   */
+  open(): void;
   /** A complete message. `data` must stay valid after the call: copy engine-owned memory. */
   message(data: Uint8Array, binary: boolean): void;
   /** The socket is gone; called exactly once. */

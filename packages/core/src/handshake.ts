@@ -25,6 +25,14 @@ export function checkHandshake(request: UpgradeRequest): HandshakeRefusal | unde
   return undefined;
 }
 
+/**
+ * Whether a request asks for a protocol upgrade (as node:http decides), so engines that route
+ * such requests elsewhere still hand them to core's handshake check.
+ */
+export function isUpgradeRequest(headers: Readonly<Record<string, string>>): boolean {
+  return headers["upgrade"] !== undefined && /\bupgrade\b/i.test(headers["connection"] ?? "");
+}
+
 /** The subprotocols a client offered, in its order of preference. */
 export function offeredProtocols(request: UpgradeRequest): string[] {
   const header = request.headers["sec-websocket-protocol"];

@@ -14,6 +14,8 @@ export type {
 } from "./backend.js";
 export { Channel, type SendData } from "./channel.js";
 export { checkClose, isSendableCloseCode } from "./close.js";
+export { isUpgradeRequest } from "./handshake.js";
+export { reasonPhrase } from "./status.js";
 export { HttpError, SwitchboardError, type SwitchboardErrorCode } from "./errors.js";
 export { HttpRequest, HttpResponse } from "./http.js";
 export { CloseCode, Opcode } from "./opcode.js";

@@ -345,14 +345,16 @@ export class WebServer<Data = unknown> {
     const sequencer = new Sequencer();
     const report = (source: string) => (error: unknown) => this.#report(error, { source, channel });
     this.#channels.add(channel);
-    if (this.#state === "closing") channel.close(CloseCode.GOING_AWAY, "server shutting down");
-    sequencer.run(() => this.onWsOpen(channel, context.url), (error) => {
-      report("onWsOpen")(error);
-      if (channel.isOpen) channel.close(CloseCode.INTERNAL_ERROR, "internal error");
-    });
     const maxMessageBytes = this.limits.maxMessageBytes;
     const onMessageError = report("onWsMessage");
     return {
+      open: () => {
+        if (this.#state === "closing") channel.close(CloseCode.GOING_AWAY, "server shutting down");
+        sequencer.run(() => this.onWsOpen(channel, context.url), (error) => {
+          report("onWsOpen")(error);
+          if (channel.isOpen) channel.close(CloseCode.INTERNAL_ERROR, "internal error");
+        });
+      },
       message: (data, binary) => {
         if (!channel.isOpen) return;
         if (data.byteLength > maxMessageBytes) {

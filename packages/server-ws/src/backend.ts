@@ -1,6 +1,6 @@
-import { STATUS_CODES, createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { Duplex } from "node:stream";
-import type { Backend, EngineHost, UpgradeResponder } from "@switchboard/core";
+import { type Backend, type EngineHost, reasonPhrase, type UpgradeResponder } from "@switchboard/core";
 import { WebSocketServer } from "ws";
 import { bindSocket } from "./socket.js";
 import { httpExchange, requestHeaders } from "./exchange.js";
@@ -80,7 +80,7 @@ function upgradeResponder(
     },
     reject(status, headers, body) {
       if (socket.destroyed) return;
-      const lines = [`HTTP/1.1 ${status} ${statusText(status)}`, "connection: close", "content-type: text/plain; charset=utf-8", `content-length: ${Buffer.byteLength(body)}`];
+      const lines = [`HTTP/1.1 ${status} ${reasonPhrase(status)}`, "connection: close", "content-type: text/plain; charset=utf-8", `content-length: ${Buffer.byteLength(body)}`];
       for (const [name, value] of headers) lines.push(`${name}: ${value}`);
       socket.end(`${lines.join("\r\n")}\r\n\r\n${body}`);
     },
@@ -88,8 +88,4 @@ function upgradeResponder(
       socket.once("close", callback);
     },
   };
-}
-
-function statusText(status: number): string {
-  return STATUS_CODES[status] ?? "Error";
 }

@@ -26,4 +26,5 @@ export function bindSocket(host: EngineHost, ws: WebSocket, tcp: Duplex, context
   // ws closes the connection itself after a protocol error; "close" follows.
   ws.on("error", () => {});
   tcp.on("drain", () => events.drain());
+  events.open();
 }

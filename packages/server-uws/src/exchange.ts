@@ -1,0 +1,93 @@
+import type { BodySink, EngineLimits, HttpExchange } from "@switchboard/core";
+import { reasonPhrase } from "@switchboard/core";
+import type { HttpResponse } from "uWebSockets.js";
+import type { CopiedRequest } from "./request.js";
+
+/**
+ * Wraps one uWS request/response. uWS rules it keeps: the body must be subscribed to in the
+ * handler itself (so it is buffered until core asks), nothing may touch `res` after an abort,
+ * and writes outside the handler must be corked.
+ */
+export function httpExchange(res: HttpResponse, request: CopiedRequest, limits: EngineLimits): HttpExchange {
+  let aborted = false;
+  let finished = false;
+  const abortCallbacks: (() => void)[] = [];
+  let head: { status: number; headers: ReadonlyArray<readonly [string, string]> } | undefined;
+  const closeAfter = () => head?.headers.some(([n, v]) => n === "connection" && v === "close") ?? false;
+
+  res.onAborted(() => {
+    aborted = true;
+    for (const callback of abortCallbacks.splice(0)) callback();
+  });
+
+  // Buffer the body until core reads it; stop storing once it is over the limit (core answers 413).
+  const body = { chunks: [] as Uint8Array[], size: 0, done: false, sink: undefined as BodySink | undefined };
+  res.onData((chunk, isLast) => {
+    const copy = new Uint8Array(chunk.slice(0));
+    if (body.sink) body.sink.data(copy);
+    else if (body.size <= limits.maxBodyBytes) body.chunks.push(copy);
+    body.size += copy.byteLength;
+    if (!isLast) return;
+    body.done = true;
+    body.sink?.end();
+  });
+
+  const writeHead = () => {
+    if (!head) return;
+    res.writeStatus(`${head.status} ${reasonPhrase(head.status)}`);
+    for (const [name, value] of head.headers) {
+      // uWS writes Content-Length itself from the body it is given.
+      if (name !== "content-length") res.writeHeader(name, value);
+    }
+    head = undefined;
+  };
+
+  return {
+    ...request,
+    readBody(sink) {
+      for (const chunk of body.chunks.splice(0)) sink.data(chunk);
+      if (body.done) sink.end();
+      else body.sink = sink;
+    },
+    writeHead(status, headers) {
+      head = { status, headers };
+    },
+    write(chunk) {
+      if (aborted || finished) return false;
+      let ok = true;
+      res.cork(() => {
+        writeHead();
+        ok = res.write(chunk);
+      });
+      return ok;
+    },
+    end(chunk) {
+      if (aborted || finished) return;
+      finished = true;
+      const contentLength = head?.headers.find(([name]) => name === "content-length")?.[1];
+      const close = closeAfter();
+      res.cork(() => {
+        writeHead();
+        if (request.method === "HEAD" && contentLength !== undefined) {
+          res.endWithoutBody(Number(contentLength), close);
+        } else {
+          res.end(chunk ?? new Uint8Array(0), close);
+        }
+      });
+    },
+    onWritable(callback) {
+      if (aborted) return callback();
+      res.onWritable(() => {
+        callback();
+        return true;
+      });
+    },
+    onAbort(callback) {
+      if (aborted) callback();
+      else abortCallbacks.push(callback);
+    },
+    destroy() {
+      if (!aborted && !finished) res.close();
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { type UwsBackendOptions, uwsBackend } from "./backend.js";

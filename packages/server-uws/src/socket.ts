@@ -1,0 +1,33 @@
+import type { EngineSocket, SocketEvents } from "@switchboard/core";
+import type { WebSocket } from "uWebSockets.js";
+
+/** What each uWS socket carries from the upgrade to its events. */
+export interface SocketData {
+  context: unknown;
+  protocol: string;
+  events?: SocketEvents;
+}
+
+/** Engine operations on one uWS socket, in the shape core expects. */
+export function engineSocket(ws: WebSocket<SocketData>): EngineSocket {
+  return {
+    send(data, binary, part) {
+      // Sends may come from any tick (timers, awaits): cork so each is one syscall, as uWS expects.
+      ws.cork(() => {
+        if (part === "whole") ws.send(data, binary, false);
+        else if (part === "first") ws.sendFirstFragment(data, binary, false);
+        else if (part === "middle") ws.sendFragment(data, false);
+        else ws.sendLastFragment(data, false);
+      });
+    },
+    get bufferedAmount() {
+      return ws.getBufferedAmount();
+    },
+    close(code, reason) {
+      ws.end(code, reason);
+    },
+    terminate() {
+      ws.close();
+    },
+  };
+}
