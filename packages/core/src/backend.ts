@@ -3,10 +3,20 @@
  * these calls into engine operations; it keeps no bookkeeping and makes no policy decisions.
  */
 
+/** PEM-encoded certificate chain and private key for https/wss. */
+export interface TlsOptions {
+  cert: string;
+  key: string;
+  /** Passphrase of an encrypted key. */
+  passphrase?: string;
+}
+
 /** Where to listen. `port: 0` asks the OS for a free port. */
 export interface ListenAddress {
   port: number;
   host: string;
+  /** Serve https and wss instead of http and ws. */
+  tls?: TlsOptions;
 }
 
 /** What `listen()` resolves to. */
@@ -40,6 +50,8 @@ export interface EngineSocket {
   close(code: number, reason: string): void;
   /** Drops the TCP connection without a close frame. */
   terminate(): void;
+  /** Sends a ping frame (heartbeat). */
+  ping(): void;
 }
 
 /** Engine events for one socket, given to the backend by `EngineHost.open`. */
@@ -55,6 +67,8 @@ export interface SocketEvents {
   close(code: number, reason: string): void;
   /** The engine flushed some of its buffer. */
   drain(): void;
+  /** A pong frame arrived. */
+  pong(): void;
 }
 
 /** An upgrade request, copied out of the engine so it stays valid. */
@@ -110,6 +124,8 @@ export interface HttpExchange {
 /** What core gives a backend: the only way engine events reach the SDK. */
 export interface EngineHost {
   readonly limits: EngineLimits;
+  /** Negotiate permessage-deflate with clients that offer it. */
+  readonly perMessageDeflate: boolean;
   http(exchange: HttpExchange): void;
   upgrade(request: UpgradeRequest, responder: UpgradeResponder): void;
   open(socket: EngineSocket, context: unknown, protocol: string): SocketEvents;

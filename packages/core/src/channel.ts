@@ -50,6 +50,10 @@ export class Channel<Data = unknown> {
   #state: State = "open";
   #fragment: "none" | "text" | "binary" = "none";
   #waitingForDrain = false;
+  #answeredPing = true;
+  #quietScans = 0;
+  #tokens = 0;
+  #tokensAt = 0;
   #drainWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
 
   /** @internal Created by the server when a socket opens. */
@@ -149,6 +153,41 @@ export class Channel<Data = unknown> {
     if (this.#state === "closed") return;
     this.#state = "closing";
     this.#socket.terminate();
+  }
+
+  /** @internal Heartbeat: false when the previous ping went unanswered (the peer is dead). */
+  ping(): boolean {
+    if (!this.#answeredPing) return false;
+    this.#answeredPing = false;
+    this.#socket.ping();
+    return true;
+  }
+
+  /** @internal A pong (or any message) proves the peer is alive. */
+  handlePong(): void {
+    this.#answeredPing = true;
+  }
+
+  /** @internal A message arrived: the peer is alive and not idle. */
+  handleActivity(): void {
+    this.#answeredPing = true;
+    this.#quietScans = 0;
+  }
+
+  /** @internal Idle scan: how many scans in a row saw no message. */
+  countQuietScan(): number {
+    return ++this.#quietScans;
+  }
+
+  /** @internal Token bucket for `maxMessagesPerSecond`: false when the budget is spent. */
+  takeMessageToken(perSecond: number): boolean {
+    const now = Date.now();
+    if (this.#tokensAt === 0) this.#tokens = perSecond;
+    else this.#tokens = Math.min(perSecond, this.#tokens + ((now - this.#tokensAt) * perSecond) / 1000);
+    this.#tokensAt = now;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
   }
 
   /** @internal The engine flushed part of the buffer. */

@@ -1,3 +1,4 @@
+export { type AcceptOptions, Admission, type WsUpgradeRequest } from "./admission.js";
 export type {
   Backend,
   BodySink,
@@ -9,6 +10,7 @@ export type {
   HttpExchange,
   ListenAddress,
   SocketEvents,
+  TlsOptions,
   UpgradeRequest,
   UpgradeResponder,
 } from "./backend.js";
@@ -26,6 +28,7 @@ export {
   type BroadcastOptions,
   type ErrorContext,
   type ListenOptions,
+  type ServerStats,
   WebServer,
   type WebServerHooks,
   type WebServerOptions,

@@ -16,6 +16,18 @@ export interface ServerLimits {
   closeTimeoutMs: number;
   /** Allowed `Origin` values for upgrades; empty allows any. Default []. */
   allowedOrigins: readonly string[];
+  /** Open channels plus pending upgrades; past it upgrades get 503 (HTTP is still served). Default 10000. */
+  maxConnections: number;
+  /** How long `onWsUpgrade` may take to decide before the client gets 408. Default 10000 ms. */
+  upgradeTimeoutMs: number;
+  /** Ping every channel this often; one that has not answered the previous ping is dropped (1006). 0 disables. Default 30000 ms. */
+  heartbeatIntervalMs: number;
+  /** Close a channel (1001) that sent no message for this long. 0 disables. Default 0. */
+  idleTimeoutMs: number;
+  /** Messages a channel may send per second (bursts up to this many); past it the channel is closed with 1008. 0 disables. Default 0. */
+  maxMessagesPerSecond: number;
+  /** Negotiate permessage-deflate with clients that offer it. Default false. */
+  perMessageDeflate: boolean;
 }
 
 export const DEFAULT_LIMITS: Readonly<ServerLimits> = {
@@ -26,10 +38,24 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = {
   maxBufferedBytes: 16 * 1024 * 1024,
   closeTimeoutMs: 5000,
   allowedOrigins: [],
+  maxConnections: 10_000,
+  upgradeTimeoutMs: 10_000,
+  heartbeatIntervalMs: 30_000,
+  idleTimeoutMs: 0,
+  maxMessagesPerSecond: 0,
+  perMessageDeflate: false,
 };
 
 /** Merges user limits over the defaults and rejects values that make no sense. */
 export function resolveLimits(input: Partial<ServerLimits> = {}): ServerLimits {
+  for (const key of Object.keys(input)) {
+    if (!(key in DEFAULT_LIMITS)) {
+      throw new SwitchboardError(
+        "INVALID_OPTION",
+        `unknown server option "${key}"; known options: backend, the on… hooks, ${Object.keys(DEFAULT_LIMITS).join(", ")}`,
+      );
+    }
+  }
   const highWaterMark = input.highWaterMark ?? DEFAULT_LIMITS.highWaterMark;
   const limits: ServerLimits = {
     ...DEFAULT_LIMITS,
@@ -42,9 +68,15 @@ export function resolveLimits(input: Partial<ServerLimits> = {}): ServerLimits {
     "highWaterMark",
     "maxBufferedBytes",
     "closeTimeoutMs",
+    "maxConnections",
+    "upgradeTimeoutMs",
   ] as const) {
     positiveInteger(key, limits[key]);
   }
+  for (const key of ["heartbeatIntervalMs", "idleTimeoutMs", "maxMessagesPerSecond"] as const) {
+    if (!Number.isSafeInteger(limits[key]) || limits[key] < 0) invalid(key, limits[key], "0 (off) or a positive integer");
+  }
+  if (typeof limits.perMessageDeflate !== "boolean") invalid("perMessageDeflate", limits.perMessageDeflate, "true or false");
   if (!Number.isInteger(limits.lowWaterMark) || limits.lowWaterMark < 0) {
     invalid("lowWaterMark", limits.lowWaterMark, "a non-negative integer");
   }

@@ -1,3 +1,4 @@
+import { Admission, type WsUpgradeRequest } from "./admission.js";
 import type {
   Backend,
   BoundAddress,
@@ -5,6 +6,7 @@ import type {
   EngineSocket,
   HttpExchange,
   SocketEvents,
+  TlsOptions,
   UpgradeRequest,
   UpgradeResponder,
 } from "./backend.js";
@@ -13,6 +15,7 @@ import { SwitchboardError } from "./errors.js";
 import { checkHandshake, offeredProtocols } from "./handshake.js";
 import { HttpRequest, HttpResponse } from "./http.js";
 import { CloseCode, Opcode } from "./opcode.js";
+import { Liveness } from "./liveness.js";
 import { checkAddress, resolveLimits, type ServerLimits } from "./options.js";
 import { dispatchHttp, type RouteHandler, type RouteResult } from "./routing.js";
 import { type HttpMethod, Router } from "./router.js";
@@ -30,6 +33,11 @@ export interface ErrorContext {
 export interface WebServerHooks<Data = unknown> {
   /** Runs once in `listen()` before the port opens: register routes here. */
   onInit?(this: WebServer<Data>): void | Promise<void>;
+  /**
+   * Decides an upgrade (after core refused malformed ones): call `admission.accept()` or
+   * `admission.reject(status)`, now or later. Default: accept with the first offered subprotocol.
+   */
+  onWsUpgrade?(this: WebServer<Data>, request: WsUpgradeRequest, admission: Admission<Data>): unknown;
   /** A client connected; `url` is the upgrade request's path and query. */
   onWsOpen?(this: WebServer<Data>, channel: Channel<Data>, url: string): unknown;
   /** A client is gone (close frame or dropped TCP; code 1006 when no close frame came). */
@@ -56,6 +64,18 @@ export interface ListenOptions {
   port?: number;
   /** Default "127.0.0.1". Use "0.0.0.0" or "::" to accept remote clients. */
   host?: string;
+  /** Serve https and wss with this PEM certificate and key. */
+  tls?: TlsOptions;
+}
+
+/** Counters of what the server's policies did, for monitoring. */
+export interface ServerStats {
+  /** Channels closed (1008) because a send would exceed `maxBufferedBytes`. */
+  overflowed: number;
+  /** Channels closed (1008) for exceeding `maxMessagesPerSecond`. */
+  rateLimited: number;
+  /** Upgrades refused by core (malformed, origin, capacity, timeout, shutdown). */
+  upgradesRefused: number;
 }
 
 /** Options of `broadcast()`. */
@@ -93,6 +113,10 @@ export class WebServer<Data = unknown> {
   readonly #router = new Router<RouteHandler>();
   readonly #channels = new Set<Channel<Data>>();
   readonly #owner: ChannelOwner;
+  readonly #admissions = new Set<Admission<Data>>();
+  readonly #liveness: Liveness;
+  /** What the server's policies did so far. */
+  readonly stats: ServerStats = { overflowed: 0, rateLimited: 0, upgradesRefused: 0 };
   #nextChannelId = 1;
   #initialized = false;
   #state: "idle" | "starting" | "listening" | "closing" = "idle";
@@ -107,12 +131,23 @@ export class WebServer<Data = unknown> {
         "WebServer needs a backend, e.g. new WebServer({ backend: wsBackend() })",
       );
     }
-    const { backend, onInit, onWsOpen, onWsClose, onWsMessage, onWsMessageFrame, onWsDrain, onError, ...limits } =
-      options;
+    const {
+      backend,
+      onInit,
+      onWsUpgrade,
+      onWsOpen,
+      onWsClose,
+      onWsMessage,
+      onWsMessageFrame,
+      onWsDrain,
+      onError,
+      ...limits
+    } = options;
     this.#backend = backend;
-    this.#hooks = { onInit, onWsOpen, onWsClose, onWsMessage, onWsMessageFrame, onWsDrain, onError };
+    this.#hooks = { onInit, onWsUpgrade, onWsOpen, onWsClose, onWsMessage, onWsMessageFrame, onWsDrain, onError };
     this.limits = Object.freeze(resolveLimits(limits));
     this.#owner = this.#channelOwner();
+    this.#liveness = new Liveness(() => this.#channels, this.limits);
   }
 
   // ---- callbacks: override in a subclass, or pass as options --------------------------------
@@ -120,6 +155,11 @@ export class WebServer<Data = unknown> {
   /** Runs once in `listen()` before the port opens: register routes here. */
   onInit(): void | Promise<void> {
     return this.#hooks.onInit?.call(this);
+  }
+  /** Decides an upgrade. Default: accept with the first subprotocol the client offered. */
+  onWsUpgrade(request: WsUpgradeRequest, admission: Admission<Data>): unknown {
+    if (this.#hooks.onWsUpgrade) return this.#hooks.onWsUpgrade.call(this, request, admission);
+    return admission.accept({ protocol: request.protocols[0] });
   }
   /** A client connected. */
   onWsOpen(channel: Channel<Data>, url: string): unknown {
@@ -245,7 +285,7 @@ export class WebServer<Data = unknown> {
    * const { port, url } = await server.listen({ port: 0 });
    */
   async listen(options: ListenOptions = {}): Promise<BoundAddress> {
-    const { port = 0, host = "127.0.0.1" } = options;
+    const { port = 0, host = "127.0.0.1", tls } = options;
     checkAddress(port, host);
     if (this.#state !== "idle") {
       throw new SwitchboardError("ALREADY_LISTENING", `server is already ${this.#state}`);
@@ -257,13 +297,15 @@ export class WebServer<Data = unknown> {
         this.#initialized = true;
         await this.onInit();
       }
-      const bound = await this.#backend.listen(this.#engineHost(), { port, host });
-      this.#address = { port: bound.port, host, url: `http://${formatHost(host)}:${bound.port}` };
+      const bound = await this.#backend.listen(this.#engineHost(), { port, host, ...(tls && { tls }) });
+      const scheme = tls ? "https" : "http";
+      this.#address = { port: bound.port, host, url: `${scheme}://${formatHost(host)}:${bound.port}` };
     } catch (error) {
       this.#state = "idle";
       throw error;
     }
     this.#state = "listening";
+    this.#liveness.start();
     return this.#address;
   }
 
@@ -279,6 +321,8 @@ export class WebServer<Data = unknown> {
 
   async #shutdown(): Promise<void> {
     this.#state = "closing";
+    this.#liveness.stop();
+    for (const admission of this.#admissions) admission.void(503, "server is shutting down");
     const allClosed = new Promise<void>((resolve) => {
       this.#allClosed = resolve;
     });
@@ -303,6 +347,7 @@ export class WebServer<Data = unknown> {
   #engineHost(): EngineHost {
     return {
       limits: this.limits,
+      perMessageDeflate: this.limits.perMessageDeflate,
       http: (exchange) => this.#handleHttp(exchange),
       upgrade: (request, responder) => this.#handleUpgrade(request, responder),
       open: (socket, context, protocol) => this.#handleOpen(socket, context as UpgradeContext, protocol),
@@ -318,18 +363,59 @@ export class WebServer<Data = unknown> {
   }
 
   #handleUpgrade(request: UpgradeRequest, responder: UpgradeResponder): void {
-    if (this.#state !== "listening") {
-      return responder.reject(503, [], "server is shutting down");
-    }
+    const refuse = (status: number, headers: [string, string][], body: string) => {
+      this.stats.upgradesRefused++;
+      responder.reject(status, headers, body);
+    };
+    if (this.#state !== "listening") return refuse(503, [], "server is shutting down");
     const refusal = checkHandshake(request);
-    if (refusal) return responder.reject(refusal.status, refusal.headers, refusal.body);
+    if (refusal) return refuse(refusal.status, refusal.headers, refusal.body);
     const origins = this.limits.allowedOrigins;
     if (origins.length > 0 && !origins.includes(request.headers["origin"] ?? "")) {
-      return responder.reject(403, [], "origin not allowed");
+      return refuse(403, [], "origin not allowed");
     }
-    const protocol = offeredProtocols(request)[0] ?? "";
-    const context: UpgradeContext = { url: request.url, remoteAddress: request.remoteAddress, data: undefined };
-    responder.accept(protocol, context);
+    if (this.#channels.size + this.#admissions.size >= this.limits.maxConnections) {
+      return refuse(503, [], "too many connections");
+    }
+    this.#admit(request, responder);
+  }
+
+  #admit(request: UpgradeRequest, responder: UpgradeResponder): void {
+    const info = upgradeInfo(request);
+    let timer: NodeJS.Timeout | undefined;
+    const admission: Admission<Data> = new Admission<Data>(
+      responder,
+      info.protocols,
+      (protocol, data) => {
+        const context: UpgradeContext = { url: request.url, remoteAddress: request.remoteAddress, data };
+        responder.accept(protocol, context);
+      },
+      () => {
+        clearTimeout(timer);
+        this.#admissions.delete(admission);
+      },
+    );
+    this.#admissions.add(admission);
+    responder.onAbort(() => admission.abandon());
+    try {
+      const decision = this.onWsUpgrade(info, admission);
+      if (isThenable(decision)) {
+        Promise.resolve(decision).catch((error: unknown) => this.#upgradeFailed(error, admission));
+      }
+    } catch (error) {
+      this.#upgradeFailed(error, admission);
+    }
+    if (admission.pending) {
+      timer = setTimeout(() => {
+        this.stats.upgradesRefused++;
+        admission.void(408, "upgrade decision timed out");
+      }, this.limits.upgradeTimeoutMs);
+    }
+  }
+
+  #upgradeFailed(error: unknown, admission: Admission<Data>): void {
+    this.#report(error, { source: "onWsUpgrade" });
+    admission.void(500, "internal server error");
   }
 
   #handleOpen(socket: EngineSocket, context: UpgradeContext, protocol: string): SocketEvents {
@@ -345,7 +431,7 @@ export class WebServer<Data = unknown> {
     const sequencer = new Sequencer();
     const report = (source: string) => (error: unknown) => this.#report(error, { source, channel });
     this.#channels.add(channel);
-    const maxMessageBytes = this.limits.maxMessageBytes;
+    const { maxMessageBytes, maxMessagesPerSecond } = this.limits;
     const onMessageError = report("onWsMessage");
     return {
       open: () => {
@@ -357,8 +443,14 @@ export class WebServer<Data = unknown> {
       },
       message: (data, binary) => {
         if (!channel.isOpen) return;
+        channel.handleActivity();
         if (data.byteLength > maxMessageBytes) {
           channel.close(CloseCode.MESSAGE_TOO_BIG, "message too big");
+          return;
+        }
+        if (maxMessagesPerSecond > 0 && !channel.takeMessageToken(maxMessagesPerSecond)) {
+          this.stats.rateLimited++;
+          channel.close(CloseCode.POLICY_VIOLATION, "message rate limit exceeded");
           return;
         }
         sequencer.run(() => this.#deliver(channel, data, binary), onMessageError);
@@ -370,6 +462,7 @@ export class WebServer<Data = unknown> {
         if (this.#channels.size === 0) this.#allClosed?.();
       },
       drain: () => channel.handleDrain(),
+      pong: () => channel.handlePong(),
     };
   }
 
@@ -385,14 +478,16 @@ export class WebServer<Data = unknown> {
       flow: this.limits,
       drained: (channel) =>
         this.#safely(() => this.onWsDrain(channel as Channel<Data>), { source: "onWsDrain", channel }),
-      overflowed: (channel) =>
+      overflowed: (channel) => {
+        this.stats.overflowed++;
         this.#report(
           new SwitchboardError(
             "BUFFER_OVERFLOW",
             `channel ${channel.id} exceeded maxBufferedBytes (${this.limits.maxBufferedBytes}) and was closed with 1008`,
           ),
           { source: "backpressure", channel },
-        ),
+        );
+      },
     };
   }
 
@@ -420,6 +515,18 @@ function toExcludeSet(exclude: BroadcastOptions["exclude"]): Set<Channel> | unde
   if (!exclude) return undefined;
   if (exclude instanceof Channel) return new Set([exclude]);
   return new Set(exclude);
+}
+
+function upgradeInfo(request: UpgradeRequest): WsUpgradeRequest {
+  const q = request.url.indexOf("?");
+  return {
+    url: request.url,
+    path: q === -1 ? request.url : request.url.slice(0, q),
+    query: new URLSearchParams(q === -1 ? "" : request.url.slice(q + 1)),
+    headers: request.headers,
+    remoteAddress: request.remoteAddress,
+    protocols: offeredProtocols(request),
+  };
 }
 
 function formatHost(host: string): string {

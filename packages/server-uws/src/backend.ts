@@ -6,7 +6,7 @@ import {
   type UpgradeResponder,
 } from "@switchboard/core";
 import type { HttpResponse, TemplatedApp, us_socket_context_t } from "uWebSockets.js";
-import { loadEngine, lentText } from "./engine.js";
+import { loadEngine, lentText, sslApp } from "./engine.js";
 import { httpExchange } from "./exchange.js";
 import { type CopiedRequest, copyRequest } from "./request.js";
 import { engineSocket, type SocketData } from "./socket.js";
@@ -36,7 +36,7 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
     name: "uws",
     async listen(host, address) {
       if (app) throw new Error("uws backend is already listening");
-      const next = uWS.App();
+      const next = address.tls ? await sslApp(uWS, address.tls) : uWS.App();
       next.ws<SocketData>("/*", {
         maxPayloadLength: host.limits.maxMessageBytes + OVERSIZE_HEADROOM,
         // Core refuses sends past maxBufferedBytes itself; uWS must never drop one silently.
@@ -44,14 +44,14 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
         closeOnBackpressureLimit: 0,
         idleTimeout: 0,
         sendPingsAutomatically: false,
-        compression: uWS.DISABLED,
+        compression: host.perMessageDeflate ? uWS.SHARED_COMPRESSOR | uWS.SHARED_DECOMPRESSOR : uWS.DISABLED,
         upgrade: (res, req, context) => {
           const request = copyRequest(res, req);
           host.upgrade(request, upgradeResponder(res, request, context));
         },
         open: (ws) => {
           const data = ws.getUserData();
-          data.events = host.open(engineSocket(ws), data.context, data.protocol);
+          data.events = host.open(engineSocket(ws, host.perMessageDeflate), data.context, data.protocol);
           data.events.open();
         },
         message: (ws, message, isBinary) => {
@@ -59,6 +59,7 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
           ws.getUserData().events?.message(new Uint8Array(message.slice(0)), isBinary);
         },
         drain: (ws) => ws.getUserData().events?.drain(),
+        pong: (ws) => ws.getUserData().events?.pong(),
         close: (ws, code, message) => ws.getUserData().events?.close(code, lentText(message)),
       });
       next.any("/*", (res, req) => {

@@ -9,15 +9,15 @@ export interface SocketData {
 }
 
 /** Engine operations on one uWS socket, in the shape core expects. */
-export function engineSocket(ws: WebSocket<SocketData>): EngineSocket {
+export function engineSocket(ws: WebSocket<SocketData>, compress: boolean): EngineSocket {
   return {
     send(data, binary, part) {
       // Sends may come from any tick (timers, awaits): cork so each is one syscall, as uWS expects.
       ws.cork(() => {
-        if (part === "whole") ws.send(data, binary, false);
-        else if (part === "first") ws.sendFirstFragment(data, binary, false);
-        else if (part === "middle") ws.sendFragment(data, false);
-        else ws.sendLastFragment(data, false);
+        if (part === "whole") ws.send(data, binary, compress);
+        else if (part === "first") ws.sendFirstFragment(data, binary, compress);
+        else if (part === "middle") ws.sendFragment(data, compress);
+        else ws.sendLastFragment(data, compress);
       });
     },
     get bufferedAmount() {
@@ -28,6 +28,9 @@ export function engineSocket(ws: WebSocket<SocketData>): EngineSocket {
     },
     terminate() {
       ws.close();
+    },
+    ping() {
+      ws.ping();
     },
   };
 }

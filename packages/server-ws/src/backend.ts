@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener, type Server } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { Duplex } from "node:stream";
 import { type Backend, type EngineHost, reasonPhrase, type UpgradeResponder } from "@switchboard/core";
 import { WebSocketServer } from "ws";
@@ -29,12 +30,13 @@ export function wsBackend(_options: WsBackendOptions = {}): Backend {
       const wss = new WebSocketServer({
         noServer: true,
         clientTracking: false,
-        perMessageDeflate: false,
+        perMessageDeflate: host.perMessageDeflate,
         maxPayload: host.limits.maxMessageBytes,
         // Core picked the protocol; ws only writes it into the response.
         handleProtocols: (_offered, request) => (request as TaggedRequest)[PROTOCOL] || false,
       });
-      const http = createServer((req, res) => host.http(httpExchange(req, res)));
+      const handler: RequestListener = (req, res) => host.http(httpExchange(req, res));
+      const http: Server = address.tls ? createTlsServer(address.tls, handler) : createServer(handler);
       http.on("upgrade", (req: TaggedRequest, socket: Duplex, head: Buffer) => {
         socket.on("error", () => socket.destroy());
         host.upgrade(

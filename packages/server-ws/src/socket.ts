@@ -4,9 +4,11 @@ import type { WebSocket } from "ws";
 
 /** Connects one ws socket to core: engine events in, engine operations out. */
 export function bindSocket(host: EngineHost, ws: WebSocket, tcp: Duplex, context: unknown, protocol: string): void {
+  // ws compresses only when the client negotiated permessage-deflate.
+  const compress = host.perMessageDeflate;
   const socket: EngineSocket = {
     send(data, binary, part) {
-      ws.send(data, { binary, fin: part === "whole" || part === "last", compress: false });
+      ws.send(data, { binary, fin: part === "whole" || part === "last", compress });
     },
     get bufferedAmount() {
       return ws.bufferedAmount;
@@ -17,12 +19,16 @@ export function bindSocket(host: EngineHost, ws: WebSocket, tcp: Duplex, context
     terminate() {
       ws.terminate();
     },
+    ping() {
+      ws.ping();
+    },
   };
   const events = host.open(socket, context, protocol);
   ws.on("message", (data: Buffer, isBinary: boolean) => {
     events.message(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), isBinary);
   });
   ws.on("close", (code: number, reason: Buffer) => events.close(code, reason.toString()));
+  ws.on("pong", () => events.pong());
   // ws closes the connection itself after a protocol error; "close" follows.
   ws.on("error", () => {});
   tcp.on("drain", () => events.drain());
