@@ -1,10 +1,15 @@
 import { describe } from "vitest";
+import { admissionCases } from "./cases/admission.js";
 import { errorCases } from "./cases/errors.js";
+import { flowControlCases } from "./cases/flow-control.js";
 import { handshakeCases } from "./cases/handshake.js";
 import { httpCases } from "./cases/http.js";
 import { lifecycleCases } from "./cases/lifecycle.js";
+import { limitCases } from "./cases/limits.js";
+import { livenessCases } from "./cases/liveness.js";
 import { messageCases } from "./cases/messages.js";
 import { transcriptCases } from "./cases/transcript.js";
+import { transportCases } from "./cases/transport.js";
 import { type ServerConformanceOptions, suiteContext } from "./support/context.js";
 
 /**
@@ -26,5 +31,10 @@ export function serverConformance(options: ServerConformanceOptions): void {
     handshakeCases(ctx);
     httpCases(ctx);
     errorCases(ctx);
+    admissionCases(ctx);
+    limitCases(ctx);
+    livenessCases(ctx);
+    flowControlCases(ctx);
+    transportCases(ctx);
   });
 }

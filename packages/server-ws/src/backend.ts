@@ -74,11 +74,13 @@ function upgradeResponder(
   socket: Duplex,
   head: Buffer,
 ): UpgradeResponder {
+  const early = earlyBytes(socket, head);
   return {
     accept(protocol, context) {
       if (socket.destroyed) return;
+      early.stop();
       req[PROTOCOL] = protocol;
-      wss.handleUpgrade(req, socket, head, (ws) => bindSocket(host, ws, socket, context, protocol));
+      wss.handleUpgrade(req, socket, early.head(), (ws) => bindSocket(host, ws, socket, context, protocol));
     },
     reject(status, headers, body) {
       if (socket.destroyed) return;
@@ -89,5 +91,33 @@ function upgradeResponder(
     onAbort(callback) {
       socket.once("close", callback);
     },
+  };
+}
+
+/** A client may send nothing before the 101 but a few frames; more than this is abuse. */
+const MAX_EARLY_BYTES = 64 * 1024;
+
+/**
+ * Reads the socket while the upgrade decision is pending: that is how a client that leaves is
+ * noticed (node:http stops reading upgrade sockets), and early bytes are kept for ws.
+ */
+function earlyBytes(socket: Duplex, head: Buffer) {
+  const chunks: Buffer[] = [head];
+  let size = head.length;
+  const collect = (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > MAX_EARLY_BYTES) socket.destroy();
+    else chunks.push(chunk);
+  };
+  // node:http sockets allow half-open connections: a client's FIN alone would not close it.
+  const end = () => socket.destroy();
+  socket.on("data", collect);
+  socket.once("end", end);
+  return {
+    stop() {
+      socket.off("data", collect);
+      socket.off("end", end);
+    },
+    head: () => Buffer.concat(chunks),
   };
 }
