@@ -1,5 +1,6 @@
 import { describe } from "vitest";
 import { admissionCases } from "./cases/admission.js";
+import { badInputCases } from "./cases/bad-input.js";
 import { errorCases } from "./cases/errors.js";
 import { flowControlCases } from "./cases/flow-control.js";
 import { handshakeCases } from "./cases/handshake.js";
@@ -36,5 +37,6 @@ export function serverConformance(options: ServerConformanceOptions): void {
     livenessCases(ctx);
     flowControlCases(ctx);
     transportCases(ctx);
+    badInputCases(ctx);
   });
 }

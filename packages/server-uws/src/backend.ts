@@ -34,6 +34,12 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
   let app: TemplatedApp | undefined;
   return {
     name: "uws",
+    unenforced: {
+      "a new binary message inside a fragmented text":
+        "uWebSockets.js 20.30 takes a data frame inside a fragmented message as its continuation and delivers the joined message",
+      "an unmasked client frame":
+        "uWebSockets.js 20.30 ends the channel (onWsClose gets 1006, nothing is delivered) but leaves the TCP connection open without telling the peer",
+    },
     async listen(host, address) {
       if (app) throw new Error("uws backend is already listening");
       const next = address.tls ? await sslApp(uWS, address.tls) : uWS.App();
