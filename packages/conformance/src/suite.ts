@@ -7,6 +7,7 @@ import { handshakeCases } from "./cases/handshake.js";
 import { httpCases } from "./cases/http.js";
 import { lifecycleCases } from "./cases/lifecycle.js";
 import { limitCases } from "./cases/limits.js";
+import { loadCases } from "./cases/load.js";
 import { livenessCases } from "./cases/liveness.js";
 import { messageCases } from "./cases/messages.js";
 import { transcriptCases } from "./cases/transcript.js";
@@ -38,5 +39,6 @@ export function serverConformance(options: ServerConformanceOptions): void {
     flowControlCases(ctx);
     transportCases(ctx);
     badInputCases(ctx);
+    loadCases(ctx);
   });
 }
