@@ -42,7 +42,11 @@ export type FramePart = "whole" | "first" | "middle" | "last";
 
 /** One WebSocket connection as the engine holds it. */
 export interface EngineSocket {
-  /** Queues a frame. Only called while the socket is open, with a part sequence core checked. */
+  /**
+   * Queues a frame. Only called while the socket is open, with a part sequence core checked.
+   * The caller may reuse `data` as soon as this returns: an engine that keeps a reference to
+   * queued bytes must copy them.
+   */
   send(data: Uint8Array | string, binary: boolean, part: FramePart): void;
   /** Bytes accepted by `send` but not yet written to the kernel. */
   readonly bufferedAmount: number;

@@ -8,7 +8,10 @@ export function bindSocket(host: EngineHost, ws: WebSocket, tcp: Duplex, context
   const compress = host.perMessageDeflate;
   const socket: EngineSocket = {
     send(data, binary, part) {
-      ws.send(data, { binary, fin: part === "whole" || part === "last", compress });
+      // ws queues the caller's buffer itself until the kernel takes it; core promises callers
+      // they may reuse theirs at once (as uWS copies), so hand ws a copy.
+      const payload = typeof data === "string" ? data : Buffer.from(data);
+      ws.send(payload, { binary, fin: part === "whole" || part === "last", compress });
     },
     get bufferedAmount() {
       return ws.bufferedAmount;

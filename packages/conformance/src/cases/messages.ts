@@ -168,6 +168,28 @@ export function messageCases(ctx: SuiteContext): void {
       await other.close();
     });
 
+    it("lets the caller reuse a buffer as soon as send returns", async () => {
+      const { wsUrl } = await ctx.start(
+        (backend) =>
+          new WebServer({
+            backend,
+            onWsOpen(channel) {
+              const buffer = new Uint8Array(64 * 1024);
+              for (let i = 0; i < 200; i++) {
+                buffer.fill(i);
+                channel.send(buffer);
+              }
+            },
+          }),
+      );
+      const client = await TestClient.connect(wsUrl("/"));
+      for (let i = 0; i < 200; i++) {
+        const message = await client.next();
+        expect(message.data.every((byte) => byte === i)).toBe(true);
+      }
+      await client.close();
+    });
+
     it("keeps per-connection data on the channel", async () => {
       const { wsUrl } = await ctx.start(
         (backend) =>
