@@ -10,6 +10,7 @@ import { limitCases } from "./cases/limits.js";
 import { loadCases } from "./cases/load.js";
 import { livenessCases } from "./cases/liveness.js";
 import { messageCases } from "./cases/messages.js";
+import { topicCases } from "./cases/topics.js";
 import { transcriptCases } from "./cases/transcript.js";
 import { transportCases } from "./cases/transport.js";
 import { type ServerConformanceOptions, suiteContext } from "./support/context.js";
@@ -37,6 +38,7 @@ export function serverConformance(options: ServerConformanceOptions): void {
     limitCases(ctx);
     livenessCases(ctx);
     flowControlCases(ctx);
+    topicCases(ctx);
     transportCases(ctx);
     badInputCases(ctx);
     loadCases(ctx);

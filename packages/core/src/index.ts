@@ -24,8 +24,9 @@ export { CloseCode, Opcode } from "./opcode.js";
 export { DEFAULT_LIMITS, type ServerLimits } from "./options.js";
 export type { RouteHandler, RouteResult } from "./routing.js";
 export { HTTP_METHODS, type HttpMethod } from "./router.js";
+export type { BroadcastOptions } from "./fanout.js";
+export { BROADCAST_TOPIC, type PubSubAdapter } from "./pubsub.js";
 export {
-  type BroadcastOptions,
   type ErrorContext,
   type ListenOptions,
   type ServerStats,

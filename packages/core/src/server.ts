@@ -10,8 +10,9 @@ import type {
   UpgradeRequest,
   UpgradeResponder,
 } from "./backend.js";
-import { Channel, type ChannelOwner, encodeOnce, isBinary, type SendData } from "./channel.js";
+import { Channel, type ChannelOwner, type SendData } from "./channel.js";
 import { SwitchboardError } from "./errors.js";
+import { type BroadcastOptions, fanOut, type PreparedMessage, prepareMessage } from "./fanout.js";
 import { checkHandshake, offeredProtocols } from "./handshake.js";
 import { HttpRequest, HttpResponse } from "./http.js";
 import { CloseCode, Opcode } from "./opcode.js";
@@ -19,7 +20,9 @@ import { Liveness } from "./liveness.js";
 import { checkAddress, resolveLimits, type ServerLimits } from "./options.js";
 import { dispatchHttp, type RouteHandler, type RouteResult } from "./routing.js";
 import { type HttpMethod, Router } from "./router.js";
+import { BROADCAST_TOPIC, type PubSubAdapter } from "./pubsub.js";
 import { Sequencer } from "./sequencer.js";
+import { Topics } from "./topics.js";
 
 /** Where an error reported to `onError` came from. */
 export interface ErrorContext {
@@ -56,6 +59,8 @@ export interface WebServerHooks<Data = unknown> {
 export interface WebServerOptions<Data = unknown> extends WebServerHooks<Data>, Partial<ServerLimits> {
   /** The engine: `wsBackend()` from `@switchboard/server-ws` or `uwsBackend()` from `@switchboard/server-uws`. */
   backend: Backend;
+  /** Carries `publish()` and `broadcast()` to other server processes, e.g. `redisPubSub(...)`. */
+  pubsub?: PubSubAdapter;
 }
 
 /** Options of `listen()`. */
@@ -78,13 +83,6 @@ export interface ServerStats {
   upgradesRefused: number;
 }
 
-/** Options of `broadcast()`. */
-export interface BroadcastOptions {
-  /** A channel (or channels) that should not get the message, typically the sender. */
-  exclude?: Channel | Iterable<Channel> | null;
-  /** Default: TEXT for strings, BINARY for bytes. */
-  opcode?: Opcode;
-}
 
 /** What a connection carries between the upgrade and `open`. */
 interface UpgradeContext {
@@ -115,6 +113,8 @@ export class WebServer<Data = unknown> {
   readonly #owner: ChannelOwner;
   readonly #admissions = new Set<Admission<Data>>();
   readonly #liveness: Liveness;
+  readonly #topics = new Topics();
+  readonly #pubsub: PubSubAdapter | undefined;
   /** What the server's policies did so far. */
   readonly stats: ServerStats = { overflowed: 0, rateLimited: 0, upgradesRefused: 0 };
   #nextChannelId = 1;
@@ -133,6 +133,7 @@ export class WebServer<Data = unknown> {
     }
     const {
       backend,
+      pubsub,
       onInit,
       onWsUpgrade,
       onWsOpen,
@@ -144,6 +145,7 @@ export class WebServer<Data = unknown> {
       ...limits
     } = options;
     this.#backend = backend;
+    this.#pubsub = pubsub;
     this.#hooks = { onInit, onWsUpgrade, onWsOpen, onWsClose, onWsMessage, onWsMessageFrame, onWsDrain, onError };
     this.limits = Object.freeze(resolveLimits(limits));
     this.#owner = this.#channelOwner();
@@ -212,23 +214,68 @@ export class WebServer<Data = unknown> {
    * still get the message.
    */
   broadcast(data: SendData, options: BroadcastOptions = {}): number {
-    const { exclude, opcode } = options;
-    const binary = isBinary(data, opcode);
-    const excluded = toExcludeSet(exclude);
-    let delivered = 0;
-    let payload: Uint8Array | string | undefined;
-    for (const channel of this.#channels) {
-      if (!channel.isOpen || excluded?.has(channel)) continue;
-      // Validate and encode once, not once per channel.
-      payload ??= encodeOnce(data, binary);
-      try {
-        channel.sendPrepared(payload, binary);
-        delivered++;
-      } catch (error) {
-        if (!(error instanceof SwitchboardError)) throw error;
-      }
+    const message = prepareMessage(data, options.opcode);
+    this.#toPubSub((pubsub) => pubsub.publish(BROADCAST_TOPIC, message.payload, message.binary));
+    return fanOut(this.#channels, message, options.exclude);
+  }
+
+  // ---- topics -------------------------------------------------------------------------------
+
+  /**
+   * Subscribes a channel to a topic; `publish(topic, …)` then reaches it (on every server
+   * process when a `pubsub` adapter is set). A closing channel leaves its topics by itself.
+   */
+  subscribe(channel: Channel<Data>, topic: string): void {
+    if (!channel.isOpen) throw new SwitchboardError("CHANNEL_CLOSED", `channel ${channel.id} is closed`);
+    if (this.#topics.subscribe(channel, topic)) this.#toPubSub((pubsub) => pubsub.subscribe(topic));
+  }
+
+  /** Removes a channel from a topic. */
+  unsubscribe(channel: Channel<Data>, topic: string): void {
+    if (this.#topics.unsubscribe(channel, topic)) this.#toPubSub((pubsub) => pubsub.unsubscribe(topic));
+  }
+
+  /** The topics a channel is subscribed to. */
+  topicsOf(channel: Channel<Data>): ReadonlySet<string> {
+    return this.#topics.topicsOf(channel);
+  }
+
+  /** How many local channels are subscribed to a topic. */
+  subscriberCount(topic: string): number {
+    return this.#topics.subscribers(topic).size;
+  }
+
+  /**
+   * Sends a message to every subscriber of `topic` (except `exclude`), here and, with a `pubsub`
+   * adapter, on every other server process. Returns how many local channels got it.
+   *
+   * @example
+   * server.subscribe(channel, "room:1");
+   * server.publish("room:1", "hello room", { exclude: channel });
+   */
+  publish(topic: string, data: SendData, options: BroadcastOptions = {}): number {
+    if (typeof topic !== "string" || topic === "" || topic === BROADCAST_TOPIC) {
+      throw new SwitchboardError("INVALID_ARGUMENT", `cannot publish to topic ${JSON.stringify(topic)}`);
     }
-    return delivered;
+    const message = prepareMessage(data, options.opcode);
+    this.#toPubSub((pubsub) => pubsub.publish(topic, message.payload, message.binary));
+    return fanOut(this.#topics.subscribers(topic), message, options.exclude);
+  }
+
+  /** Hands something to the pubsub adapter; its failure never stops local delivery. */
+  #toPubSub(task: (pubsub: PubSubAdapter) => void): void {
+    if (!this.#pubsub) return;
+    try {
+      task(this.#pubsub);
+    } catch (error) {
+      this.#report(error, { source: "pubsub" });
+    }
+  }
+
+  /** A message another process published: local delivery only. */
+  #deliverRemote(topic: string, payload: Uint8Array, binary: boolean): void {
+    const message: PreparedMessage = { payload, binary };
+    fanOut(topic === BROADCAST_TOPIC ? this.#channels : this.#topics.subscribers(topic), message, null);
   }
 
   // ---- HTTP -------------------------------------------------------------------------------
@@ -297,6 +344,7 @@ export class WebServer<Data = unknown> {
         this.#initialized = true;
         await this.onInit();
       }
+      await this.#pubsub?.start((topic, payload, binary) => this.#deliverRemote(topic, payload, binary));
       const bound = await this.#backend.listen(this.#engineHost(), { port, host, ...(tls && { tls }) });
       const scheme = tls ? "https" : "http";
       this.#address = { port: bound.port, host, url: `${scheme}://${formatHost(host)}:${bound.port}` };
@@ -337,6 +385,7 @@ export class WebServer<Data = unknown> {
     await allClosed;
     clearTimeout(timer);
     await this.#backend.close();
+    await this.#pubsub?.stop();
     this.#address = undefined;
     this.#closing = undefined;
     this.#state = "idle";
@@ -457,6 +506,7 @@ export class WebServer<Data = unknown> {
       },
       close: (code, reason) => {
         this.#channels.delete(channel);
+        for (const topic of this.#topics.leaveAll(channel)) this.#toPubSub((pubsub) => pubsub.unsubscribe(topic));
         channel.handleClose();
         sequencer.run(() => this.onWsClose(channel, code, reason), report("onWsClose"));
         if (this.#channels.size === 0) this.#allClosed?.();
@@ -511,11 +561,6 @@ export class WebServer<Data = unknown> {
   }
 }
 
-function toExcludeSet(exclude: BroadcastOptions["exclude"]): Set<Channel> | undefined {
-  if (!exclude) return undefined;
-  if (exclude instanceof Channel) return new Set([exclude]);
-  return new Set(exclude);
-}
 
 function upgradeInfo(request: UpgradeRequest): WsUpgradeRequest {
   const q = request.url.indexOf("?");
