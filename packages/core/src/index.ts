@@ -20,7 +20,12 @@ export { HttpError, SwitchboardError, type SwitchboardErrorCode } from "./errors
 export { HttpRequest, HttpResponse } from "./http.js";
 export { CloseCode, Opcode } from "./opcode.js";
 export { DEFAULT_LIMITS, type ServerLimits } from "./options.js";
-export type { RouteHandler, RouteResult } from "./routing.js";
+export type { HttpErrorHandler, Middleware, RouteHandler, RouteResult } from "./routing.js";
+export { type CorsOptions, cors } from "./cors.js";
+export { contentTypeFor } from "./mime.js";
+export { type ByteRange, parseRange } from "./range.js";
+export { type SseMessage, type SseOptions, SseStream, formatEvent } from "./sse.js";
+export { type StaticOptions, serveStatic } from "./static.js";
 export { HTTP_METHODS, type HttpMethod } from "./router.js";
 export {
   type BroadcastOptions,

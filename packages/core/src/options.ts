@@ -16,6 +16,22 @@ export interface ServerLimits {
   closeTimeoutMs: number;
   /** Allowed `Origin` values for upgrades; empty allows any. Default []. */
   allowedOrigins: readonly string[];
+  /**
+   * Largest request head (request line plus headers); a bigger one is answered 431. Default 16 KiB,
+   * node:http's own default.
+   */
+  maxHeaderBytes: number;
+  /**
+   * How long a client may take to send the request head. Default 10 000 ms. node:http answers 408;
+   * uWebSockets.js has a fixed ~10 s idle timeout of its own and drops the connection without a
+   * status.
+   */
+  headersTimeoutMs: number;
+  /**
+   * How long a client may take to send the request body once the head has arrived; then the
+   * server answers 408 and closes the connection. Default 30 000 ms.
+   */
+  bodyTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ServerLimits> = {
@@ -26,6 +42,9 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = {
   maxBufferedBytes: 16 * 1024 * 1024,
   closeTimeoutMs: 5000,
   allowedOrigins: [],
+  maxHeaderBytes: 16 * 1024,
+  headersTimeoutMs: 10_000,
+  bodyTimeoutMs: 30_000,
 };
 
 /** Merges user limits over the defaults and rejects values that make no sense. */
@@ -42,6 +61,9 @@ export function resolveLimits(input: Partial<ServerLimits> = {}): ServerLimits {
     "highWaterMark",
     "maxBufferedBytes",
     "closeTimeoutMs",
+    "maxHeaderBytes",
+    "headersTimeoutMs",
+    "bodyTimeoutMs",
   ] as const) {
     positiveInteger(key, limits[key]);
   }
