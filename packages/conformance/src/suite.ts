@@ -1,9 +1,15 @@
 import { describe } from "vitest";
 import { errorCases } from "./cases/errors.js";
 import { handshakeCases } from "./cases/handshake.js";
-import { httpCases } from "./cases/http.js";
+import { bodyCases } from "./cases/bodies.js";
+import { corsCases } from "./cases/cors.js";
+import { limitCases } from "./cases/limits.js";
 import { lifecycleCases } from "./cases/lifecycle.js";
 import { messageCases } from "./cases/messages.js";
+import { routingCases } from "./cases/routing.js";
+import { sseCases } from "./cases/sse.js";
+import { staticCases } from "./cases/static.js";
+import { streamingCases } from "./cases/streaming.js";
 import { transcriptCases } from "./cases/transcript.js";
 import { type ServerConformanceOptions, suiteContext } from "./support/context.js";
 
@@ -24,7 +30,13 @@ export function serverConformance(options: ServerConformanceOptions): void {
     messageCases(ctx);
     lifecycleCases(ctx);
     handshakeCases(ctx);
-    httpCases(ctx);
+    routingCases(ctx);
+    bodyCases(ctx);
+    streamingCases(ctx);
+    sseCases(ctx);
+    limitCases(ctx);
+    staticCases(ctx);
+    corsCases(ctx);
     errorCases(ctx);
   });
 }

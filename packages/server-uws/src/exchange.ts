@@ -17,8 +17,13 @@ const bodiless = (status: number) => status < 200 || status === 204 || status ==
  * chunked encoding, which would drop the length node:http sends); `tryEnd` does not keep what it
  * could not write, so the rest is held here and pushed on `onWritable`.
  */
-export function httpExchange(res: HttpResponse, request: CopiedRequest, limits: EngineLimits): HttpExchange {
+export function httpExchange(
+  res: HttpResponse,
+  request: CopiedRequest,
+  limits: EngineLimits,
+): HttpExchange & { leaveHandler(): void } {
   let aborted = false;
+  let inHandler = true;
   let finished = false;
   const abortCallbacks: (() => void)[] = [];
   const writableCallbacks: (() => void)[] = [];
@@ -27,7 +32,9 @@ export function httpExchange(res: HttpResponse, request: CopiedRequest, limits: 
   let length: string | undefined;
   let closeAfter = false;
   let endRequested = false;
-  /** Set while streaming a body of known length. */
+  /** The Content-Length of a body streamed through `write`; a body sent whole goes through `end`. */
+  let streamSize: number | undefined;
+  /** Set once a body of known length is being streamed. */
   let sized: { total: number; accepted: number; pending?: Uint8Array; pendingAt: number } | undefined;
 
   res.onAborted(() => {
@@ -47,12 +54,13 @@ export function httpExchange(res: HttpResponse, request: CopiedRequest, limits: 
     body.sink?.end();
   });
 
-  const writeHead = () => {
+  /** `closing`: uWS's own `end(…, true)` will write `Connection: close`, so ours is left out. */
+  const writeHead = (closing = false) => {
     if (!head) return;
     res.writeStatus(`${head.status} ${reasonPhrase(head.status)}`);
     for (const [name, value] of head.headers) {
-      // uWS writes Content-Length itself from the body it is given.
-      if (name !== "content-length") res.writeHeader(name, value);
+      // uWS writes Content-Length itself from the body it is given, and Connection when told to close.
+      if (name !== "content-length" && !(closing && name === "connection")) res.writeHeader(name, value);
     }
     head = undefined;
   };
@@ -105,13 +113,12 @@ export function httpExchange(res: HttpResponse, request: CopiedRequest, limits: 
       status = code;
       closeAfter = headers.some(([n, v]) => n === "connection" && v.toLowerCase() === "close");
       length = headers.find(([name]) => name === "content-length")?.[1];
-      if (length !== undefined && request.method !== "HEAD" && !bodiless(code)) {
-        sized = { total: Number(length), accepted: 0, pendingAt: 0 };
-      }
+      streamSize = length !== undefined && request.method !== "HEAD" && !bodiless(code) ? Number(length) : undefined;
     },
     write(chunk) {
       if (aborted || finished) return false;
       let ok = true;
+      if (!sized && streamSize !== undefined) sized = { total: streamSize, accepted: 0, pendingAt: 0 };
       res.cork(() => {
         writeHead();
         if (!sized) ok = res.write(chunk);
@@ -126,9 +133,16 @@ export function httpExchange(res: HttpResponse, request: CopiedRequest, limits: 
     },
     end(chunk) {
       if (aborted || finished) return;
+      if (closeAfter && inHandler) {
+        // uWS only closes a connection when `end` runs uncorked, and the handler itself is
+        // corked: answer right after it returns, or the connection (and the upload) goes on.
+        inHandler = false;
+        setImmediate(() => this.end(chunk));
+        return;
+      }
       endRequested = true;
       res.cork(() => {
-        writeHead();
+        writeHead(!sized && closeAfter);
         if (sized) {
           if (chunk && chunk.byteLength > 0) {
             if (sized.pending) sized.pending = concat(sized.pending, chunk);
@@ -154,6 +168,9 @@ export function httpExchange(res: HttpResponse, request: CopiedRequest, limits: 
     },
     destroy() {
       if (!aborted && !finished) res.close();
+    },
+    leaveHandler() {
+      inHandler = false;
     },
   };
 }
