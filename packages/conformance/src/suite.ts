@@ -1,10 +1,10 @@
 import { describe } from "vitest";
-import { errorCases } from "./cases/errors.js";
-import { handshakeCases } from "./cases/handshake.js";
 import { bodyCases } from "./cases/bodies.js";
 import { corsCases } from "./cases/cors.js";
-import { limitCases } from "./cases/limits.js";
+import { errorCases } from "./cases/errors.js";
+import { handshakeCases } from "./cases/handshake.js";
 import { lifecycleCases } from "./cases/lifecycle.js";
+import { limitCases } from "./cases/limits.js";
 import { messageCases } from "./cases/messages.js";
 import { routingCases } from "./cases/routing.js";
 import { sseCases } from "./cases/sse.js";

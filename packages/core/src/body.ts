@@ -11,7 +11,7 @@ export interface BodyLimits {
  * Receives a request body as soon as the request arrives, within `maxBodyBytes` and
  * `bodyTimeoutMs`, the same way on every engine. Reading eagerly (rather than when the handler
  * asks) is what lets core refuse an oversized or stalled upload even while the handler is busy
- * with something else: `onFailure` gets a 413 or 408 and nothing more is stored.
+ * with something else: `onFailure` listeners get a 413 or 408 and nothing more is stored.
  *
  * @internal
  */
@@ -22,8 +22,10 @@ export class RequestBody {
   #size = 0;
   #done = false;
   #timer: NodeJS.Timeout | undefined;
+  #failure: HttpError | undefined;
+  #onFailure: ((error: HttpError) => void) | undefined;
 
-  constructor(exchange: HttpExchange, limits: BodyLimits, onFailure: (error: HttpError) => void) {
+  constructor(exchange: HttpExchange, limits: BodyLimits) {
     this.#result = new Promise<Uint8Array>((resolve, reject) => {
       this.#settle = { resolve, reject };
     });
@@ -32,8 +34,9 @@ export class RequestBody {
     const fail = (error: HttpError) => {
       if (this.#done) return;
       this.#finish();
+      this.#failure = error;
       this.#settle.reject(error);
-      onFailure(error);
+      this.#onFailure?.(error);
     };
 
     const { headers } = exchange;
@@ -80,6 +83,16 @@ export class RequestBody {
   /** The whole body; rejects with the `HttpError` (400, 408 or 413) that ended the reading. */
   get bytes(): Promise<Uint8Array> {
     return this.#result;
+  }
+
+  /** Why the body was refused as soon as the request arrived (from its headers), if it was. */
+  get failure(): HttpError | undefined {
+    return this.#failure;
+  }
+
+  /** Registers the callback for a body refused later, while it streams in (413, 408). */
+  onFailure(callback: (error: HttpError) => void): void {
+    this.#onFailure = callback;
   }
 
   /** Stops waiting (the response is over or the client is gone); nothing more is stored. */

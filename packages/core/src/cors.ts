@@ -47,11 +47,15 @@ export function cors(options: CorsOptions): Middleware {
   return async (req, res, next) => {
     const origin = req.header("origin");
     appendVary(res, "Origin");
-    const preflight = req.method === "OPTIONS" && req.header("access-control-request-method") !== undefined;
+    const preflight =
+      req.method === "OPTIONS" && req.header("access-control-request-method") !== undefined;
     const permitted = origin !== undefined && (allowed === undefined || allowed.has(origin));
     if (permitted) {
       // "*" cannot be combined with credentials; echoing the origin is the allowed form.
-      res.header("access-control-allow-origin", allowed === undefined && !credentials ? "*" : origin);
+      res.header(
+        "access-control-allow-origin",
+        allowed === undefined && !credentials ? "*" : origin,
+      );
       if (credentials) res.header("access-control-allow-credentials", "true");
     }
     if (!preflight) {
@@ -76,5 +80,6 @@ function appendVary(res: HttpResponse, field: string): void {
   const current = res.getHeader("vary");
   if (!current) return void res.header("vary", field);
   const fields = current.split(",").map((f) => f.trim().toLowerCase());
-  if (!fields.includes(field.toLowerCase()) && !fields.includes("*")) res.header("vary", `${current}, ${field}`);
+  if (!fields.includes(field.toLowerCase()) && !fields.includes("*"))
+    res.header("vary", `${current}, ${field}`);
 }

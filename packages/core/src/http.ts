@@ -162,7 +162,10 @@ export class HttpResponse {
 
   /** Sends bytes (`application/octet-stream` unless a content type is set) or a string. */
   send(body: Uint8Array | string = "", status?: number): void {
-    if (typeof body === "string") return this.text(body, status);
+    if (typeof body === "string") {
+      this.text(body, status);
+      return;
+    }
     this.#defaultType("application/octet-stream");
     this.#finish(body, status);
   }
@@ -194,8 +197,12 @@ export class HttpResponse {
   end(chunk?: Uint8Array | string): void {
     if (this.finished) return;
     if (!this.#started) {
-      const describesBody = this.#headOnly && chunk === undefined && this.#headers.has("content-length");
-      if (!describesBody) return this.send(chunk ?? new Uint8Array(0));
+      const describesBody =
+        this.#headOnly && chunk === undefined && this.#headers.has("content-length");
+      if (!describesBody) {
+        this.send(chunk ?? new Uint8Array(0));
+        return;
+      }
       this.#start();
     }
     this.#ended = true;

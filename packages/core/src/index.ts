@@ -14,19 +14,16 @@ export type {
 } from "./backend.js";
 export { Channel, type SendData } from "./channel.js";
 export { checkClose, isSendableCloseCode } from "./close.js";
-export { isUpgradeRequest } from "./handshake.js";
-export { reasonPhrase } from "./status.js";
+export { type CorsOptions, cors } from "./cors.js";
 export { HttpError, SwitchboardError, type SwitchboardErrorCode } from "./errors.js";
+export { isUpgradeRequest } from "./handshake.js";
 export { HttpRequest, HttpResponse } from "./http.js";
+export { contentTypeFor } from "./mime.js";
 export { CloseCode, Opcode } from "./opcode.js";
 export { DEFAULT_LIMITS, type ServerLimits } from "./options.js";
-export type { HttpErrorHandler, Middleware, RouteHandler, RouteResult } from "./routing.js";
-export { type CorsOptions, cors } from "./cors.js";
-export { contentTypeFor } from "./mime.js";
 export { type ByteRange, parseRange } from "./range.js";
-export { type SseMessage, type SseOptions, SseStream, formatEvent } from "./sse.js";
-export { type StaticOptions, serveStatic } from "./static.js";
 export { HTTP_METHODS, type HttpMethod } from "./router.js";
+export type { HttpErrorHandler, Middleware, RouteHandler, RouteResult } from "./routing.js";
 export {
   type BroadcastOptions,
   type ErrorContext,
@@ -35,3 +32,6 @@ export {
   type WebServerHooks,
   type WebServerOptions,
 } from "./server.js";
+export { formatEvent, type SseMessage, type SseOptions, SseStream } from "./sse.js";
+export { type StaticOptions, serveStatic } from "./static.js";
+export { reasonPhrase } from "./status.js";

@@ -14,7 +14,10 @@ export interface ByteRange {
  * parseRange("bytes=-100", 1000);  // { start: 900, end: 999 }
  * parseRange("bytes=2000-", 1000); // "unsatisfiable"
  */
-export function parseRange(header: string | undefined, size: number): ByteRange | "unsatisfiable" | undefined {
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): ByteRange | "unsatisfiable" | undefined {
   if (header === undefined) return undefined;
   const unit = /^\s*bytes\s*=(.*)$/i.exec(header);
   if (!unit) return undefined;

@@ -3,6 +3,7 @@ import type { HttpRequest, HttpResponse } from "./http.js";
 import { MalformedPathError, type Router } from "./router.js";
 
 /** What a route handler may return instead of calling `res`: text, bytes or a JSON value. */
+// biome-ignore lint/suspicious/noConfusingVoidType: `void` lets `(req, res) => { res.text("x"); }` be a handler.
 export type RouteResult = string | Uint8Array | object | number | boolean | null | undefined | void;
 
 /**
@@ -77,7 +78,9 @@ export class HttpCall {
       await this.#middleware(0);
       const res = this.#res;
       if (!res.headersSent && !res.finished && !this.#failing) {
-        throw new Error(`${this.#req.method} ${this.#req.path}: a middleware neither responded nor called next()`);
+        throw new Error(
+          `${this.#req.method} ${this.#req.path}: a middleware neither responded nor called next()`,
+        );
       }
     } catch (error) {
       await this.fail(error);

@@ -366,17 +366,14 @@ export class WebServer<Data = unknown> {
   #handleHttp(exchange: HttpExchange): void {
     const response = new HttpResponse(exchange, exchange.method === "HEAD");
     // Reading starts now, so a body that is too big or too slow is refused whatever the handler does.
-    let call: HttpCall | undefined;
-    const failures: HttpError[] = [];
-    const body = new RequestBody(exchange, this.limits, (error) =>
-      call ? void call.fail(error) : failures.push(error),
-    );
+    const body = new RequestBody(exchange, this.limits);
     exchange.onAbort(() => body.stop());
     const request = new HttpRequest(exchange, body);
-    call = new HttpCall(this.#http, request, response);
+    const call = new HttpCall(this.#http, request, response);
     const report = (error: unknown) => this.#report(error, { source: "http", request });
-    const early = failures[0] ?? checkHead(exchange, this.limits.maxHeaderBytes);
-    (early ? call.fail(early) : call.run()).catch(report);
+    body.onFailure((error) => call.fail(error).catch(report));
+    const refusal = body.failure ?? checkHead(exchange, this.limits.maxHeaderBytes);
+    (refusal ? call.fail(refusal) : call.run()).catch(report);
   }
 
   #handleUpgrade(request: UpgradeRequest, responder: UpgradeResponder): void {
@@ -484,7 +481,9 @@ export class WebServer<Data = unknown> {
  */
 function checkHead(exchange: HttpExchange, limit: number): HttpError | undefined {
   let size = exchange.method.length + exchange.url.length + 12;
-  for (const [name, value] of Object.entries(exchange.headers)) size += name.length + value.length + 4;
+  for (const [name, value] of Object.entries(exchange.headers)) {
+    size += name.length + value.length + 4;
+  }
   return size > limit ? new HttpError(431, "request header fields too large") : undefined;
 }
 

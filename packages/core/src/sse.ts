@@ -82,7 +82,12 @@ export class SseStream {
   /** Sends a comment line (`: text`), ignored by clients. */
   comment(text = ""): boolean {
     if (this.#closed) return false;
-    return this.#res.write(`${text.split(/\r\n|\r|\n/).map((line) => `: ${line}\n`).join("")}\n`);
+    return this.#res.write(
+      `${text
+        .split(/\r\n|\r|\n/)
+        .map((line) => `: ${line}\n`)
+        .join("")}\n`,
+    );
   }
 
   /** Resolves when the stream may be written again (or is closed). */
@@ -132,6 +137,7 @@ function singleLine(field: string, value: string): string {
 }
 
 function checkRetry(ms: number): number {
-  if (!Number.isSafeInteger(ms) || ms < 0) throw new TypeError(`SSE retry must be a non-negative integer, got ${ms}`);
+  if (!Number.isSafeInteger(ms) || ms < 0)
+    throw new TypeError(`SSE retry must be a non-negative integer, got ${ms}`);
   return ms;
 }

@@ -13,7 +13,11 @@ const DISGUISED = /%(?:2f|5c|00|25[0-9a-f]{2})/i;
  * wildcard captured. Refused: disguised encodings, backslashes, NUL, `.`/`..` and empty segments,
  * absolute paths, and (unless allowed) dot files.
  */
-export function safeSegments(raw: string, decoded: string, allowDotFiles: boolean): string[] | undefined {
+export function safeSegments(
+  raw: string,
+  decoded: string,
+  allowDotFiles: boolean,
+): string[] | undefined {
   if (DISGUISED.test(raw) || raw.includes("\\") || raw.includes("\0")) return undefined;
   if (decoded.includes("\\") || decoded.includes("\0") || decoded.includes("%")) return undefined;
   if (decoded.startsWith("/") || isAbsolute(decoded)) return undefined;
@@ -36,7 +40,10 @@ export function isInside(root: string, path: string): boolean {
  * The real path of `segments` under `realRoot`, or undefined when it does not exist or a
  * symbolic link leads outside the root.
  */
-export async function resolveInside(realRoot: string, segments: readonly string[]): Promise<string | undefined> {
+export async function resolveInside(
+  realRoot: string,
+  segments: readonly string[],
+): Promise<string | undefined> {
   const joined = join(realRoot, ...segments);
   if (!isInside(realRoot, joined)) return undefined;
   let real: string;

@@ -1,5 +1,5 @@
-import { type FileHandle, open, realpath } from "node:fs/promises";
 import type { Stats } from "node:fs";
+import { type FileHandle, open, realpath } from "node:fs/promises";
 import { HttpError } from "./errors.js";
 import type { HttpRequest, HttpResponse } from "./http.js";
 import { contentTypeFor } from "./mime.js";
@@ -39,7 +39,9 @@ const CHUNK_BYTES = 64 * 1024;
 export function serveStatic(root: string, options: StaticOptions = {}): RouteHandler {
   const { index = "index.html", fallback, dotFiles = false, maxAge, param = "*" } = options;
   if (maxAge !== undefined && (!Number.isSafeInteger(maxAge) || maxAge < 0)) {
-    throw new TypeError(`serveStatic: maxAge must be a non-negative integer of seconds, got ${maxAge}`);
+    throw new TypeError(
+      `serveStatic: maxAge must be a non-negative integer of seconds, got ${maxAge}`,
+    );
   }
   const fallbackSegments = fallback === undefined ? undefined : fallback.split("/").filter(Boolean);
   let realRoot: Promise<string> | undefined;
@@ -52,7 +54,8 @@ export function serveStatic(root: string, options: StaticOptions = {}): RouteHan
     realRoot ??= realpath(root);
     const base = await realRoot;
     const requested = req.params[param] ?? decodePath(req.path);
-    const segments = requested === undefined ? undefined : safeSegments(req.path, requested, dotFiles);
+    const segments =
+      requested === undefined ? undefined : safeSegments(req.path, requested, dotFiles);
     let file = segments && (await openFile(base, segments, index));
     if (!file && fallbackSegments) file = await openFile(base, fallbackSegments, false);
     if (!file) throw new HttpError(404, "not found");
@@ -79,7 +82,11 @@ interface OpenFile {
   stats: Stats;
 }
 
-async function openFile(base: string, segments: readonly string[], index: string | false): Promise<OpenFile | undefined> {
+async function openFile(
+  base: string,
+  segments: readonly string[],
+  index: string | false,
+): Promise<OpenFile | undefined> {
   const path = await resolveInside(base, segments);
   if (!path) return undefined;
   let handle: FileHandle;
@@ -113,7 +120,9 @@ async function sendFile(
   if (maxAge !== undefined) res.header("cache-control", `public, max-age=${maxAge}`);
   if (isFresh(req, etag, stats.mtimeMs)) return res.status(304).end();
 
-  const range = rangeIfCurrent(req, etag, stats) ? parseRange(req.header("range"), size) : undefined;
+  const range = rangeIfCurrent(req, etag, stats)
+    ? parseRange(req.header("range"), size)
+    : undefined;
   if (range === "unsatisfiable") {
     res.removeHeader("content-type").header("content-range", `bytes */${size}`);
     throw new HttpError(416, "range not satisfiable");
@@ -124,7 +133,12 @@ async function sendFile(
   res.header("content-length", end - start + 1);
   if (req.method === "HEAD" || end < start) return res.end();
 
-  const stream = handle.createReadStream({ start, end, highWaterMark: CHUNK_BYTES, autoClose: false });
+  const stream = handle.createReadStream({
+    start,
+    end,
+    highWaterMark: CHUNK_BYTES,
+    autoClose: false,
+  });
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     if (res.finished) break;
     if (!res.write(chunk)) await res.writable();

@@ -1,6 +1,6 @@
+import type { HttpResponse } from "uWebSockets.js";
 import type { BodySink, EngineLimits, HttpExchange } from "@switchboard/core";
 import { reasonPhrase } from "@switchboard/core";
-import type { HttpResponse } from "uWebSockets.js";
 import type { CopiedRequest } from "./request.js";
 
 type Head = { status: number; headers: ReadonlyArray<readonly [string, string]> };
@@ -35,7 +35,9 @@ export function httpExchange(
   /** The Content-Length of a body streamed through `write`; a body sent whole goes through `end`. */
   let streamSize: number | undefined;
   /** Set once a body of known length is being streamed. */
-  let sized: { total: number; accepted: number; pending?: Uint8Array; pendingAt: number } | undefined;
+  let sized:
+    | { total: number; accepted: number; pending?: Uint8Array; pendingAt: number }
+    | undefined;
 
   res.onAborted(() => {
     aborted = true;
@@ -43,7 +45,12 @@ export function httpExchange(
   });
 
   // Buffer the body until core reads it; stop storing once it is over the limit (core answers 413).
-  const body = { chunks: [] as Uint8Array[], size: 0, done: false, sink: undefined as BodySink | undefined };
+  const body = {
+    chunks: [] as Uint8Array[],
+    size: 0,
+    done: false,
+    sink: undefined as BodySink | undefined,
+  };
   res.onData((chunk, isLast) => {
     const copy = new Uint8Array(chunk.slice(0));
     if (body.sink) body.sink.data(copy);
@@ -60,7 +67,8 @@ export function httpExchange(
     res.writeStatus(`${head.status} ${reasonPhrase(head.status)}`);
     for (const [name, value] of head.headers) {
       // uWS writes Content-Length itself from the body it is given, and Connection when told to close.
-      if (name !== "content-length" && !(closing && name === "connection")) res.writeHeader(name, value);
+      if (name !== "content-length" && !(closing && name === "connection"))
+        res.writeHeader(name, value);
     }
     head = undefined;
   };
@@ -113,12 +121,16 @@ export function httpExchange(
       status = code;
       closeAfter = headers.some(([n, v]) => n === "connection" && v.toLowerCase() === "close");
       length = headers.find(([name]) => name === "content-length")?.[1];
-      streamSize = length !== undefined && request.method !== "HEAD" && !bodiless(code) ? Number(length) : undefined;
+      streamSize =
+        length !== undefined && request.method !== "HEAD" && !bodiless(code)
+          ? Number(length)
+          : undefined;
     },
     write(chunk) {
       if (aborted || finished) return false;
       let ok = true;
-      if (!sized && streamSize !== undefined) sized = { total: streamSize, accepted: 0, pendingAt: 0 };
+      if (!sized && streamSize !== undefined)
+        sized = { total: streamSize, accepted: 0, pendingAt: 0 };
       res.cork(() => {
         writeHead();
         if (!sized) ok = res.write(chunk);
@@ -154,7 +166,8 @@ export function httpExchange(
         }
         finished = true;
         if (bodiless(status)) res.endWithoutBody(undefined, closeAfter);
-        else if (request.method === "HEAD" && length !== undefined) res.endWithoutBody(Number(length), closeAfter);
+        else if (request.method === "HEAD" && length !== undefined)
+          res.endWithoutBody(Number(length), closeAfter);
         else res.end(chunk ?? new Uint8Array(0), closeAfter);
       });
     },

@@ -8,14 +8,20 @@ class BodiesServer extends WebServer {
     this.put("/bytes", async (req, res) => res.send(await req.bytes()));
     this.patch("/text", async (req) => `${(await req.text()).toUpperCase()}`);
     this.get("/headers", (req, res) =>
-      res.status(203).header("x-seen", req.header("x-test") ?? "none").header("x-count", 2).text("ok"),
+      res
+        .status(203)
+        .header("x-seen", req.header("x-test") ?? "none")
+        .header("x-count", 2)
+        .text("ok"),
     );
     this.get("/returns/text", () => "plain");
     this.get("/returns/bytes", () => new Uint8Array([1, 2, 3]));
     this.get("/returns/json", () => ({ list: [1, 2] }));
     this.get("/returns/null", () => null);
     this.get("/typed", (_req, res) => res.header("content-type", "text/csv").text("a,b"));
-    this.get("/bad-header", (_req, res) => res.header("x-injected", "a\r\nset-cookie: b").text("never"));
+    this.get("/bad-header", (_req, res) =>
+      res.header("x-injected", "a\r\nset-cookie: b").text("never"),
+    );
     this.get("/forbidden", () => {
       throw new HttpError(403, "no entry");
     });
@@ -29,7 +35,10 @@ export function bodyCases(ctx: SuiteContext): void {
 
     it("reads JSON, text and byte bodies, and answers 400 on bad JSON", async () => {
       const { httpUrl } = await start();
-      const echo = await fetch(httpUrl("/echo"), { method: "POST", body: JSON.stringify({ a: [1, "ü"] }) });
+      const echo = await fetch(httpUrl("/echo"), {
+        method: "POST",
+        body: JSON.stringify({ a: [1, "ü"] }),
+      });
       expect(echo.headers.get("content-type")).toMatch(/^application\/json/);
       expect(await echo.json()).toEqual({ got: { a: [1, "ü"] } });
       const bad = await fetch(httpUrl("/echo"), { method: "POST", body: "{not json" });
@@ -37,7 +46,9 @@ export function bodyCases(ctx: SuiteContext): void {
       expect(await bad.text()).toBe("request body is not valid JSON");
       const empty = await fetch(httpUrl("/echo"), { method: "POST" });
       expect(empty.status).toBe(400);
-      expect(await (await fetch(httpUrl("/text"), { method: "PATCH", body: "grüße" })).text()).toBe("GRÜSSE");
+      expect(await (await fetch(httpUrl("/text"), { method: "PATCH", body: "grüße" })).text()).toBe(
+        "GRÜSSE",
+      );
       const bytes = new Uint8Array(300_000).map((_, i) => i % 251);
       const put = await fetch(httpUrl("/bytes"), { method: "PUT", body: bytes });
       expect(put.headers.get("content-type")).toBe("application/octet-stream");
@@ -53,7 +64,11 @@ export function bodyCases(ctx: SuiteContext): void {
           controller.close();
         },
       });
-      const answer = await fetch(httpUrl("/text"), { method: "PATCH", body, duplex: "half" } as RequestInit);
+      const answer = await fetch(httpUrl("/text"), {
+        method: "PATCH",
+        body,
+        duplex: "half",
+      } as RequestInit);
       expect(await answer.text()).toBe("HELLO CHUNKED WORLD");
     });
 

@@ -22,7 +22,11 @@ export function corsCases(ctx: SuiteContext): void {
       );
 
     it("adds allow headers for an allowed origin and none for another, always with Vary: Origin", async () => {
-      const { httpUrl } = await start({ origins: [APP], credentials: true, exposeHeaders: ["x-total"] });
+      const { httpUrl } = await start({
+        origins: [APP],
+        credentials: true,
+        exposeHeaders: ["x-total"],
+      });
       const allowed = await fetch(httpUrl("/data"), { headers: { origin: APP } });
       expect(allowed.status).toBe(200);
       expect(allowed.headers.get("access-control-allow-origin")).toBe(APP);
@@ -57,7 +61,9 @@ export function corsCases(ctx: SuiteContext): void {
       expect(preflight.headers.get("vary")).toBe("Origin, Access-Control-Request-Headers");
       expect(await preflight.text()).toBe("");
       // Not a preflight: an OPTIONS without Access-Control-Request-Method is routed as usual.
-      expect((await fetch(httpUrl("/data"), { method: "OPTIONS", headers: { origin: APP } })).status).toBe(405);
+      expect(
+        (await fetch(httpUrl("/data"), { method: "OPTIONS", headers: { origin: APP } })).status,
+      ).toBe(405);
     });
 
     it("answers a preflight from a disallowed origin without any allow header", async () => {
@@ -73,7 +79,7 @@ export function corsCases(ctx: SuiteContext): void {
       expect(preflight.headers.get("vary")).toBe("Origin");
     });
 
-    it("allows any origin with \"*\", echoing the origin instead when credentials are on", async () => {
+    it('allows any origin with "*", echoing the origin instead when credentials are on', async () => {
       const open = await start({ origins: "*" });
       const any = await fetch(open.httpUrl("/data"), { headers: { origin: EVIL } });
       expect(any.headers.get("access-control-allow-origin")).toBe("*");

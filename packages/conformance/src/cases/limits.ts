@@ -28,11 +28,16 @@ const head = (lines: string[]) => `${lines.join("\r\n")}\r\n\r\n`;
 export function limitCases(ctx: SuiteContext): void {
   describe("HTTP limits", () => {
     const start = (limits: Partial<WebServerOptions> = {}) =>
-      ctx.start((backend) => new UploadServer({ backend, maxBodyBytes: 1000, onError: () => {}, ...limits }));
+      ctx.start(
+        (backend) =>
+          new UploadServer({ backend, maxBodyBytes: 1000, onError: () => {}, ...limits }),
+      );
 
     it("accepts a body of exactly maxBodyBytes and answers 413 one byte over", async () => {
       const { httpUrl } = await start();
-      expect(await (await fetch(httpUrl("/upload"), { method: "POST", body: "x".repeat(1000) })).text()).toBe("1000");
+      expect(
+        await (await fetch(httpUrl("/upload"), { method: "POST", body: "x".repeat(1000) })).text(),
+      ).toBe("1000");
       const over = await fetch(httpUrl("/upload"), { method: "POST", body: "x".repeat(1001) });
       expect(over.status).toBe(413);
       expect(over.headers.get("connection")).toBe("close");
@@ -75,7 +80,10 @@ export function limitCases(ctx: SuiteContext): void {
 
     it("answers 431 to a request head over maxHeaderBytes", async () => {
       const { address } = await start({ maxHeaderBytes: 4096 });
-      const outcome = await rawRequest(address.port, head(["GET /ping HTTP/1.1", "host: x", `x-big: ${"a".repeat(8192)}`]));
+      const outcome = await rawRequest(
+        address.port,
+        head(["GET /ping HTTP/1.1", "host: x", `x-big: ${"a".repeat(8192)}`]),
+      );
       expect(outcome.status).toBe(431);
       const fine = await rawRequest(
         address.port,
@@ -88,23 +96,26 @@ export function limitCases(ctx: SuiteContext): void {
     // Engines differ here and core never sees these requests: node:http answers 400/408 at once;
     // uWebSockets.js answers nothing and drops the connection after its fixed ~10 s idle timeout.
     // What both guarantee: no handler runs, no success status, the connection is closed.
-    it(
-      "cuts off a malformed request and one whose head never completes, and keeps serving",
-      async () => {
-        const { address, server } = await start({ headersTimeoutMs: 300 });
-        const [malformed, stalled] = await Promise.all([
-          rawRequest(address.port, "GET /ping HTTP/1.1\r\nhost: x\r\nthis is not a header\r\n\r\n", 15_000),
-          rawRequest(address.port, "GET /ping HTTP/1.1\r\nhost: x\r\n", 15_000),
-        ]);
-        expect(malformed.closedByServer).toBe(true);
-        expect([0, 400]).toContain(malformed.status);
-        expect(stalled.closedByServer).toBe(true);
-        expect([0, 408]).toContain(stalled.status);
-        expect(server.reached).toEqual([]);
-        const ping = await rawRequest(address.port, head(["GET /ping HTTP/1.1", "host: x", "connection: close"]));
-        expect(bodyOf(ping.text)).toBe("pong");
-      },
-      30_000,
-    );
+    it("cuts off a malformed request and one whose head never completes, and keeps serving", async () => {
+      const { address, server } = await start({ headersTimeoutMs: 300 });
+      const [malformed, stalled] = await Promise.all([
+        rawRequest(
+          address.port,
+          "GET /ping HTTP/1.1\r\nhost: x\r\nthis is not a header\r\n\r\n",
+          15_000,
+        ),
+        rawRequest(address.port, "GET /ping HTTP/1.1\r\nhost: x\r\n", 15_000),
+      ]);
+      expect(malformed.closedByServer).toBe(true);
+      expect([0, 400]).toContain(malformed.status);
+      expect(stalled.closedByServer).toBe(true);
+      expect([0, 408]).toContain(stalled.status);
+      expect(server.reached).toEqual([]);
+      const ping = await rawRequest(
+        address.port,
+        head(["GET /ping HTTP/1.1", "host: x", "connection: close"]),
+      );
+      expect(bodyOf(ping.text)).toBe("pong");
+    }, 30_000);
   });
 }

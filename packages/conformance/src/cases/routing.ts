@@ -39,9 +39,15 @@ export function routingCases(ctx: SuiteContext): void {
 
     it("matches :params and query strings, static before param, and wildcards", async () => {
       const { httpUrl } = await start();
-      expect(await (await fetch(httpUrl("/users/42?full=yes"))).json()).toEqual({ id: "42", full: "yes" });
+      expect(await (await fetch(httpUrl("/users/42?full=yes"))).json()).toEqual({
+        id: "42",
+        full: "yes",
+      });
       expect(await (await fetch(httpUrl("/users/me"))).text()).toBe("static wins");
-      expect(await (await fetch(httpUrl("/users/a%20b"))).json()).toEqual({ id: "a b", full: null });
+      expect(await (await fetch(httpUrl("/users/a%20b"))).json()).toEqual({
+        id: "a b",
+        full: null,
+      });
       expect(await (await fetch(httpUrl("/files/a/b/c.txt"))).text()).toBe("file:a/b/c.txt");
     });
 
@@ -68,7 +74,9 @@ export function routingCases(ctx: SuiteContext): void {
       }
       const head = await fetch(httpUrl("/users/5"), { method: "HEAD" });
       expect(head.status).toBe(200);
-      expect(head.headers.get("content-length")).toBe(String(JSON.stringify({ id: "5", full: null }).length));
+      expect(head.headers.get("content-length")).toBe(
+        String(JSON.stringify({ id: "5", full: null }).length),
+      );
       expect(await head.text()).toBe("");
       expect((await fetch(httpUrl("/users/5"), { method: "DELETE" })).status).toBe(204);
     });
@@ -100,22 +108,37 @@ export function routingCases(ctx: SuiteContext): void {
       const wrong = await fetch(httpUrl("/echo"));
       expect(wrong.status).toBe(405);
       expect(wrong.headers.get("allow")).toBe("POST");
-      expect(await wrong.json()).toEqual({ error: "method not allowed", status: 405, path: "/echo" });
+      expect(await wrong.json()).toEqual({
+        error: "method not allowed",
+        status: 405,
+        path: "/echo",
+      });
       const teapot = await fetch(httpUrl("/teapot"));
       expect(teapot.status).toBe(418);
-      expect(await teapot.json()).toEqual({ error: "short and stout", status: 418, path: "/teapot" });
+      expect(await teapot.json()).toEqual({
+        error: "short and stout",
+        status: 418,
+        path: "/teapot",
+      });
       const boom = await fetch(httpUrl("/boom"));
       expect(boom.status).toBe(500);
-      expect(await boom.json()).toEqual({ error: "internal server error", status: 500, path: "/boom" });
-      expect(String((seen.find((s) => s.status === 500)?.cause as Error).message)).toBe("handler exploded");
+      expect(await boom.json()).toEqual({
+        error: "internal server error",
+        status: 500,
+        path: "/boom",
+      });
+      const cause = seen.find((s) => s.status === 500)?.cause;
+      expect(cause instanceof Error && cause.message).toBe("handler exploded");
     });
 
     it("falls back to the default answer when the error handler throws, and keeps serving", async () => {
       const errors: unknown[] = [];
       const { httpUrl } = await ctx.start((backend) =>
-        new RoutesServer({ backend, onError: (error) => void errors.push(error) }).errorHandler(() => {
-          throw new Error("error handler exploded");
-        }),
+        new RoutesServer({ backend, onError: (error) => void errors.push(error) }).errorHandler(
+          () => {
+            throw new Error("error handler exploded");
+          },
+        ),
       );
       const answer = await fetch(httpUrl("/teapot"));
       expect(answer.status).toBe(418);
@@ -170,7 +193,10 @@ export function routingCases(ctx: SuiteContext): void {
 
     it("answers 400 to a malformed percent-encoded path", async () => {
       const { address } = await start();
-      const answer = await rawExchange(address.port, "GET /users/%E0%A4%A HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+      const answer = await rawExchange(
+        address.port,
+        "GET /users/%E0%A4%A HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n",
+      );
       expect(statusOf(answer)).toBe(400);
     });
   });

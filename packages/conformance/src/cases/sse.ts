@@ -4,7 +4,11 @@ import { eventually } from "../support/client.js";
 import type { SuiteContext } from "../support/context.js";
 
 /** Reads a streamed body until `done(text)` holds, then stops reading. */
-async function readUntil(response: Response, done: (text: string) => boolean, maxChunks = 1000): Promise<string> {
+async function readUntil(
+  response: Response,
+  done: (text: string) => boolean,
+  maxChunks = 1000,
+): Promise<string> {
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
   let text = "";

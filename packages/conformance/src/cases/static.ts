@@ -149,13 +149,19 @@ export function staticCases(ctx: SuiteContext): void {
       expect(etag).toMatch(/^"[0-9a-f]+-[0-9a-f]+"$/);
       expect(Number.isNaN(Date.parse(lastModified))).toBe(false);
       expect(first.headers.get("cache-control")).toBe("public, max-age=60");
-      const byTag = await fetch(httpUrl("/static/hello.txt"), { headers: { "if-none-match": `"x", ${etag}` } });
+      const byTag = await fetch(httpUrl("/static/hello.txt"), {
+        headers: { "if-none-match": `"x", ${etag}` },
+      });
       expect(byTag.status).toBe(304);
       expect(byTag.headers.get("etag")).toBe(etag);
       expect(await byTag.text()).toBe("");
-      const byDate = await fetch(httpUrl("/static/hello.txt"), { headers: { "if-modified-since": lastModified } });
+      const byDate = await fetch(httpUrl("/static/hello.txt"), {
+        headers: { "if-modified-since": lastModified },
+      });
       expect(byDate.status).toBe(304);
-      const changed = await fetch(httpUrl("/static/hello.txt"), { headers: { "if-none-match": '"other"' } });
+      const changed = await fetch(httpUrl("/static/hello.txt"), {
+        headers: { "if-none-match": '"other"' },
+      });
       expect(changed.status).toBe(200);
       expect(await changed.text()).toBe("hello world");
       const old = await fetch(httpUrl("/static/hello.txt"), {
@@ -197,9 +203,15 @@ export function staticCases(ctx: SuiteContext): void {
       expect(whole.headers.get("content-length")).toBe(String(tree.big.byteLength));
       expect(Buffer.from(await whole.arrayBuffer()).equals(Buffer.from(tree.big))).toBe(true);
       const [first, last] = [1_000_000, 2_500_000];
-      const part = await fetch(httpUrl("/static/big.bin"), { headers: { range: `bytes=${first}-${last}` } });
+      const part = await fetch(httpUrl("/static/big.bin"), {
+        headers: { range: `bytes=${first}-${last}` },
+      });
       expect(part.status).toBe(206);
-      expect(Buffer.from(await part.arrayBuffer()).equals(Buffer.from(tree.big.subarray(first, last + 1)))).toBe(true);
+      expect(
+        Buffer.from(await part.arrayBuffer()).equals(
+          Buffer.from(tree.big.subarray(first, last + 1)),
+        ),
+      ).toBe(true);
     });
 
     it("refuses every path of a traversal corpus without ever sending a file from outside the root", async () => {
@@ -208,7 +220,11 @@ export function staticCases(ctx: SuiteContext): void {
       expect(corpus.length).toBeGreaterThanOrEqual(20);
       const outcomes = await Promise.all(
         corpus.map((path) =>
-          rawRequest(address.port, `GET ${path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`, 3000),
+          rawRequest(
+            address.port,
+            `GET ${path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`,
+            3000,
+          ),
         ),
       );
       for (const [index, outcome] of outcomes.entries()) {
@@ -218,7 +234,10 @@ export function staticCases(ctx: SuiteContext): void {
         expect([400, 404], path).toContain(outcome.status);
       }
       // The same server still serves what is inside the root.
-      const fine = await rawRequest(address.port, "GET /static/hello.txt HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+      const fine = await rawRequest(
+        address.port,
+        "GET /static/hello.txt HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n",
+      );
       expect(bodyOf(fine.text)).toBe("hello world");
     });
   });

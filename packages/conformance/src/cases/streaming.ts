@@ -1,5 +1,5 @@
-import { WebServer } from "@switchboard/core";
 import { connect } from "node:net";
+import { WebServer } from "@switchboard/core";
 import { describe, expect, it } from "vitest";
 import { eventually, sleep } from "../support/client.js";
 import type { SuiteContext } from "../support/context.js";
@@ -76,7 +76,11 @@ export function streamingCases(ctx: SuiteContext): void {
         // The handler stopped at the first false instead of queueing everything.
         expect(state.written).toBeLessThan(MAX_CHUNKS * CHUNK);
         socket.resume();
-        await eventually(() => state.resumed && received >= state.written, 10_000, "the rest to arrive");
+        await eventually(
+          () => state.resumed && received >= state.written,
+          10_000,
+          "the rest to arrive",
+        );
       } finally {
         socket.destroy();
       }
