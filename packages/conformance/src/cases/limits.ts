@@ -33,6 +33,17 @@ export function limitCases(ctx: SuiteContext): void {
           new UploadServer({ backend, maxBodyBytes: 1000, onError: () => {}, ...limits }),
       );
 
+    it("rejects nonsensical HTTP limits when the server is made", () => {
+      for (const limit of ["maxBodyBytes", "maxHeaderBytes", "headersTimeoutMs", "bodyTimeoutMs"]) {
+        for (const value of [0, -1, 1.5, Number.NaN]) {
+          expect(
+            () => new WebServer({ backend: ctx.backend(), [limit]: value }),
+            `${limit}=${value}`,
+          ).toThrow(expect.objectContaining({ code: "INVALID_OPTION" }));
+        }
+      }
+    });
+
     it("accepts a body of exactly maxBodyBytes and answers 413 one byte over", async () => {
       const { httpUrl } = await start();
       expect(
