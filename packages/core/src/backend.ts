@@ -35,6 +35,10 @@ export interface EngineLimits {
   maxBufferedBytes: number;
   /** Largest HTTP request body core accepts. */
   maxBodyBytes: number;
+  /** Largest request head; an engine that checks it itself answers 431 (core checks it too). */
+  maxHeaderBytes: number;
+  /** Time allowed for the request head, for engines that can enforce it (core never sees it). */
+  headersTimeoutMs: number;
 }
 
 /** Which part of a (possibly fragmented) message a frame is. */
@@ -111,11 +115,17 @@ export interface HttpExchange {
   readonly remoteAddress: string;
   /** Starts delivering the body to `sink`; called at most once. */
   readBody(sink: BodySink): void;
-  /** Sends the status line and headers. */
+  /**
+   * Sends the status line and headers (an engine may hold them until the first body byte). A
+   * `content-length` header means exactly that many bytes follow through `write`/`end`.
+   */
   writeHead(status: number, headers: ReadonlyArray<readonly [string, string]>): void;
   /** Writes a body chunk after `writeHead`; false when the engine buffer is full. */
   write(chunk: Uint8Array): boolean;
-  /** Finishes the response, optionally with a last chunk. */
+  /**
+   * Finishes the response, optionally with a last chunk. When the headers carry
+   * `connection: close`, the connection is closed once the response is out.
+   */
   end(chunk?: Uint8Array): void;
   /** Calls back once when a full write buffer has drained. */
   onWritable(callback: () => void): void;

@@ -29,8 +29,8 @@ export class SwitchboardError extends Error {
 export class HttpError extends Error {
   readonly status: number;
 
-  constructor(status: number, message?: string) {
-    super(message ?? `HTTP ${status}`);
+  constructor(status: number, message?: string, options?: { cause?: unknown }) {
+    super(message ?? `HTTP ${status}`, options);
     this.name = "HttpError";
     this.status = status;
   }

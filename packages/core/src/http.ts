@@ -1,11 +1,13 @@
 import type { HttpExchange } from "./backend.js";
+import type { RequestBody } from "./body.js";
 import { HttpError } from "./errors.js";
+import { type SseOptions, SseStream } from "./sse.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /**
- * An incoming HTTP request. The body is read on demand, once, within `maxBodyBytes`.
+ * An incoming HTTP request. The body is received once, within `maxBodyBytes` and `bodyTimeoutMs`.
  *
  * @example
  * server.post("/echo", async (req, res) => res.json({ got: await req.json() }));
@@ -14,23 +16,20 @@ export class HttpRequest {
   readonly method: string;
   /** Path and query as sent, e.g. `/users/7?full=1`. */
   readonly url: string;
-  /** The path without the query. */
+  /** The path without the query, still percent-encoded. */
   readonly path: string;
   readonly query: URLSearchParams;
-  /** Values of `:name` and `*` segments of the matched route. */
+  /** Values of `:name` and `*` segments of the matched route, percent-decoded. */
   params: Record<string, string> = {};
   /** Lower-case header names. */
   readonly headers: Readonly<Record<string, string>>;
   readonly remoteAddress: string;
 
-  #exchange: HttpExchange;
-  #maxBodyBytes: number;
-  #body?: Promise<Uint8Array>;
+  #body: RequestBody;
 
   /** @internal */
-  constructor(exchange: HttpExchange, maxBodyBytes: number) {
-    this.#exchange = exchange;
-    this.#maxBodyBytes = maxBodyBytes;
+  constructor(exchange: HttpExchange, body: RequestBody) {
+    this.#body = body;
     this.method = exchange.method;
     this.url = exchange.url;
     const q = exchange.url.indexOf("?");
@@ -45,10 +44,9 @@ export class HttpRequest {
     return this.headers[name.toLowerCase()];
   }
 
-  /** The whole body. Rejects with `HttpError(413)` past `maxBodyBytes`. */
+  /** The whole body. Rejects with `HttpError` 413 past `maxBodyBytes`, 408 past `bodyTimeoutMs`. */
   bytes(): Promise<Uint8Array> {
-    this.#body ??= readBody(this.#exchange, this.#maxBodyBytes);
-    return this.#body;
+    return this.#body.bytes;
   }
 
   /** The body as UTF-8 text. */
@@ -67,45 +65,12 @@ export class HttpRequest {
   }
 }
 
-function readBody(exchange: HttpExchange, limit: number): Promise<Uint8Array> {
-  const declared = Number(exchange.headers["content-length"] ?? 0);
-  if (declared > limit) return Promise.reject(new HttpError(413, `body over ${limit} bytes`));
-  return new Promise((resolve, reject) => {
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    let failed = false;
-    exchange.readBody({
-      data(chunk) {
-        if (failed) return;
-        size += chunk.byteLength;
-        if (size > limit) {
-          failed = true;
-          reject(new HttpError(413, `body over ${limit} bytes`));
-          return;
-        }
-        chunks.push(chunk);
-      },
-      end() {
-        if (!failed) resolve(concat(chunks, size));
-      },
-    });
-  });
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}
+/** Statuses that never carry a body (RFC 9110 6.4.1), so no Content-Length either. */
+const bodiless = (status: number) => status < 200 || status === 204 || status === 304;
 
 /**
  * The response to an HTTP request: set status and headers, then send a body once
- * (`text`, `json`, `send`) or stream it (`write`… `end`).
+ * (`text`, `json`, `send`), stream it (`write`… `end`), or open an event stream (`sse`).
  *
  * @example
  * server.get("/ping", (_req, res) => res.text("pong"));
@@ -118,13 +83,18 @@ export class HttpResponse {
   #started = false;
   #ended = false;
   #aborted = false;
+  #closeCallbacks: (() => void)[] = [];
 
   /** @internal */
   constructor(exchange: HttpExchange, headOnly: boolean) {
     this.#exchange = exchange;
     this.#headOnly = headOnly;
+    // Registered once: engines keep one listener per registration, and a long stream awaits
+    // `writable()` many times.
     exchange.onAbort(() => {
+      if (this.#ended) return;
       this.#aborted = true;
+      for (const callback of this.#closeCallbacks.splice(0)) callback();
     });
   }
 
@@ -136,6 +106,16 @@ export class HttpResponse {
   /** True once the response is complete or the client went away. */
   get finished(): boolean {
     return this.#ended || this.#aborted;
+  }
+
+  /** True when the client went away before the response was complete. */
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  /** The status code that is (or will be) sent. */
+  get statusCode(): number {
+    return this.#status;
   }
 
   /** Sets the status code. */
@@ -157,6 +137,17 @@ export class HttpResponse {
     return this;
   }
 
+  /** A header set so far, or undefined. */
+  getHeader(name: string): string | undefined {
+    return this.#headers.get(name.toLowerCase());
+  }
+
+  /** Removes a header set so far. */
+  removeHeader(name: string): this {
+    this.#headers.delete(name.toLowerCase());
+    return this;
+  }
+
   /** Sends text (`text/plain; charset=utf-8` unless a content type is set). */
   text(body: string, status?: number): void {
     this.#defaultType("text/plain; charset=utf-8");
@@ -171,12 +162,18 @@ export class HttpResponse {
 
   /** Sends bytes (`application/octet-stream` unless a content type is set) or a string. */
   send(body: Uint8Array | string = "", status?: number): void {
-    if (typeof body === "string") return this.text(body, status);
+    if (typeof body === "string") {
+      this.text(body, status);
+      return;
+    }
     this.#defaultType("application/octet-stream");
     this.#finish(body, status);
   }
 
-  /** Streams a chunk; returns false when the client is slow (await `writable()` then). */
+  /**
+   * Streams a chunk; returns false when the client is slow (await `writable()` then). Set
+   * `content-length` first to stream a body of known size; otherwise it is sent chunked.
+   */
   write(chunk: Uint8Array | string): boolean {
     this.#start();
     if (this.finished) return false;
@@ -189,17 +186,60 @@ export class HttpResponse {
     if (this.finished) return Promise.resolve();
     return new Promise((resolve) => {
       this.#exchange.onWritable(resolve);
-      this.#exchange.onAbort(resolve);
+      this.#closeCallbacks.push(resolve);
     });
   }
 
-  /** Ends a streamed response, or sends an empty one. */
+  /**
+   * Ends a streamed response, or sends an empty one. A HEAD answer keeps a `content-length` set
+   * beforehand, so it can describe the body a GET would get.
+   */
   end(chunk?: Uint8Array | string): void {
     if (this.finished) return;
-    if (!this.#started) return this.send(chunk ?? new Uint8Array(0));
+    if (!this.#started) {
+      const describesBody =
+        this.#headOnly && chunk === undefined && this.#headers.has("content-length");
+      if (!describesBody) {
+        this.send(chunk ?? new Uint8Array(0));
+        return;
+      }
+      this.#start();
+    }
     this.#ended = true;
-    const last = chunk === undefined ? undefined : typeof chunk === "string" ? encoder.encode(chunk) : chunk;
+    const last =
+      chunk === undefined ? undefined : typeof chunk === "string" ? encoder.encode(chunk) : chunk;
     this.#exchange.end(this.#headOnly ? undefined : last);
+  }
+
+  /** Runs `callback` once if the client goes away before the response is complete. */
+  onClose(callback: () => void): void {
+    if (this.#aborted) callback();
+    else if (!this.#ended) this.#closeCallbacks.push(callback);
+  }
+
+  /**
+   * Drops the connection, e.g. when a stream fails half-way and the only honest signal left is
+   * to cut it rather than end it cleanly.
+   */
+  destroy(): void {
+    if (this.finished) return;
+    this.#aborted = true;
+    this.#exchange.destroy();
+    for (const callback of this.#closeCallbacks.splice(0)) callback();
+  }
+
+  /**
+   * Starts a Server-Sent Events stream on this response.
+   *
+   * @example
+   * server.get("/events", (_req, res) => {
+   *   const stream = res.sse({ keepAliveMs: 15_000 });
+   *   stream.send({ event: "tick", data: { n: 1 } });
+   *   stream.onClose(() => console.log("client left"));
+   * });
+   */
+  sse(options?: SseOptions): SseStream {
+    return new SseStream(this, options);
   }
 
   #defaultType(type: string): void {
@@ -210,7 +250,13 @@ export class HttpResponse {
     if (status !== undefined) this.status(status);
     if (this.#started) throw new Error("response already started; use write()/end() to stream");
     if (this.finished) return;
-    this.#headers.set("content-length", String(body.byteLength));
+    if (bodiless(this.#status)) {
+      this.#headers.delete("content-length");
+      this.#headers.delete("content-type");
+      body = new Uint8Array(0);
+    } else {
+      this.#headers.set("content-length", String(body.byteLength));
+    }
     this.#start();
     this.#ended = true;
     this.#exchange.end(this.#headOnly ? undefined : body);

@@ -28,6 +28,22 @@ export interface ServerLimits {
   maxMessagesPerSecond: number;
   /** Negotiate permessage-deflate with clients that offer it. Default false. */
   perMessageDeflate: boolean;
+  /**
+   * Largest request head (request line plus headers); a bigger one is answered 431. Default 16 KiB,
+   * node:http's own default.
+   */
+  maxHeaderBytes: number;
+  /**
+   * How long a client may take to send the request head. Default 10 000 ms. node:http answers 408;
+   * uWebSockets.js has a fixed ~10 s idle timeout of its own and drops the connection without a
+   * status.
+   */
+  headersTimeoutMs: number;
+  /**
+   * How long a client may take to send the request body once the head has arrived; then the
+   * server answers 408 and closes the connection. Default 30 000 ms.
+   */
+  bodyTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ServerLimits> = {
@@ -44,6 +60,9 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = {
   idleTimeoutMs: 0,
   maxMessagesPerSecond: 0,
   perMessageDeflate: false,
+  maxHeaderBytes: 16 * 1024,
+  headersTimeoutMs: 10_000,
+  bodyTimeoutMs: 30_000,
 };
 
 /** Merges user limits over the defaults and rejects values that make no sense. */
@@ -70,6 +89,9 @@ export function resolveLimits(input: Partial<ServerLimits> = {}): ServerLimits {
     "closeTimeoutMs",
     "maxConnections",
     "upgradeTimeoutMs",
+    "maxHeaderBytes",
+    "headersTimeoutMs",
+    "bodyTimeoutMs",
   ] as const) {
     positiveInteger(key, limits[key]);
   }

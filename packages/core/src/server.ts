@@ -14,11 +14,19 @@ import { Channel, type ChannelOwner, type SendData } from "./channel.js";
 import { SwitchboardError } from "./errors.js";
 import { type BroadcastOptions, fanOut, type PreparedMessage, prepareMessage } from "./fanout.js";
 import { checkHandshake, offeredProtocols } from "./handshake.js";
+import { RequestBody } from "./body.js";
+import { HttpError } from "./errors.js";
 import { HttpRequest, HttpResponse } from "./http.js";
 import { CloseCode, Opcode } from "./opcode.js";
 import { Liveness } from "./liveness.js";
 import { checkAddress, resolveLimits, type ServerLimits } from "./options.js";
-import { dispatchHttp, type RouteHandler, type RouteResult } from "./routing.js";
+import {
+  HttpCall,
+  type HttpErrorHandler,
+  type HttpPipeline,
+  type Middleware,
+  type RouteHandler,
+} from "./routing.js";
 import { type HttpMethod, Router } from "./router.js";
 import { BROADCAST_TOPIC, type PubSubAdapter } from "./pubsub.js";
 import { Sequencer } from "./sequencer.js";
@@ -109,6 +117,11 @@ export class WebServer<Data = unknown> {
   readonly #backend: Backend;
   readonly #hooks: WebServerHooks<Data>;
   readonly #router = new Router<RouteHandler>();
+  readonly #http: Omit<HttpPipeline, "middleware" | "notFound" | "errorHandler"> & {
+    middleware: Middleware[];
+    notFound?: RouteHandler;
+    errorHandler?: HttpErrorHandler;
+  };
   readonly #channels = new Set<Channel<Data>>();
   readonly #owner: ChannelOwner;
   readonly #admissions = new Set<Admission<Data>>();
@@ -150,6 +163,11 @@ export class WebServer<Data = unknown> {
     this.limits = Object.freeze(resolveLimits(limits));
     this.#owner = this.#channelOwner();
     this.#liveness = new Liveness(() => this.#channels, this.limits);
+    this.#http = {
+      router: this.#router,
+      middleware: [],
+      report: (error, request) => this.#report(error, { source: "http", request }),
+    };
   }
 
   // ---- callbacks: override in a subclass, or pass as options --------------------------------
@@ -318,6 +336,42 @@ export class WebServer<Data = unknown> {
     return this.route("ANY", pattern, handler);
   }
 
+  /**
+   * Adds a middleware that runs, in order of registration, before routing, for every HTTP
+   * request — also ones that end in 404 or 405, which is what CORS preflights need.
+   *
+   * @example
+   * server.use(cors({ origins: ["https://app.example"] }));
+   */
+  use(middleware: Middleware): this {
+    this.#http.middleware.push(middleware);
+    return this;
+  }
+
+  /**
+   * Answers requests no route matches (instead of a plain-text 404). Not used for 405: a path
+   * that exists for another method still answers 405 with `Allow`.
+   *
+   * @example
+   * server.notFound((req, res) => res.status(404).json({ missing: req.path }));
+   */
+  notFound(handler: RouteHandler): this {
+    this.#http.notFound = handler;
+    return this;
+  }
+
+  /**
+   * Answers every failed request (404, 405, 400, 408, 413, 431, a thrown `HttpError`, or 500 for
+   * any other throw) instead of the plain-text default. If it throws itself, the default is sent.
+   *
+   * @example
+   * server.errorHandler((error) => ({ error: error.message }));
+   */
+  errorHandler(handler: HttpErrorHandler): this {
+    this.#http.errorHandler = handler;
+    return this;
+  }
+
   // ---- lifecycle ----------------------------------------------------------------------------
 
   /** The bound address while listening. */
@@ -404,11 +458,16 @@ export class WebServer<Data = unknown> {
   }
 
   #handleHttp(exchange: HttpExchange): void {
-    const request = new HttpRequest(exchange, this.limits.maxBodyBytes);
     const response = new HttpResponse(exchange, exchange.method === "HEAD");
-    dispatchHttp(this.#router, request, response, (error) => this.#report(error, { source: "http", request })).catch(
-      (error: unknown) => this.#report(error, { source: "http", request }),
-    );
+    // Reading starts now, so a body that is too big or too slow is refused whatever the handler does.
+    const body = new RequestBody(exchange, this.limits);
+    exchange.onAbort(() => body.stop());
+    const request = new HttpRequest(exchange, body);
+    const call = new HttpCall(this.#http, request, response);
+    const report = (error: unknown) => this.#report(error, { source: "http", request });
+    body.onFailure((error) => call.fail(error).catch(report));
+    const refusal = body.failure ?? checkHead(exchange, this.limits.maxHeaderBytes);
+    (refusal ? call.fail(refusal) : call.run()).catch(report);
   }
 
   #handleUpgrade(request: UpgradeRequest, responder: UpgradeResponder): void {
@@ -561,7 +620,6 @@ export class WebServer<Data = unknown> {
   }
 }
 
-
 function upgradeInfo(request: UpgradeRequest): WsUpgradeRequest {
   const q = request.url.indexOf("?");
   return {
@@ -572,6 +630,18 @@ function upgradeInfo(request: UpgradeRequest): WsUpgradeRequest {
     remoteAddress: request.remoteAddress,
     protocols: offeredProtocols(request),
   };
+}
+
+/**
+ * The size of a request head as core sees it. node:http refuses a bigger one itself; uWebSockets.js
+ * has no limit of its own, so this is what makes both answer 431.
+ */
+function checkHead(exchange: HttpExchange, limit: number): HttpError | undefined {
+  let size = exchange.method.length + exchange.url.length + 12;
+  for (const [name, value] of Object.entries(exchange.headers)) {
+    size += name.length + value.length + 4;
+  }
+  return size > limit ? new HttpError(431, "request header fields too large") : undefined;
 }
 
 function formatHost(host: string): string {

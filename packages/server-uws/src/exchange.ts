@@ -1,19 +1,43 @@
+import type { HttpResponse } from "uWebSockets.js";
 import type { BodySink, EngineLimits, HttpExchange } from "@switchboard/core";
 import { reasonPhrase } from "@switchboard/core";
-import type { HttpResponse } from "uWebSockets.js";
 import type { CopiedRequest } from "./request.js";
+
+type Head = { status: number; headers: ReadonlyArray<readonly [string, string]> };
+
+/** Statuses uWS must not give a Content-Length (it writes one for every `end`). */
+const bodiless = (status: number) => status < 200 || status === 204 || status === 304;
 
 /**
  * Wraps one uWS request/response. uWS rules it keeps: the body must be subscribed to in the
  * handler itself (so it is buffered until core asks), nothing may touch `res` after an abort,
  * and writes outside the handler must be corked.
+ *
+ * A response with a `content-length` is streamed with `tryEnd` (uWS's `write` always switches to
+ * chunked encoding, which would drop the length node:http sends); `tryEnd` does not keep what it
+ * could not write, so the rest is held here and pushed on `onWritable`.
  */
-export function httpExchange(res: HttpResponse, request: CopiedRequest, limits: EngineLimits): HttpExchange {
+export function httpExchange(
+  res: HttpResponse,
+  request: CopiedRequest,
+  limits: EngineLimits,
+): HttpExchange & { leaveHandler(): void } {
   let aborted = false;
+  let inHandler = true;
   let finished = false;
   const abortCallbacks: (() => void)[] = [];
-  let head: { status: number; headers: ReadonlyArray<readonly [string, string]> } | undefined;
-  const closeAfter = () => head?.headers.some(([n, v]) => n === "connection" && v === "close") ?? false;
+  const writableCallbacks: (() => void)[] = [];
+  let head: Head | undefined;
+  let status = 200;
+  let length: string | undefined;
+  let closeAfter = false;
+  let endRequested = false;
+  /** The Content-Length of a body streamed through `write`; a body sent whole goes through `end`. */
+  let streamSize: number | undefined;
+  /** Set once a body of known length is being streamed. */
+  let sized:
+    | { total: number; accepted: number; pending?: Uint8Array; pendingAt: number }
+    | undefined;
 
   res.onAborted(() => {
     aborted = true;
@@ -21,7 +45,12 @@ export function httpExchange(res: HttpResponse, request: CopiedRequest, limits: 
   });
 
   // Buffer the body until core reads it; stop storing once it is over the limit (core answers 413).
-  const body = { chunks: [] as Uint8Array[], size: 0, done: false, sink: undefined as BodySink | undefined };
+  const body = {
+    chunks: [] as Uint8Array[],
+    size: 0,
+    done: false,
+    sink: undefined as BodySink | undefined,
+  };
   res.onData((chunk, isLast) => {
     const copy = new Uint8Array(chunk.slice(0));
     if (body.sink) body.sink.data(copy);
@@ -32,15 +61,53 @@ export function httpExchange(res: HttpResponse, request: CopiedRequest, limits: 
     body.sink?.end();
   });
 
-  const writeHead = () => {
+  /** `closing`: uWS's own `end(…, true)` will write `Connection: close`, so ours is left out. */
+  const writeHead = (closing = false) => {
     if (!head) return;
     res.writeStatus(`${head.status} ${reasonPhrase(head.status)}`);
     for (const [name, value] of head.headers) {
-      // uWS writes Content-Length itself from the body it is given.
-      if (name !== "content-length") res.writeHeader(name, value);
+      // uWS writes Content-Length itself from the body it is given, and Connection when told to close.
+      if (name !== "content-length" && !(closing && name === "connection"))
+        res.writeHeader(name, value);
     }
     head = undefined;
   };
+
+  /** Sends what fits of a sized body; keeps the rest. False when some is left for later. */
+  const trySized = (chunk: Uint8Array): boolean => {
+    const state = sized as NonNullable<typeof sized>;
+    const at = state.accepted;
+    state.accepted += chunk.byteLength;
+    const [ok, done] = res.tryEnd(chunk, state.total);
+    if (done) finished = true;
+    if (ok || done) return true;
+    state.pending = chunk.subarray(res.getWriteOffset() - at);
+    state.pendingAt = res.getWriteOffset();
+    return false;
+  };
+
+  const flushPending = (offset: number): boolean => {
+    const state = sized;
+    if (!state?.pending) return true;
+    const rest = state.pending.subarray(offset - state.pendingAt);
+    const [ok, done] = res.tryEnd(rest, state.total);
+    if (done) finished = true;
+    if (!ok && !done) {
+      state.pending = rest.subarray(res.getWriteOffset() - offset);
+      state.pendingAt = res.getWriteOffset();
+      return false;
+    }
+    state.pending = undefined;
+    return true;
+  };
+
+  res.onWritable((offset) => {
+    if (!flushPending(offset)) return false;
+    // Ended with fewer bytes than its Content-Length: only closing can tell the client.
+    if (endRequested && !finished) res.close();
+    for (const callback of writableCallbacks.splice(0)) callback();
+    return true;
+  });
 
   return {
     ...request,
@@ -49,38 +116,64 @@ export function httpExchange(res: HttpResponse, request: CopiedRequest, limits: 
       if (body.done) sink.end();
       else body.sink = sink;
     },
-    writeHead(status, headers) {
-      head = { status, headers };
+    writeHead(code, headers) {
+      head = { status: code, headers };
+      status = code;
+      closeAfter = headers.some(([n, v]) => n === "connection" && v.toLowerCase() === "close");
+      length = headers.find(([name]) => name === "content-length")?.[1];
+      streamSize =
+        length !== undefined && request.method !== "HEAD" && !bodiless(code)
+          ? Number(length)
+          : undefined;
     },
     write(chunk) {
       if (aborted || finished) return false;
       let ok = true;
+      if (!sized && streamSize !== undefined)
+        sized = { total: streamSize, accepted: 0, pendingAt: 0 };
       res.cork(() => {
         writeHead();
-        ok = res.write(chunk);
+        if (!sized) ok = res.write(chunk);
+        else if (sized.pending) {
+          // The caller wrote on without waiting for `writable()`: queue it behind the rest.
+          sized.pending = concat(sized.pending, chunk);
+          sized.accepted += chunk.byteLength;
+          ok = false;
+        } else ok = trySized(chunk);
       });
       return ok;
     },
     end(chunk) {
       if (aborted || finished) return;
-      finished = true;
-      const contentLength = head?.headers.find(([name]) => name === "content-length")?.[1];
-      const close = closeAfter();
+      if (closeAfter && inHandler) {
+        // uWS only closes a connection when `end` runs uncorked, and the handler itself is
+        // corked: answer right after it returns, or the connection (and the upload) goes on.
+        inHandler = false;
+        setImmediate(() => this.end(chunk));
+        return;
+      }
+      endRequested = true;
       res.cork(() => {
-        writeHead();
-        if (request.method === "HEAD" && contentLength !== undefined) {
-          res.endWithoutBody(Number(contentLength), close);
-        } else {
-          res.end(chunk ?? new Uint8Array(0), close);
+        writeHead(!sized && closeAfter);
+        if (sized) {
+          if (chunk && chunk.byteLength > 0) {
+            if (sized.pending) sized.pending = concat(sized.pending, chunk);
+            else trySized(chunk);
+          }
+          // A body shorter than its Content-Length can only be signalled by closing.
+          if (!finished && !sized.pending) res.close();
+          return;
         }
+        finished = true;
+        if (bodiless(status)) res.endWithoutBody(undefined, closeAfter);
+        else if (request.method === "HEAD" && length !== undefined)
+          res.endWithoutBody(Number(length), closeAfter);
+        else res.end(chunk ?? new Uint8Array(0), closeAfter);
       });
     },
     onWritable(callback) {
-      if (aborted) return callback();
-      res.onWritable(() => {
-        callback();
-        return true;
-      });
+      if (aborted || finished) return callback();
+      writableCallbacks.push(callback);
     },
     onAbort(callback) {
       if (aborted) callback();
@@ -89,5 +182,15 @@ export function httpExchange(res: HttpResponse, request: CopiedRequest, limits: 
     destroy() {
       if (!aborted && !finished) res.close();
     },
+    leaveHandler() {
+      inHandler = false;
+    },
   };
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.byteLength + b.byteLength);
+  out.set(a, 0);
+  out.set(b, a.byteLength);
+  return out;
 }

@@ -35,8 +35,19 @@ export function wsBackend(_options: WsBackendOptions = {}): Backend {
         // Core picked the protocol; ws only writes it into the response.
         handleProtocols: (_offered, request) => (request as TaggedRequest)[PROTOCOL] || false,
       });
+      const { headersTimeoutMs, maxHeaderBytes } = host.limits;
+      const serverOptions = {
+        // node:http answers 431 and 408 itself; core reads (and times) the body on every engine.
+        maxHeaderSize: maxHeaderBytes,
+        headersTimeout: headersTimeoutMs,
+        requestTimeout: 0,
+        // node checks these timeouts on an interval (30 s by default): check often enough to matter.
+        connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(headersTimeoutMs / 4))),
+      };
       const handler: RequestListener = (req, res) => host.http(httpExchange(req, res));
-      const http: Server = address.tls ? createTlsServer(address.tls, handler) : createServer(handler);
+      const http: Server = address.tls
+        ? createTlsServer({ ...serverOptions, ...address.tls }, handler)
+        : createServer(serverOptions, handler);
       http.on("upgrade", (req: TaggedRequest, socket: Duplex, head: Buffer) => {
         socket.on("error", () => socket.destroy());
         host.upgrade(

@@ -1,0 +1,121 @@
+import type { HttpExchange } from "./backend.js";
+import { HttpError } from "./errors.js";
+
+/** The limits a request body is received under. */
+export interface BodyLimits {
+  maxBodyBytes: number;
+  bodyTimeoutMs: number;
+}
+
+/**
+ * Receives a request body as soon as the request arrives, within `maxBodyBytes` and
+ * `bodyTimeoutMs`, the same way on every engine. Reading eagerly (rather than when the handler
+ * asks) is what lets core refuse an oversized or stalled upload even while the handler is busy
+ * with something else: `onFailure` listeners get a 413 or 408 and nothing more is stored.
+ *
+ * @internal
+ */
+export class RequestBody {
+  readonly #result: Promise<Uint8Array>;
+  #settle!: { resolve(body: Uint8Array): void; reject(error: HttpError): void };
+  #chunks: Uint8Array[] = [];
+  #size = 0;
+  #done = false;
+  #timer: NodeJS.Timeout | undefined;
+  #failure: HttpError | undefined;
+  #onFailure: ((error: HttpError) => void) | undefined;
+
+  constructor(exchange: HttpExchange, limits: BodyLimits) {
+    this.#result = new Promise<Uint8Array>((resolve, reject) => {
+      this.#settle = { resolve, reject };
+    });
+    // A handler that never reads the body must not cause an unhandled rejection.
+    this.#result.catch(() => {});
+    const fail = (error: HttpError) => {
+      if (this.#done) return;
+      this.#finish();
+      this.#failure = error;
+      this.#settle.reject(error);
+      this.#onFailure?.(error);
+    };
+
+    const { headers } = exchange;
+    const lengthHeader = headers["content-length"];
+    const declared = lengthHeader === undefined ? 0 : Number(lengthHeader);
+    if (!Number.isSafeInteger(declared) || declared < 0) {
+      fail(new HttpError(400, "invalid content-length"));
+      return;
+    }
+    // Refuse before reading a byte: the client said how much it will send.
+    if (declared > limits.maxBodyBytes) {
+      fail(new HttpError(413, `body over ${limits.maxBodyBytes} bytes`));
+      return;
+    }
+    if (declared === 0 && headers["transfer-encoding"] === undefined) {
+      this.#finish();
+      this.#settle.resolve(new Uint8Array(0));
+      return;
+    }
+    this.#timer = setTimeout(
+      () => fail(new HttpError(408, `body not received within ${limits.bodyTimeoutMs} ms`)),
+      limits.bodyTimeoutMs,
+    );
+    this.#timer.unref();
+    exchange.readBody({
+      data: (chunk) => {
+        if (this.#done) return;
+        this.#size += chunk.byteLength;
+        if (this.#size > limits.maxBodyBytes) {
+          fail(new HttpError(413, `body over ${limits.maxBodyBytes} bytes`));
+          return;
+        }
+        this.#chunks.push(chunk);
+      },
+      end: () => {
+        if (this.#done) return;
+        const body = concat(this.#chunks, this.#size);
+        this.#finish();
+        this.#settle.resolve(body);
+      },
+    });
+  }
+
+  /** The whole body; rejects with the `HttpError` (400, 408 or 413) that ended the reading. */
+  get bytes(): Promise<Uint8Array> {
+    return this.#result;
+  }
+
+  /** Why the body was refused as soon as the request arrived (from its headers), if it was. */
+  get failure(): HttpError | undefined {
+    return this.#failure;
+  }
+
+  /** Registers the callback for a body refused later, while it streams in (413, 408). */
+  onFailure(callback: (error: HttpError) => void): void {
+    this.#onFailure = callback;
+  }
+
+  /** Stops waiting (the response is over or the client is gone); nothing more is stored. */
+  stop(): void {
+    if (this.#done) return;
+    this.#finish();
+    this.#settle.reject(new HttpError(499, "client closed the request"));
+  }
+
+  #finish(): void {
+    this.#done = true;
+    this.#chunks = [];
+    clearTimeout(this.#timer);
+  }
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
