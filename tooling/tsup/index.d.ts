@@ -1,2 +1,6 @@
 import type { Options } from "tsup";
-export declare function libraryConfig(overrides?: Options): Options | Options[];
+
+/** What `libraryConfig` returns; named here so config files need no tsup type import. */
+export type LibraryConfig = Options | Options[];
+
+export declare function libraryConfig(overrides?: Options): LibraryConfig;
