@@ -1,6 +1,6 @@
 export { serverConformance } from "./suite.js";
-export type { Running, ServerConformanceOptions, SuiteContext } from "./support/context.js";
 export { ChatServer } from "./support/chat-server.js";
-export { type Closed, type Received, TestClient, eventually, sleep } from "./support/client.js";
+export { type Closed, eventually, type Received, sleep, TestClient } from "./support/client.js";
+export type { Running, ServerConformanceOptions, SuiteContext } from "./support/context.js";
 export { rawExchange, statusOf, upgradeRequest } from "./support/raw.js";
 export { EchoServer, patternBytes } from "./support/servers.js";

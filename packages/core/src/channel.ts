@@ -153,7 +153,8 @@ export class Channel<Data = unknown> {
 
   /** @internal The engine flushed part of the buffer. */
   handleDrain(): void {
-    if (!this.#waitingForDrain || this.#socket.bufferedAmount > this.#owner.flow.lowWaterMark) return;
+    if (!this.#waitingForDrain || this.#socket.bufferedAmount > this.#owner.flow.lowWaterMark)
+      return;
     this.#waitingForDrain = false;
     const waiters = this.#drainWaiters;
     this.#drainWaiters = [];
@@ -167,7 +168,9 @@ export class Channel<Data = unknown> {
     const waiters = this.#drainWaiters;
     this.#drainWaiters = [];
     for (const waiter of waiters) {
-      waiter.reject(new SwitchboardError("CHANNEL_CLOSED", `channel ${this.id} closed before it drained`));
+      waiter.reject(
+        new SwitchboardError("CHANNEL_CLOSED", `channel ${this.id} closed before it drained`),
+      );
     }
   }
 
@@ -216,8 +219,7 @@ function toPayload(data: SendData, binary: boolean): Uint8Array | string {
   else if (ArrayBuffer.isView(data)) {
     const view = data as ArrayBufferView;
     bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-  }
-  else {
+  } else {
     throw new SwitchboardError(
       "INVALID_ARGUMENT",
       `send data must be a string, Uint8Array or ArrayBuffer, got ${typeof data}`,

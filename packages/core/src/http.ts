@@ -171,7 +171,10 @@ export class HttpResponse {
 
   /** Sends bytes (`application/octet-stream` unless a content type is set) or a string. */
   send(body: Uint8Array | string = "", status?: number): void {
-    if (typeof body === "string") return this.text(body, status);
+    if (typeof body === "string") {
+      this.text(body, status);
+      return;
+    }
     this.#defaultType("application/octet-stream");
     this.#finish(body, status);
   }
@@ -196,9 +199,13 @@ export class HttpResponse {
   /** Ends a streamed response, or sends an empty one. */
   end(chunk?: Uint8Array | string): void {
     if (this.finished) return;
-    if (!this.#started) return this.send(chunk ?? new Uint8Array(0));
+    if (!this.#started) {
+      this.send(chunk ?? new Uint8Array(0));
+      return;
+    }
     this.#ended = true;
-    const last = chunk === undefined ? undefined : typeof chunk === "string" ? encoder.encode(chunk) : chunk;
+    const last =
+      chunk === undefined ? undefined : typeof chunk === "string" ? encoder.encode(chunk) : chunk;
     this.#exchange.end(this.#headOnly ? undefined : last);
   }
 

@@ -18,8 +18,8 @@ export { HttpError, SwitchboardError, type SwitchboardErrorCode } from "./errors
 export { HttpRequest, HttpResponse } from "./http.js";
 export { CloseCode, Opcode } from "./opcode.js";
 export { DEFAULT_LIMITS, type ServerLimits } from "./options.js";
-export type { RouteHandler, RouteResult } from "./routing.js";
 export { HTTP_METHODS, type HttpMethod } from "./router.js";
+export type { RouteHandler, RouteResult } from "./routing.js";
 export {
   type BroadcastOptions,
   type ErrorContext,

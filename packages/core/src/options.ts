@@ -52,9 +52,16 @@ export function resolveLimits(input: Partial<ServerLimits> = {}): ServerLimits {
     invalid("lowWaterMark", limits.lowWaterMark, `at most highWaterMark (${limits.highWaterMark})`);
   }
   if (limits.highWaterMark > limits.maxBufferedBytes) {
-    invalid("highWaterMark", limits.highWaterMark, `at most maxBufferedBytes (${limits.maxBufferedBytes})`);
+    invalid(
+      "highWaterMark",
+      limits.highWaterMark,
+      `at most maxBufferedBytes (${limits.maxBufferedBytes})`,
+    );
   }
-  if (!Array.isArray(limits.allowedOrigins) || limits.allowedOrigins.some((o) => typeof o !== "string")) {
+  if (
+    !Array.isArray(limits.allowedOrigins) ||
+    limits.allowedOrigins.some((o) => typeof o !== "string")
+  ) {
     invalid("allowedOrigins", limits.allowedOrigins, "an array of origin strings");
   }
   return limits;
@@ -69,7 +76,8 @@ export function checkAddress(port: unknown, host: unknown): void {
 }
 
 function positiveInteger(name: string, value: unknown): void {
-  if (!Number.isSafeInteger(value) || (value as number) <= 0) invalid(name, value, "a positive integer");
+  if (!Number.isSafeInteger(value) || (value as number) <= 0)
+    invalid(name, value, "a positive integer");
 }
 
 function invalid(name: string, value: unknown, expected: string): never {

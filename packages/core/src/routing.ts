@@ -3,13 +3,17 @@ import type { HttpRequest, HttpResponse } from "./http.js";
 import { MalformedPathError, type Router } from "./router.js";
 
 /** What a route handler may return instead of calling `res`: text, bytes or a JSON value. */
+// biome-ignore lint/suspicious/noConfusingVoidType: handlers that only call `res` are typed `=> void`.
 export type RouteResult = string | Uint8Array | object | number | boolean | null | undefined | void;
 
 /**
  * Handles one HTTP request. Respond through `res`, or return a body (string → text,
  * Uint8Array → bytes, anything else → JSON). Throw `HttpError` for an error status.
  */
-export type RouteHandler = (req: HttpRequest, res: HttpResponse) => RouteResult | Promise<RouteResult>;
+export type RouteHandler = (
+  req: HttpRequest,
+  res: HttpResponse,
+) => RouteResult | Promise<RouteResult>;
 
 /** Routes one request and makes sure it is answered, whatever the handler does. */
 export async function dispatchHttp(
@@ -44,7 +48,8 @@ function sendResult(res: HttpResponse, result: RouteResult): void {
 }
 
 function answerError(res: HttpResponse, error: unknown, report: (error: unknown) => void): void {
-  const status = error instanceof HttpError ? error.status : error instanceof MalformedPathError ? 400 : 500;
+  const status =
+    error instanceof HttpError ? error.status : error instanceof MalformedPathError ? 400 : 500;
   if (status >= 500) report(error);
   if (res.finished) return;
   if (res.headersSent) {

@@ -10,12 +10,12 @@ import type {
 } from "./backend.js";
 import { Channel, type ChannelOwner, encodeOnce, isBinary, type SendData } from "./channel.js";
 import { SwitchboardError } from "./errors.js";
-import { checkHandshake, offeredProtocols } from "./handshake.js";
+import { checkHandshake, type HandshakeRefusal, offeredProtocols } from "./handshake.js";
 import { HttpRequest, HttpResponse } from "./http.js";
 import { CloseCode, Opcode } from "./opcode.js";
 import { checkAddress, resolveLimits, type ServerLimits } from "./options.js";
-import { dispatchHttp, type RouteHandler, type RouteResult } from "./routing.js";
 import { type HttpMethod, Router } from "./router.js";
+import { dispatchHttp, type RouteHandler } from "./routing.js";
 import { Sequencer } from "./sequencer.js";
 
 /** Where an error reported to `onError` came from. */
@@ -37,7 +37,12 @@ export interface WebServerHooks<Data = unknown> {
   /** A text message arrived. */
   onWsMessage?(this: WebServer<Data>, channel: Channel<Data>, text: string): unknown;
   /** Any message arrived, as bytes, with its opcode (lossless, text or binary). */
-  onWsMessageFrame?(this: WebServer<Data>, channel: Channel<Data>, data: Uint8Array, opcode: Opcode): unknown;
+  onWsMessageFrame?(
+    this: WebServer<Data>,
+    channel: Channel<Data>,
+    data: Uint8Array,
+    opcode: Opcode,
+  ): unknown;
   /** A channel whose `send` returned false has drained to `lowWaterMark`. */
   onWsDrain?(this: WebServer<Data>, channel: Channel<Data>): unknown;
   /** A callback threw or an engine reported an error. Default: `console.error`. */
@@ -45,7 +50,9 @@ export interface WebServerHooks<Data = unknown> {
 }
 
 /** Options of `new WebServer(...)`: the backend, limits, and optionally the hooks. */
-export interface WebServerOptions<Data = unknown> extends WebServerHooks<Data>, Partial<ServerLimits> {
+export interface WebServerOptions<Data = unknown>
+  extends WebServerHooks<Data>,
+    Partial<ServerLimits> {
   /** The engine: `wsBackend()` from `@switchboard/server-ws` or `uwsBackend()` from `@switchboard/server-uws`. */
   backend: Backend;
 }
@@ -107,10 +114,27 @@ export class WebServer<Data = unknown> {
         "WebServer needs a backend, e.g. new WebServer({ backend: wsBackend() })",
       );
     }
-    const { backend, onInit, onWsOpen, onWsClose, onWsMessage, onWsMessageFrame, onWsDrain, onError, ...limits } =
-      options;
+    const {
+      backend,
+      onInit,
+      onWsOpen,
+      onWsClose,
+      onWsMessage,
+      onWsMessageFrame,
+      onWsDrain,
+      onError,
+      ...limits
+    } = options;
     this.#backend = backend;
-    this.#hooks = { onInit, onWsOpen, onWsClose, onWsMessage, onWsMessageFrame, onWsDrain, onError };
+    this.#hooks = {
+      onInit,
+      onWsOpen,
+      onWsClose,
+      onWsMessage,
+      onWsMessageFrame,
+      onWsDrain,
+      onError,
+    };
     this.limits = Object.freeze(resolveLimits(limits));
     this.#owner = this.#channelOwner();
   }
@@ -143,7 +167,10 @@ export class WebServer<Data = unknown> {
   }
   /** A callback threw or an engine failed. Default: log to stderr. */
   onError(error: unknown, context: ErrorContext): void {
-    if (this.#hooks.onError) return this.#hooks.onError.call(this, error, context);
+    if (this.#hooks.onError) {
+      this.#hooks.onError.call(this, error, context);
+      return;
+    }
     console.error(`[switchboard] error in ${context.source}:`, error);
   }
 
@@ -282,7 +309,8 @@ export class WebServer<Data = unknown> {
     const allClosed = new Promise<void>((resolve) => {
       this.#allClosed = resolve;
     });
-    for (const channel of this.#channels) channel.close(CloseCode.GOING_AWAY, "server shutting down");
+    for (const channel of this.#channels)
+      channel.close(CloseCode.GOING_AWAY, "server shutting down");
     if (this.#channels.size === 0) this.#allClosed?.();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<void>((resolve) => {
@@ -305,31 +333,46 @@ export class WebServer<Data = unknown> {
       limits: this.limits,
       http: (exchange) => this.#handleHttp(exchange),
       upgrade: (request, responder) => this.#handleUpgrade(request, responder),
-      open: (socket, context, protocol) => this.#handleOpen(socket, context as UpgradeContext, protocol),
+      open: (socket, context, protocol) =>
+        this.#handleOpen(socket, context as UpgradeContext, protocol),
     };
   }
 
   #handleHttp(exchange: HttpExchange): void {
     const request = new HttpRequest(exchange, this.limits.maxBodyBytes);
     const response = new HttpResponse(exchange, exchange.method === "HEAD");
-    dispatchHttp(this.#router, request, response, (error) => this.#report(error, { source: "http", request })).catch(
-      (error: unknown) => this.#report(error, { source: "http", request }),
-    );
+    dispatchHttp(this.#router, request, response, (error) =>
+      this.#report(error, { source: "http", request }),
+    ).catch((error: unknown) => this.#report(error, { source: "http", request }));
   }
 
   #handleUpgrade(request: UpgradeRequest, responder: UpgradeResponder): void {
-    if (this.#state !== "listening") {
-      return responder.reject(503, [], "server is shutting down");
-    }
-    const refusal = checkHandshake(request);
-    if (refusal) return responder.reject(refusal.status, refusal.headers, refusal.body);
-    const origins = this.limits.allowedOrigins;
-    if (origins.length > 0 && !origins.includes(request.headers["origin"] ?? "")) {
-      return responder.reject(403, [], "origin not allowed");
+    const refusal = this.#refuseUpgrade(request);
+    if (refusal) {
+      responder.reject(refusal.status, refusal.headers, refusal.body);
+      return;
     }
     const protocol = offeredProtocols(request)[0] ?? "";
-    const context: UpgradeContext = { url: request.url, remoteAddress: request.remoteAddress, data: undefined };
+    const context: UpgradeContext = {
+      url: request.url,
+      remoteAddress: request.remoteAddress,
+      data: undefined,
+    };
     responder.accept(protocol, context);
+  }
+
+  /** Why an upgrade must be refused, checked in order: shutdown, malformed handshake, origin. */
+  #refuseUpgrade(request: UpgradeRequest): HandshakeRefusal | undefined {
+    if (this.#state !== "listening") {
+      return { status: 503, headers: [], body: "server is shutting down" };
+    }
+    const refusal = checkHandshake(request);
+    if (refusal) return refusal;
+    const origins = this.limits.allowedOrigins;
+    if (origins.length > 0 && !origins.includes(request.headers["origin"] ?? "")) {
+      return { status: 403, headers: [], body: "origin not allowed" };
+    }
+    return undefined;
   }
 
   #handleOpen(socket: EngineSocket, context: UpgradeContext, protocol: string): SocketEvents {
@@ -346,10 +389,13 @@ export class WebServer<Data = unknown> {
     const report = (source: string) => (error: unknown) => this.#report(error, { source, channel });
     this.#channels.add(channel);
     if (this.#state === "closing") channel.close(CloseCode.GOING_AWAY, "server shutting down");
-    sequencer.run(() => this.onWsOpen(channel, context.url), (error) => {
-      report("onWsOpen")(error);
-      if (channel.isOpen) channel.close(CloseCode.INTERNAL_ERROR, "internal error");
-    });
+    sequencer.run(
+      () => this.onWsOpen(channel, context.url),
+      (error) => {
+        report("onWsOpen")(error);
+        if (channel.isOpen) channel.close(CloseCode.INTERNAL_ERROR, "internal error");
+      },
+    );
     const maxMessageBytes = this.limits.maxMessageBytes;
     const onMessageError = report("onWsMessage");
     return {
@@ -382,7 +428,10 @@ export class WebServer<Data = unknown> {
     return {
       flow: this.limits,
       drained: (channel) =>
-        this.#safely(() => this.onWsDrain(channel as Channel<Data>), { source: "onWsDrain", channel }),
+        this.#safely(() => this.onWsDrain(channel as Channel<Data>), {
+          source: "onWsDrain",
+          channel,
+        }),
       overflowed: (channel) =>
         this.#report(
           new SwitchboardError(
@@ -398,7 +447,8 @@ export class WebServer<Data = unknown> {
   #safely(task: () => unknown, context: ErrorContext): void {
     try {
       const result = task();
-      if (isThenable(result)) Promise.resolve(result).catch((error: unknown) => this.#report(error, context));
+      if (isThenable(result))
+        Promise.resolve(result).catch((error: unknown) => this.#report(error, context));
     } catch (error) {
       this.#report(error, context);
     }

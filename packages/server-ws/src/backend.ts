@@ -1,14 +1,13 @@
-import { STATUS_CODES, createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Backend, EngineHost, UpgradeResponder } from "@switchboard/core";
 import { WebSocketServer } from "ws";
-import { bindSocket } from "./socket.js";
 import { httpExchange, requestHeaders } from "./exchange.js";
+import { bindSocket } from "./socket.js";
 
 /** Options of `wsBackend()`. Limits and policy are set on the server, not here. */
-export interface WsBackendOptions {
-  /** Reserved for engine-only tuning; empty today. */
-}
+/** Reserved for engine-only tuning; empty today. */
+export type WsBackendOptions = Record<string, never>;
 
 const PROTOCOL = Symbol("switchboard.protocol");
 type TaggedRequest = IncomingMessage & { [PROTOCOL]?: string };
@@ -38,7 +37,12 @@ export function wsBackend(_options: WsBackendOptions = {}): Backend {
       http.on("upgrade", (req: TaggedRequest, socket: Duplex, head: Buffer) => {
         socket.on("error", () => socket.destroy());
         host.upgrade(
-          { method: req.method ?? "", url: req.url ?? "/", headers: requestHeaders(req), remoteAddress: req.socket.remoteAddress ?? "" },
+          {
+            method: req.method ?? "",
+            url: req.url ?? "/",
+            headers: requestHeaders(req),
+            remoteAddress: req.socket.remoteAddress ?? "",
+          },
           upgradeResponder(host, wss, req, socket, head),
         );
       });
@@ -80,7 +84,12 @@ function upgradeResponder(
     },
     reject(status, headers, body) {
       if (socket.destroyed) return;
-      const lines = [`HTTP/1.1 ${status} ${statusText(status)}`, "connection: close", "content-type: text/plain; charset=utf-8", `content-length: ${Buffer.byteLength(body)}`];
+      const lines = [
+        `HTTP/1.1 ${status} ${statusText(status)}`,
+        "connection: close",
+        "content-type: text/plain; charset=utf-8",
+        `content-length: ${Buffer.byteLength(body)}`,
+      ];
       for (const [name, value] of headers) lines.push(`${name}: ${value}`);
       socket.end(`${lines.join("\r\n")}\r\n\r\n${body}`);
     },

@@ -3,7 +3,13 @@ import type { EngineHost, EngineSocket } from "@switchboard/core";
 import type { WebSocket } from "ws";
 
 /** Connects one ws socket to core: engine events in, engine operations out. */
-export function bindSocket(host: EngineHost, ws: WebSocket, tcp: Duplex, context: unknown, protocol: string): void {
+export function bindSocket(
+  host: EngineHost,
+  ws: WebSocket,
+  tcp: Duplex,
+  context: unknown,
+  protocol: string,
+): void {
   const socket: EngineSocket = {
     send(data, binary, part) {
       ws.send(data, { binary, fin: part === "whole" || part === "last", compress: false });

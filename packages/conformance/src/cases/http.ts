@@ -12,7 +12,9 @@ class RoutesServer extends WebServer {
     this.put("/bytes", async (req, res) => res.send(await req.bytes()));
     this.delete("/users/:id", (_req, res) => res.status(204).end());
     this.any("/any", (req) => req.method);
-    this.get("/headers", (req, res) => res.header("x-seen", req.header("x-test") ?? "none").text("ok"));
+    this.get("/headers", (req, res) =>
+      res.header("x-seen", req.header("x-test") ?? "none").text("ok"),
+    );
     this.get("/teapot", () => {
       throw new HttpError(418, "short and stout");
     });
@@ -41,9 +43,15 @@ export function httpCases(ctx: SuiteContext): void {
 
     it("matches :params and query strings, static before param, and wildcards", async () => {
       const { httpUrl } = await start();
-      expect(await (await fetch(httpUrl("/users/42?full=yes"))).json()).toEqual({ id: "42", full: "yes" });
+      expect(await (await fetch(httpUrl("/users/42?full=yes"))).json()).toEqual({
+        id: "42",
+        full: "yes",
+      });
       expect(await (await fetch(httpUrl("/users/me"))).text()).toBe("static wins");
-      expect(await (await fetch(httpUrl("/users/a%20b"))).json()).toEqual({ id: "a b", full: null });
+      expect(await (await fetch(httpUrl("/users/a%20b"))).json()).toEqual({
+        id: "a b",
+        full: null,
+      });
       expect(await (await fetch(httpUrl("/files/a/b/c.txt"))).text()).toBe("file:a/b/c.txt");
     });
 
@@ -60,7 +68,10 @@ export function httpCases(ctx: SuiteContext): void {
 
     it("reads JSON and byte bodies, and answers 400 on bad JSON", async () => {
       const { httpUrl } = await start();
-      const echo = await fetch(httpUrl("/echo"), { method: "POST", body: JSON.stringify({ a: [1, "ü"] }) });
+      const echo = await fetch(httpUrl("/echo"), {
+        method: "POST",
+        body: JSON.stringify({ a: [1, "ü"] }),
+      });
       expect(echo.headers.get("content-type")).toMatch(/^application\/json/);
       expect(await echo.json()).toEqual({ got: { a: [1, "ü"] } });
       const bad = await fetch(httpUrl("/echo"), { method: "POST", body: "{not json" });
@@ -81,7 +92,9 @@ export function httpCases(ctx: SuiteContext): void {
             },
           }),
       );
-      expect(await (await fetch(httpUrl("/upload"), { method: "POST", body: "x".repeat(1000) })).text()).toBe("1000");
+      expect(
+        await (await fetch(httpUrl("/upload"), { method: "POST", body: "x".repeat(1000) })).text(),
+      ).toBe("1000");
       const over = await fetch(httpUrl("/upload"), { method: "POST", body: "x".repeat(1001) });
       expect(over.status).toBe(413);
     });
@@ -129,7 +142,10 @@ export function httpCases(ctx: SuiteContext): void {
 
     it("answers 400 to a malformed percent-encoded path", async () => {
       const { address } = await start();
-      const answer = await rawExchange(address.port, "GET /users/%E0%A4%A HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+      const answer = await rawExchange(
+        address.port,
+        "GET /users/%E0%A4%A HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n",
+      );
       expect(statusOf(answer)).toBe(400);
     });
   });

@@ -1,7 +1,11 @@
 import { connect, type Socket } from "node:net";
 
 /** Sends raw bytes on a fresh TCP connection and returns everything the server answered. */
-export function rawExchange(port: number, payload: string | Uint8Array, timeoutMs = 3000): Promise<string> {
+export function rawExchange(
+  port: number,
+  payload: string | Uint8Array,
+  timeoutMs = 3000,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket: Socket = connect(port, "127.0.0.1");
     const chunks: Buffer[] = [];
@@ -30,7 +34,11 @@ export function statusOf(answer: string): number {
 }
 
 /** A syntactically valid upgrade request, with header overrides (null removes one). */
-export function upgradeRequest(path: string, overrides: Record<string, string | null> = {}, method = "GET"): string {
+export function upgradeRequest(
+  path: string,
+  overrides: Record<string, string | null> = {},
+  method = "GET",
+): string {
   const headers: Record<string, string | null> = {
     host: "127.0.0.1",
     connection: "Upgrade",
