@@ -5,8 +5,7 @@ import { WebSocketServer } from "ws";
 import { httpExchange, requestHeaders } from "./exchange.js";
 import { bindSocket } from "./socket.js";
 
-/** Options of `wsBackend()`. Limits and policy are set on the server, not here. */
-/** Reserved for engine-only tuning; empty today. */
+/** Options of `wsBackend()`: engine-only tuning, none yet. Limits are set on the server. */
 export type WsBackendOptions = Record<string, never>;
 
 const PROTOCOL = Symbol("switchboard.protocol");
