@@ -60,14 +60,20 @@ describe("the built chat example", () => {
     expect(await (await fetch(`${server.url}/clients`)).text()).toBe("2");
   });
 
-  it("closes clients with 1001 on SIGTERM and exits 0", async () => {
-    server = await startServer(["--port", "0"]);
-    const alice = await join();
-    await alice.nextText();
-    server.child.kill("SIGTERM");
-    expect((await alice.closed).code).toBe(1001);
-    expect(await server.exited).toMatchObject({ code: 0, signal: null });
-  });
+  it.each(["SIGTERM", "SIGINT"] as const)(
+    "on %s closes every client with 1001 and exits 0",
+    async (signal) => {
+      server = await startServer(["--port", "0"]);
+      const alice = await join();
+      await alice.nextText();
+      const bob = await join();
+      await bob.nextText();
+      server.child.kill(signal);
+      expect((await alice.closed).code).toBe(1001);
+      expect((await bob.closed).code).toBe(1001);
+      expect(await server.exited).toMatchObject({ code: 0, signal: null });
+    },
+  );
 
   it("closes a message over --max-message-bytes with 1009", async () => {
     server = await startServer(["--port", "0", "--max-message-bytes", "16"]);
