@@ -44,6 +44,7 @@ install_pnpm() {
   if command -v pnpm >/dev/null && [ "$(pnpm --version)" = "$wanted" ]; then return; fi
   log "installing pnpm $wanted"
   as_root npm install -g --no-audit --no-fund "pnpm@$wanted"
+  hash -r
 }
 
 install_system_packages() {

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -35,6 +35,15 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const dir of [tarballs, project]) if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("the list of packed packages", () => {
+  it("names only devDependencies of this package, so turbo builds them before the check", async () => {
+    const manifest = JSON.parse(
+      await readFile(new URL("../package.json", import.meta.url), "utf8"),
+    );
+    for (const name of PACKED_PACKAGES) expect(manifest.devDependencies).toHaveProperty([name]);
+  });
 });
 
 describe(`the packed tarballs (${PACKED_PACKAGES.join(", ")}) installed with npm`, () => {
