@@ -68,9 +68,13 @@ export async function streamOnce(options: {
   }, 20);
   try {
     const reader = fileURLToPath(new URL("./support/slow-reader.ts", import.meta.url));
-    const child = spawn(process.execPath, ["--import", "tsx", reader, `ws://127.0.0.1:${port}/file`], {
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", reader, `ws://127.0.0.1:${port}/file`],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     let output = "";
     child.stdout.on("data", (chunk) => {
       output += chunk;
@@ -78,7 +82,14 @@ export async function streamOnce(options: {
     await new Promise((resolve) => child.on("exit", resolve));
     const received = JSON.parse(output.trim().split("\n").pop() ?? "{}");
     const toMiB = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
-    return { backend, drain, mib, received, peakRssMiB: toMiB(peak), baselineRssMiB: toMiB(baseline) };
+    return {
+      backend,
+      drain,
+      mib,
+      received,
+      peakRssMiB: toMiB(peak),
+      baselineRssMiB: toMiB(baseline),
+    };
   } finally {
     clearInterval(sampler);
     await server.close();

@@ -7,6 +7,7 @@ export const BACKENDS: Record<string, () => Backend> = { ws: wsBackend, uws: uws
 
 export function backendNamed(name: string): Backend {
   const make = BACKENDS[name];
-  if (!make) throw new Error(`unknown backend "${name}"; use one of ${Object.keys(BACKENDS).join(", ")}`);
+  if (!make)
+    throw new Error(`unknown backend "${name}"; use one of ${Object.keys(BACKENDS).join(", ")}`);
   return make();
 }

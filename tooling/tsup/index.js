@@ -12,3 +12,16 @@ export function libraryConfig(overrides = {}) {
     ...overrides,
   });
 }
+
+/** The build of a runnable app: ESM entry points, workspace packages left as imports. */
+export function appConfig(entry, overrides = {}) {
+  return defineConfig({
+    entry,
+    format: ["esm"],
+    dts: false,
+    clean: true,
+    sourcemap: true,
+    target: "node20",
+    ...overrides,
+  });
+}

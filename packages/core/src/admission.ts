@@ -1,4 +1,4 @@
-import type { UpgradeRequest, UpgradeResponder } from "./backend.js";
+import type { UpgradeResponder } from "./backend.js";
 import { SwitchboardError } from "./errors.js";
 import { reasonPhrase } from "./status.js";
 
@@ -85,7 +85,10 @@ export class Admission<Data = unknown> {
   /** Refuses the upgrade with an HTTP status from 400 to 599, optional headers and body. */
   reject(status = 403, headers: Record<string, string> = {}, body?: string): boolean {
     if (!Number.isInteger(status) || status < 400 || status > 599) {
-      throw new SwitchboardError("INVALID_ARGUMENT", `reject status must be an integer from 400 to 599, got ${status}`);
+      throw new SwitchboardError(
+        "INVALID_ARGUMENT",
+        `reject status must be an integer from 400 to 599, got ${status}`,
+      );
     }
     const pairs = Object.entries(headers).map(([name, value]) => checkHeader(name, String(value)));
     if (!this.#pending) return false;

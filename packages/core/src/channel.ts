@@ -183,7 +183,11 @@ export class Channel<Data = unknown> {
   takeMessageToken(perSecond: number): boolean {
     const now = Date.now();
     if (this.#tokensAt === 0) this.#tokens = perSecond;
-    else this.#tokens = Math.min(perSecond, this.#tokens + ((now - this.#tokensAt) * perSecond) / 1000);
+    else
+      this.#tokens = Math.min(
+        perSecond,
+        this.#tokens + ((now - this.#tokensAt) * perSecond) / 1000,
+      );
     this.#tokensAt = now;
     if (this.#tokens < 1) return false;
     this.#tokens -= 1;
@@ -192,7 +196,8 @@ export class Channel<Data = unknown> {
 
   /** @internal The engine flushed part of the buffer. */
   handleDrain(): void {
-    if (!this.#waitingForDrain || this.#socket.bufferedAmount > this.#owner.flow.lowWaterMark) return;
+    if (!this.#waitingForDrain || this.#socket.bufferedAmount > this.#owner.flow.lowWaterMark)
+      return;
     this.#waitingForDrain = false;
     const waiters = this.#drainWaiters;
     this.#drainWaiters = [];
@@ -206,7 +211,9 @@ export class Channel<Data = unknown> {
     const waiters = this.#drainWaiters;
     this.#drainWaiters = [];
     for (const waiter of waiters) {
-      waiter.reject(new SwitchboardError("CHANNEL_CLOSED", `channel ${this.id} closed before it drained`));
+      waiter.reject(
+        new SwitchboardError("CHANNEL_CLOSED", `channel ${this.id} closed before it drained`),
+      );
     }
   }
 
@@ -255,8 +262,7 @@ function toPayload(data: SendData, binary: boolean): Uint8Array | string {
   else if (ArrayBuffer.isView(data)) {
     const view = data as ArrayBufferView;
     bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-  }
-  else {
+  } else {
     throw new SwitchboardError(
       "INVALID_ARGUMENT",
       `send data must be a string, Uint8Array or ArrayBuffer, got ${typeof data}`,

@@ -16,12 +16,18 @@ const KEY = /^[A-Za-z0-9+/]{22}==$/;
 export function checkHandshake(request: UpgradeRequest): HandshakeRefusal | undefined {
   const { method, headers } = request;
   if (method !== "GET") return refuse(400, "WebSocket upgrade must use GET");
-  if (!/\bupgrade\b/i.test(headers["connection"] ?? "")) return refuse(400, "missing Connection: Upgrade");
-  if ((headers["upgrade"] ?? "").toLowerCase() !== "websocket") return refuse(400, "missing Upgrade: websocket");
+  if (!/\bupgrade\b/i.test(headers["connection"] ?? ""))
+    return refuse(400, "missing Connection: Upgrade");
+  if ((headers["upgrade"] ?? "").toLowerCase() !== "websocket")
+    return refuse(400, "missing Upgrade: websocket");
   if (headers["sec-websocket-version"] !== "13") {
-    return { ...refuse(400, "unsupported Sec-WebSocket-Version (13 is supported)"), headers: [["sec-websocket-version", "13"]] };
+    return {
+      ...refuse(400, "unsupported Sec-WebSocket-Version (13 is supported)"),
+      headers: [["sec-websocket-version", "13"]],
+    };
   }
-  if (!KEY.test(headers["sec-websocket-key"] ?? "")) return refuse(400, "missing or invalid Sec-WebSocket-Key");
+  if (!KEY.test(headers["sec-websocket-key"] ?? ""))
+    return refuse(400, "missing or invalid Sec-WebSocket-Key");
   return undefined;
 }
 

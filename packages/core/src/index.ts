@@ -18,15 +18,15 @@ export { Channel, type SendData } from "./channel.js";
 export { checkClose, isSendableCloseCode } from "./close.js";
 export { type CorsOptions, cors } from "./cors.js";
 export { HttpError, SwitchboardError, type SwitchboardErrorCode } from "./errors.js";
+export type { BroadcastOptions } from "./fanout.js";
 export { isUpgradeRequest } from "./handshake.js";
 export { HttpRequest, HttpResponse } from "./http.js";
 export { contentTypeFor } from "./mime.js";
 export { CloseCode, Opcode } from "./opcode.js";
 export { DEFAULT_LIMITS, type ServerLimits } from "./options.js";
+export { BROADCAST_TOPIC, type PubSubAdapter } from "./pubsub.js";
 export { type ByteRange, parseRange } from "./range.js";
 export { HTTP_METHODS, type HttpMethod } from "./router.js";
-export type { BroadcastOptions } from "./fanout.js";
-export { BROADCAST_TOPIC, type PubSubAdapter } from "./pubsub.js";
 export type { HttpErrorHandler, Middleware, RouteHandler, RouteResult } from "./routing.js";
 export {
   type ErrorContext,

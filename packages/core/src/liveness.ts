@@ -26,7 +26,8 @@ export class Liveness {
   start(): void {
     const { heartbeatIntervalMs, idleTimeoutMs } = this.settings;
     if (heartbeatIntervalMs > 0) this.#every(heartbeatIntervalMs, () => this.#heartbeat());
-    if (idleTimeoutMs > 0) this.#every(Math.max(1, Math.floor(idleTimeoutMs / IDLE_SCANS)), () => this.#idleScan());
+    if (idleTimeoutMs > 0)
+      this.#every(Math.max(1, Math.floor(idleTimeoutMs / IDLE_SCANS)), () => this.#idleScan());
   }
 
   stop(): void {
@@ -47,7 +48,8 @@ export class Liveness {
 
   #idleScan(): void {
     for (const channel of this.channels()) {
-      if (channel.isOpen && channel.countQuietScan() > IDLE_SCANS) channel.close(CloseCode.GOING_AWAY, "idle timeout");
+      if (channel.isOpen && channel.countQuietScan() > IDLE_SCANS)
+        channel.close(CloseCode.GOING_AWAY, "idle timeout");
     }
   }
 }

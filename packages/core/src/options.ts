@@ -96,9 +96,11 @@ export function resolveLimits(input: Partial<ServerLimits> = {}): ServerLimits {
     positiveInteger(key, limits[key]);
   }
   for (const key of ["heartbeatIntervalMs", "idleTimeoutMs", "maxMessagesPerSecond"] as const) {
-    if (!Number.isSafeInteger(limits[key]) || limits[key] < 0) invalid(key, limits[key], "0 (off) or a positive integer");
+    if (!Number.isSafeInteger(limits[key]) || limits[key] < 0)
+      invalid(key, limits[key], "0 (off) or a positive integer");
   }
-  if (typeof limits.perMessageDeflate !== "boolean") invalid("perMessageDeflate", limits.perMessageDeflate, "true or false");
+  if (typeof limits.perMessageDeflate !== "boolean")
+    invalid("perMessageDeflate", limits.perMessageDeflate, "true or false");
   if (!Number.isInteger(limits.lowWaterMark) || limits.lowWaterMark < 0) {
     invalid("lowWaterMark", limits.lowWaterMark, "a non-negative integer");
   }
@@ -106,9 +108,16 @@ export function resolveLimits(input: Partial<ServerLimits> = {}): ServerLimits {
     invalid("lowWaterMark", limits.lowWaterMark, `at most highWaterMark (${limits.highWaterMark})`);
   }
   if (limits.highWaterMark > limits.maxBufferedBytes) {
-    invalid("highWaterMark", limits.highWaterMark, `at most maxBufferedBytes (${limits.maxBufferedBytes})`);
+    invalid(
+      "highWaterMark",
+      limits.highWaterMark,
+      `at most maxBufferedBytes (${limits.maxBufferedBytes})`,
+    );
   }
-  if (!Array.isArray(limits.allowedOrigins) || limits.allowedOrigins.some((o) => typeof o !== "string")) {
+  if (
+    !Array.isArray(limits.allowedOrigins) ||
+    limits.allowedOrigins.some((o) => typeof o !== "string")
+  ) {
     invalid("allowedOrigins", limits.allowedOrigins, "an array of origin strings");
   }
   return limits;
@@ -123,7 +132,8 @@ export function checkAddress(port: unknown, host: unknown): void {
 }
 
 function positiveInteger(name: string, value: unknown): void {
-  if (!Number.isSafeInteger(value) || (value as number) <= 0) invalid(name, value, "a positive integer");
+  if (!Number.isSafeInteger(value) || (value as number) <= 0)
+    invalid(name, value, "a positive integer");
 }
 
 function invalid(name: string, value: unknown, expected: string): never {

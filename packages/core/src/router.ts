@@ -26,12 +26,14 @@ export class Router<H> {
 
   /** Registers `handler` for `method` (or "ANY") at `pattern`, e.g. `/users/:id` or `/files/*`. */
   add(method: HttpMethod | "ANY", pattern: string, handler: H): void {
-    if (!pattern.startsWith("/")) throw new TypeError(`route pattern must start with "/": ${pattern}`);
+    if (!pattern.startsWith("/"))
+      throw new TypeError(`route pattern must start with "/": ${pattern}`);
     let node = this.#root;
     const segments = splitPath(pattern);
     for (const [index, segment] of segments.entries()) {
       if (segment.startsWith("*")) {
-        if (index !== segments.length - 1) throw new TypeError(`"*" must be the last segment: ${pattern}`);
+        if (index !== segments.length - 1)
+          throw new TypeError(`"*" must be the last segment: ${pattern}`);
         node.wildcard ??= { name: segment.slice(1) || "*", handlers: new Map() };
         setOnce(node.wildcard.handlers, method, handler, pattern);
         return;
@@ -40,7 +42,9 @@ export class Router<H> {
         const name = segment.slice(1);
         if (!name) throw new TypeError(`parameter without a name: ${pattern}`);
         if (node.param && node.param.name !== name) {
-          throw new TypeError(`${pattern}: ":${name}" conflicts with ":${node.param.name}" at the same place`);
+          throw new TypeError(
+            `${pattern}: ":${name}" conflicts with ":${node.param.name}" at the same place`,
+          );
         }
         node.param ??= { name, node: newNode() };
         node = node.param.node;

@@ -10,16 +10,17 @@ import type {
   UpgradeRequest,
   UpgradeResponder,
 } from "./backend.js";
-import { Channel, type ChannelOwner, type SendData } from "./channel.js";
-import { SwitchboardError } from "./errors.js";
-import { type BroadcastOptions, fanOut, type PreparedMessage, prepareMessage } from "./fanout.js";
-import { checkHandshake, offeredProtocols } from "./handshake.js";
 import { RequestBody } from "./body.js";
-import { HttpError } from "./errors.js";
+import { Channel, type ChannelOwner, type SendData } from "./channel.js";
+import { HttpError, SwitchboardError } from "./errors.js";
+import { type BroadcastOptions, fanOut, type PreparedMessage, prepareMessage } from "./fanout.js";
+import { checkHandshake, type HandshakeRefusal, offeredProtocols } from "./handshake.js";
 import { HttpRequest, HttpResponse } from "./http.js";
-import { CloseCode, Opcode } from "./opcode.js";
 import { Liveness } from "./liveness.js";
+import { CloseCode, Opcode } from "./opcode.js";
 import { checkAddress, resolveLimits, type ServerLimits } from "./options.js";
+import { BROADCAST_TOPIC, type PubSubAdapter } from "./pubsub.js";
+import { type HttpMethod, Router } from "./router.js";
 import {
   HttpCall,
   type HttpErrorHandler,
@@ -27,8 +28,6 @@ import {
   type Middleware,
   type RouteHandler,
 } from "./routing.js";
-import { type HttpMethod, Router } from "./router.js";
-import { BROADCAST_TOPIC, type PubSubAdapter } from "./pubsub.js";
 import { Sequencer } from "./sequencer.js";
 import { Topics } from "./topics.js";
 
@@ -48,7 +47,11 @@ export interface WebServerHooks<Data = unknown> {
    * Decides an upgrade (after core refused malformed ones): call `admission.accept()` or
    * `admission.reject(status)`, now or later. Default: accept with the first offered subprotocol.
    */
-  onWsUpgrade?(this: WebServer<Data>, request: WsUpgradeRequest, admission: Admission<Data>): unknown;
+  onWsUpgrade?(
+    this: WebServer<Data>,
+    request: WsUpgradeRequest,
+    admission: Admission<Data>,
+  ): unknown;
   /** A client connected; `url` is the upgrade request's path and query. */
   onWsOpen?(this: WebServer<Data>, channel: Channel<Data>, url: string): unknown;
   /** A client is gone (close frame or dropped TCP; code 1006 when no close frame came). */
@@ -56,7 +59,12 @@ export interface WebServerHooks<Data = unknown> {
   /** A text message arrived. */
   onWsMessage?(this: WebServer<Data>, channel: Channel<Data>, text: string): unknown;
   /** Any message arrived, as bytes, with its opcode (lossless, text or binary). */
-  onWsMessageFrame?(this: WebServer<Data>, channel: Channel<Data>, data: Uint8Array, opcode: Opcode): unknown;
+  onWsMessageFrame?(
+    this: WebServer<Data>,
+    channel: Channel<Data>,
+    data: Uint8Array,
+    opcode: Opcode,
+  ): unknown;
   /** A channel whose `send` returned false has drained to `lowWaterMark`. */
   onWsDrain?(this: WebServer<Data>, channel: Channel<Data>): unknown;
   /** A callback threw or an engine reported an error. Default: `console.error`. */
@@ -64,7 +72,9 @@ export interface WebServerHooks<Data = unknown> {
 }
 
 /** Options of `new WebServer(...)`: the backend, limits, and optionally the hooks. */
-export interface WebServerOptions<Data = unknown> extends WebServerHooks<Data>, Partial<ServerLimits> {
+export interface WebServerOptions<Data = unknown>
+  extends WebServerHooks<Data>,
+    Partial<ServerLimits> {
   /** The engine: `wsBackend()` from `@switchboard/server-ws` or `uwsBackend()` from `@switchboard/server-uws`. */
   backend: Backend;
   /** Carries `publish()` and `broadcast()` to other server processes, e.g. `redisPubSub(...)`. */
@@ -90,7 +100,6 @@ export interface ServerStats {
   /** Upgrades refused by core (malformed, origin, capacity, timeout, shutdown). */
   upgradesRefused: number;
 }
-
 
 /** What a connection carries between the upgrade and `open`. */
 interface UpgradeContext {
@@ -159,7 +168,16 @@ export class WebServer<Data = unknown> {
     } = options;
     this.#backend = backend;
     this.#pubsub = pubsub;
-    this.#hooks = { onInit, onWsUpgrade, onWsOpen, onWsClose, onWsMessage, onWsMessageFrame, onWsDrain, onError };
+    this.#hooks = {
+      onInit,
+      onWsUpgrade,
+      onWsOpen,
+      onWsClose,
+      onWsMessage,
+      onWsMessageFrame,
+      onWsDrain,
+      onError,
+    };
     this.limits = Object.freeze(resolveLimits(limits));
     this.#owner = this.#channelOwner();
     this.#liveness = new Liveness(() => this.#channels, this.limits);
@@ -203,7 +221,10 @@ export class WebServer<Data = unknown> {
   }
   /** A callback threw or an engine failed. Default: log to stderr. */
   onError(error: unknown, context: ErrorContext): void {
-    if (this.#hooks.onError) return this.#hooks.onError.call(this, error, context);
+    if (this.#hooks.onError) {
+      this.#hooks.onError.call(this, error, context);
+      return;
+    }
     console.error(`[switchboard] error in ${context.source}:`, error);
   }
 
@@ -244,13 +265,15 @@ export class WebServer<Data = unknown> {
    * process when a `pubsub` adapter is set). A closing channel leaves its topics by itself.
    */
   subscribe(channel: Channel<Data>, topic: string): void {
-    if (!channel.isOpen) throw new SwitchboardError("CHANNEL_CLOSED", `channel ${channel.id} is closed`);
+    if (!channel.isOpen)
+      throw new SwitchboardError("CHANNEL_CLOSED", `channel ${channel.id} is closed`);
     if (this.#topics.subscribe(channel, topic)) this.#toPubSub((pubsub) => pubsub.subscribe(topic));
   }
 
   /** Removes a channel from a topic. */
   unsubscribe(channel: Channel<Data>, topic: string): void {
-    if (this.#topics.unsubscribe(channel, topic)) this.#toPubSub((pubsub) => pubsub.unsubscribe(topic));
+    if (this.#topics.unsubscribe(channel, topic))
+      this.#toPubSub((pubsub) => pubsub.unsubscribe(topic));
   }
 
   /** The topics a channel is subscribed to. */
@@ -273,7 +296,10 @@ export class WebServer<Data = unknown> {
    */
   publish(topic: string, data: SendData, options: BroadcastOptions = {}): number {
     if (typeof topic !== "string" || topic === "" || topic === BROADCAST_TOPIC) {
-      throw new SwitchboardError("INVALID_ARGUMENT", `cannot publish to topic ${JSON.stringify(topic)}`);
+      throw new SwitchboardError(
+        "INVALID_ARGUMENT",
+        `cannot publish to topic ${JSON.stringify(topic)}`,
+      );
     }
     const message = prepareMessage(data, options.opcode);
     this.#toPubSub((pubsub) => pubsub.publish(topic, message.payload, message.binary));
@@ -293,7 +319,11 @@ export class WebServer<Data = unknown> {
   /** A message another process published: local delivery only. */
   #deliverRemote(topic: string, payload: Uint8Array, binary: boolean): void {
     const message: PreparedMessage = { payload, binary };
-    fanOut(topic === BROADCAST_TOPIC ? this.#channels : this.#topics.subscribers(topic), message, null);
+    fanOut(
+      topic === BROADCAST_TOPIC ? this.#channels : this.#topics.subscribers(topic),
+      message,
+      null,
+    );
   }
 
   // ---- HTTP -------------------------------------------------------------------------------
@@ -398,10 +428,20 @@ export class WebServer<Data = unknown> {
         this.#initialized = true;
         await this.onInit();
       }
-      await this.#pubsub?.start((topic, payload, binary) => this.#deliverRemote(topic, payload, binary));
-      const bound = await this.#backend.listen(this.#engineHost(), { port, host, ...(tls && { tls }) });
+      await this.#pubsub?.start((topic, payload, binary) =>
+        this.#deliverRemote(topic, payload, binary),
+      );
+      const bound = await this.#backend.listen(this.#engineHost(), {
+        port,
+        host,
+        ...(tls && { tls }),
+      });
       const scheme = tls ? "https" : "http";
-      this.#address = { port: bound.port, host, url: `${scheme}://${formatHost(host)}:${bound.port}` };
+      this.#address = {
+        port: bound.port,
+        host,
+        url: `${scheme}://${formatHost(host)}:${bound.port}`,
+      };
     } catch (error) {
       this.#state = "idle";
       throw error;
@@ -428,7 +468,8 @@ export class WebServer<Data = unknown> {
     const allClosed = new Promise<void>((resolve) => {
       this.#allClosed = resolve;
     });
-    for (const channel of this.#channels) channel.close(CloseCode.GOING_AWAY, "server shutting down");
+    for (const channel of this.#channels)
+      channel.close(CloseCode.GOING_AWAY, "server shutting down");
     if (this.#channels.size === 0) this.#allClosed?.();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<void>((resolve) => {
@@ -453,7 +494,8 @@ export class WebServer<Data = unknown> {
       perMessageDeflate: this.limits.perMessageDeflate,
       http: (exchange) => this.#handleHttp(exchange),
       upgrade: (request, responder) => this.#handleUpgrade(request, responder),
-      open: (socket, context, protocol) => this.#handleOpen(socket, context as UpgradeContext, protocol),
+      open: (socket, context, protocol) =>
+        this.#handleOpen(socket, context as UpgradeContext, protocol),
     };
   }
 
@@ -471,21 +513,29 @@ export class WebServer<Data = unknown> {
   }
 
   #handleUpgrade(request: UpgradeRequest, responder: UpgradeResponder): void {
-    const refuse = (status: number, headers: [string, string][], body: string) => {
-      this.stats.upgradesRefused++;
-      responder.reject(status, headers, body);
-    };
-    if (this.#state !== "listening") return refuse(503, [], "server is shutting down");
-    const refusal = checkHandshake(request);
-    if (refusal) return refuse(refusal.status, refusal.headers, refusal.body);
+    const refusal = this.#refusal(request);
+    if (!refusal) {
+      this.#admit(request, responder);
+      return;
+    }
+    this.stats.upgradesRefused++;
+    responder.reject(refusal.status, refusal.headers, refusal.body);
+  }
+
+  /** Why core refuses an upgrade before user code runs, if it does. */
+  #refusal(request: UpgradeRequest): HandshakeRefusal | undefined {
+    if (this.#state !== "listening")
+      return { status: 503, headers: [], body: "server is shutting down" };
+    const malformed = checkHandshake(request);
+    if (malformed) return malformed;
     const origins = this.limits.allowedOrigins;
     if (origins.length > 0 && !origins.includes(request.headers["origin"] ?? "")) {
-      return refuse(403, [], "origin not allowed");
+      return { status: 403, headers: [], body: "origin not allowed" };
     }
     if (this.#channels.size + this.#admissions.size >= this.limits.maxConnections) {
-      return refuse(503, [], "too many connections");
+      return { status: 503, headers: [], body: "too many connections" };
     }
-    this.#admit(request, responder);
+    return undefined;
   }
 
   #admit(request: UpgradeRequest, responder: UpgradeResponder): void {
@@ -495,7 +545,11 @@ export class WebServer<Data = unknown> {
       responder,
       info.protocols,
       (protocol, data) => {
-        const context: UpgradeContext = { url: request.url, remoteAddress: request.remoteAddress, data };
+        const context: UpgradeContext = {
+          url: request.url,
+          remoteAddress: request.remoteAddress,
+          data,
+        };
         responder.accept(protocol, context);
       },
       () => {
@@ -544,10 +598,13 @@ export class WebServer<Data = unknown> {
     return {
       open: () => {
         if (this.#state === "closing") channel.close(CloseCode.GOING_AWAY, "server shutting down");
-        sequencer.run(() => this.onWsOpen(channel, context.url), (error) => {
-          report("onWsOpen")(error);
-          if (channel.isOpen) channel.close(CloseCode.INTERNAL_ERROR, "internal error");
-        });
+        sequencer.run(
+          () => this.onWsOpen(channel, context.url),
+          (error) => {
+            report("onWsOpen")(error);
+            if (channel.isOpen) channel.close(CloseCode.INTERNAL_ERROR, "internal error");
+          },
+        );
       },
       message: (data, binary) => {
         if (!channel.isOpen) return;
@@ -565,7 +622,8 @@ export class WebServer<Data = unknown> {
       },
       close: (code, reason) => {
         this.#channels.delete(channel);
-        for (const topic of this.#topics.leaveAll(channel)) this.#toPubSub((pubsub) => pubsub.unsubscribe(topic));
+        for (const topic of this.#topics.leaveAll(channel))
+          this.#toPubSub((pubsub) => pubsub.unsubscribe(topic));
         channel.handleClose();
         sequencer.run(() => this.onWsClose(channel, code, reason), report("onWsClose"));
         if (this.#channels.size === 0) this.#allClosed?.();
@@ -586,7 +644,10 @@ export class WebServer<Data = unknown> {
     return {
       flow: this.limits,
       drained: (channel) =>
-        this.#safely(() => this.onWsDrain(channel as Channel<Data>), { source: "onWsDrain", channel }),
+        this.#safely(() => this.onWsDrain(channel as Channel<Data>), {
+          source: "onWsDrain",
+          channel,
+        }),
       overflowed: (channel) => {
         this.stats.overflowed++;
         this.#report(
@@ -604,7 +665,8 @@ export class WebServer<Data = unknown> {
   #safely(task: () => unknown, context: ErrorContext): void {
     try {
       const result = task();
-      if (isThenable(result)) Promise.resolve(result).catch((error: unknown) => this.#report(error, context));
+      if (isThenable(result))
+        Promise.resolve(result).catch((error: unknown) => this.#report(error, context));
     } catch (error) {
       this.#report(error, context);
     }

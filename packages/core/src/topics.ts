@@ -69,6 +69,9 @@ const EMPTY_TOPICS: ReadonlySet<string> = new Set();
 
 function checkTopic(topic: unknown): void {
   if (typeof topic !== "string" || topic.length === 0) {
-    throw new SwitchboardError("INVALID_ARGUMENT", `a topic must be a non-empty string, got ${JSON.stringify(topic)}`);
+    throw new SwitchboardError(
+      "INVALID_ARGUMENT",
+      `a topic must be a non-empty string, got ${JSON.stringify(topic)}`,
+    );
   }
 }

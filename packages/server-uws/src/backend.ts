@@ -1,20 +1,17 @@
+import type { HttpResponse, TemplatedApp, us_socket_context_t } from "uWebSockets.js";
 import {
   type Backend,
-  type EngineHost,
   isUpgradeRequest,
   reasonPhrase,
   type UpgradeResponder,
 } from "@switchboard/core";
-import type { HttpResponse, TemplatedApp, us_socket_context_t } from "uWebSockets.js";
-import { loadEngine, lentText, sslApp } from "./engine.js";
+import { lentText, loadEngine, sslApp } from "./engine.js";
 import { httpExchange } from "./exchange.js";
 import { type CopiedRequest, copyRequest } from "./request.js";
 import { engineSocket, type SocketData } from "./socket.js";
 
 /** Options of `uwsBackend()`. Limits and policy are set on the server, not here. */
-export interface UwsBackendOptions {
-  /** Reserved for engine-only tuning; empty today. */
-}
+export type UwsBackendOptions = Record<string, never>;
 
 /**
  * uWS drops the TCP connection (no close frame) on a message over its own limit. Giving it this
@@ -46,18 +43,25 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
       next.ws<SocketData>("/*", {
         maxPayloadLength: host.limits.maxMessageBytes + OVERSIZE_HEADROOM,
         // Core refuses sends past maxBufferedBytes itself; uWS must never drop one silently.
-        maxBackpressure: host.limits.maxBufferedBytes + host.limits.maxMessageBytes + OVERSIZE_HEADROOM,
+        maxBackpressure:
+          host.limits.maxBufferedBytes + host.limits.maxMessageBytes + OVERSIZE_HEADROOM,
         closeOnBackpressureLimit: 0,
         idleTimeout: 0,
         sendPingsAutomatically: false,
-        compression: host.perMessageDeflate ? uWS.SHARED_COMPRESSOR | uWS.SHARED_DECOMPRESSOR : uWS.DISABLED,
+        compression: host.perMessageDeflate
+          ? uWS.SHARED_COMPRESSOR | uWS.SHARED_DECOMPRESSOR
+          : uWS.DISABLED,
         upgrade: (res, req, context) => {
           const request = copyRequest(res, req);
           host.upgrade(request, upgradeResponder(res, request, context));
         },
         open: (ws) => {
           const data = ws.getUserData();
-          data.events = host.open(engineSocket(ws, host.perMessageDeflate), data.context, data.protocol);
+          data.events = host.open(
+            engineSocket(ws, host.perMessageDeflate),
+            data.context,
+            data.protocol,
+          );
           data.events.open();
         },
         message: (ws, message, isBinary) => {
@@ -71,7 +75,8 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
       next.any("/*", (res, req) => {
         const request = copyRequest(res, req);
         // node:http routes every Upgrade request to its upgrade handler; do the same.
-        if (isUpgradeRequest(request.headers)) host.upgrade(request, upgradeResponder(res, request, undefined));
+        if (isUpgradeRequest(request.headers))
+          host.upgrade(request, upgradeResponder(res, request, undefined));
         else {
           const exchange = httpExchange(res, request, host.limits);
           host.http(exchange);
@@ -81,7 +86,12 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
       const port = await new Promise<number>((resolve, reject) => {
         next.listen(address.host, address.port, (listenSocket) => {
           if (listenSocket) resolve(uWS.us_socket_local_port(listenSocket));
-          else reject(new Error(`uws backend could not listen on ${address.host}:${address.port} (in use or not allowed)`));
+          else
+            reject(
+              new Error(
+                `uws backend could not listen on ${address.host}:${address.port} (in use or not allowed)`,
+              ),
+            );
         });
       });
       app = next;

@@ -1,8 +1,8 @@
+import uWS, { type TemplatedApp } from "uWebSockets.js";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SwitchboardError, type TlsOptions } from "@switchboard/core";
-import uWS, { type TemplatedApp } from "uWebSockets.js";
 
 /**
  * The uWebSockets.js module, checked: on an unsupported Node.js the package silently falls back to

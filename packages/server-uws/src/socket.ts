@@ -1,5 +1,5 @@
-import type { EngineSocket, SocketEvents } from "@switchboard/core";
 import type { WebSocket } from "uWebSockets.js";
+import type { EngineSocket, SocketEvents } from "@switchboard/core";
 
 /** What each uWS socket carries from the upgrade to its events. */
 export interface SocketData {

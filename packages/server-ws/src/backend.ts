@@ -1,15 +1,18 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server } from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import type { Duplex } from "node:stream";
-import { type Backend, type EngineHost, reasonPhrase, type UpgradeResponder } from "@switchboard/core";
+import {
+  type Backend,
+  type EngineHost,
+  reasonPhrase,
+  type UpgradeResponder,
+} from "@switchboard/core";
 import { WebSocketServer } from "ws";
-import { bindSocket } from "./socket.js";
 import { httpExchange, requestHeaders } from "./exchange.js";
+import { bindSocket } from "./socket.js";
 
-/** Options of `wsBackend()`. Limits and policy are set on the server, not here. */
-export interface WsBackendOptions {
-  /** Reserved for engine-only tuning; empty today. */
-}
+/** Options of `wsBackend()`: engine-only tuning, none yet. Limits are set on the server. */
+export type WsBackendOptions = Record<string, never>;
 
 const PROTOCOL = Symbol("switchboard.protocol");
 type TaggedRequest = IncomingMessage & { [PROTOCOL]?: string };
@@ -51,7 +54,12 @@ export function wsBackend(_options: WsBackendOptions = {}): Backend {
       http.on("upgrade", (req: TaggedRequest, socket: Duplex, head: Buffer) => {
         socket.on("error", () => socket.destroy());
         host.upgrade(
-          { method: req.method ?? "", url: req.url ?? "/", headers: requestHeaders(req), remoteAddress: req.socket.remoteAddress ?? "" },
+          {
+            method: req.method ?? "",
+            url: req.url ?? "/",
+            headers: requestHeaders(req),
+            remoteAddress: req.socket.remoteAddress ?? "",
+          },
           upgradeResponder(host, wss, req, socket, head),
         );
       });
@@ -91,11 +99,18 @@ function upgradeResponder(
       if (socket.destroyed) return;
       early.stop();
       req[PROTOCOL] = protocol;
-      wss.handleUpgrade(req, socket, early.head(), (ws) => bindSocket(host, ws, socket, context, protocol));
+      wss.handleUpgrade(req, socket, early.head(), (ws) =>
+        bindSocket(host, ws, socket, context, protocol),
+      );
     },
     reject(status, headers, body) {
       if (socket.destroyed) return;
-      const lines = [`HTTP/1.1 ${status} ${reasonPhrase(status)}`, "connection: close", "content-type: text/plain; charset=utf-8", `content-length: ${Buffer.byteLength(body)}`];
+      const lines = [
+        `HTTP/1.1 ${status} ${reasonPhrase(status)}`,
+        "connection: close",
+        "content-type: text/plain; charset=utf-8",
+        `content-length: ${Buffer.byteLength(body)}`,
+      ];
       for (const [name, value] of headers) lines.push(`${name}: ${value}`);
       socket.end(`${lines.join("\r\n")}\r\n\r\n${body}`);
     },

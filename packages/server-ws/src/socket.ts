@@ -3,7 +3,13 @@ import type { EngineHost, EngineSocket } from "@switchboard/core";
 import type { WebSocket } from "ws";
 
 /** Connects one ws socket to core: engine events in, engine operations out. */
-export function bindSocket(host: EngineHost, ws: WebSocket, tcp: Duplex, context: unknown, protocol: string): void {
+export function bindSocket(
+  host: EngineHost,
+  ws: WebSocket,
+  tcp: Duplex,
+  context: unknown,
+  protocol: string,
+): void {
   // ws compresses only when the client negotiated permessage-deflate.
   const compress = host.perMessageDeflate;
   const socket: EngineSocket = {

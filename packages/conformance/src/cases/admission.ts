@@ -1,7 +1,7 @@
 import type { Admission } from "@switchboard/core";
 import { WebServer } from "@switchboard/core";
 import { describe, expect, it } from "vitest";
-import { TestClient, eventually, sleep } from "../support/client.js";
+import { eventually, sleep, TestClient } from "../support/client.js";
 import type { SuiteContext } from "../support/context.js";
 import { rawExchange, statusOf, upgradeRequest } from "../support/raw.js";
 
@@ -25,7 +25,8 @@ export function admissionCases(ctx: SuiteContext): void {
             async onWsUpgrade(request, admission) {
               await sleep(20);
               const token = request.query.get("token");
-              if (token === "good") admission.accept({ protocol: request.protocols[1], data: { user: "ann" } });
+              if (token === "good")
+                admission.accept({ protocol: request.protocols[1], data: { user: "ann" } });
               else admission.reject(401, { "www-authenticate": "Bearer" });
             },
             onWsOpen(channel) {
@@ -128,7 +129,10 @@ export function admissionCases(ctx: SuiteContext): void {
             },
           }),
       );
-      const answer = await rawExchange(address.port, upgradeRequest("/", { "sec-websocket-key": null }));
+      const answer = await rawExchange(
+        address.port,
+        upgradeRequest("/", { "sec-websocket-key": null }),
+      );
       expect(statusOf(answer)).toBe(400);
       expect(calls).toBe(0);
     });
@@ -190,7 +194,11 @@ export function admissionCases(ctx: SuiteContext): void {
           }),
       );
       await rawExchange(address.port, upgradeRequest("/"), 100);
-      await eventually(() => kept !== undefined && !kept.pending, 5000, "the admission to be voided");
+      await eventually(
+        () => kept !== undefined && !kept.pending,
+        5000,
+        "the admission to be voided",
+      );
       expect(kept?.accept()).toBe(false);
     });
   });

@@ -3,8 +3,8 @@ import { describe, expect, it, type TestContext } from "vitest";
 import { TestClient } from "../support/client.js";
 import type { SuiteContext } from "../support/context.js";
 import { frame } from "../support/frames.js";
-import { RawSocket } from "../support/raw-socket.js";
 import { rawExchange, statusOf, upgradeRequest } from "../support/raw.js";
+import { RawSocket } from "../support/raw-socket.js";
 import { BAD_INPUTS } from "./bad-input-corpus.js";
 
 /** Relays every message to everyone else, so anything that gets through is seen. */
@@ -20,7 +20,8 @@ class Relay extends WebServer {
 /** What a server must survive: malformed frames and requests from strangers (Autobahn categories). */
 export function badInputCases(ctx: SuiteContext): void {
   describe("bad input corpus", () => {
-    const start = () => ctx.start((backend) => new Relay({ backend, maxMessageBytes: 64 * 1024, onError: () => {} }));
+    const start = () =>
+      ctx.start((backend) => new Relay({ backend, maxMessageBytes: 64 * 1024, onError: () => {} }));
 
     const unenforced = ctx.backend().unenforced ?? {};
     it.for(BAD_INPUTS.map((input) => [`${input.category}: ${input.name}`, input] as const))(
@@ -35,7 +36,8 @@ export function badInputCases(ctx: SuiteContext): void {
         const outcome = await raw.outcome();
         expect(outcome.ended).toBe(true);
         // ws answers with 1002/1007/1009; uWS answers a bad close frame with an empty one (1005).
-        if (outcome.closeCode !== undefined) expect([1002, 1005, 1007, 1009]).toContain(outcome.closeCode);
+        if (outcome.closeCode !== undefined)
+          expect([1002, 1005, 1007, 1009]).toContain(outcome.closeCode);
         // The server still serves a fresh client, and nobody saw the bad input.
         const fresh = await TestClient.connect(wsUrl("/"));
         fresh.send("fresh");
@@ -94,7 +96,8 @@ export function badInputCases(ctx: SuiteContext): void {
         await new Promise((r) => setTimeout(r, 1));
       }
       const deadline = Date.now() + 3000;
-      while (!answer.includes("\r\n\r\n") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      while (!answer.includes("\r\n\r\n") && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 5));
       socket.destroy();
       expect(statusOf(answer)).toBe(101);
     });
@@ -104,13 +107,16 @@ export function badInputCases(ctx: SuiteContext): void {
       ["binary junk", Buffer.from([0, 1, 2, 3, 0xff, 0xfe, 13, 10, 13, 10])],
       ["an unknown HTTP version", "GET / HTTP/9.9\r\nhost: x\r\n\r\n"],
       ["a header without a colon", "GET / HTTP/1.1\r\nhost x\r\n\r\n"],
-    ])("answers %s with a 4xx or a closed connection, and keeps serving", async (_name, payload) => {
-      const { wsUrl, address } = await start();
-      const answer = await rawExchange(address.port, payload, 2000);
-      const status = statusOf(answer);
-      expect(status === 0 || (status >= 400 && status < 500)).toBe(true);
-      const fresh = await TestClient.connect(wsUrl("/"));
-      await fresh.close();
-    });
+    ])(
+      "answers %s with a 4xx or a closed connection, and keeps serving",
+      async (_name, payload) => {
+        const { wsUrl, address } = await start();
+        const answer = await rawExchange(address.port, payload, 2000);
+        const status = statusOf(answer);
+        expect(status === 0 || (status >= 400 && status < 500)).toBe(true);
+        const fresh = await TestClient.connect(wsUrl("/"));
+        await fresh.close();
+      },
+    );
   });
 }

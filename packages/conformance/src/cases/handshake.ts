@@ -25,7 +25,10 @@ export function handshakeCases(ctx: SuiteContext): void {
 
     it("tells the client which version it supports", async () => {
       const { address } = await start();
-      const answer = await rawExchange(address.port, upgradeRequest("/", { "sec-websocket-version": "99" }));
+      const answer = await rawExchange(
+        address.port,
+        upgradeRequest("/", { "sec-websocket-version": "99" }),
+      );
       expect(answer.toLowerCase()).toContain("sec-websocket-version: 13");
     });
 
@@ -38,9 +41,13 @@ export function handshakeCases(ctx: SuiteContext): void {
 
     it("refuses origins outside allowedOrigins with 403", async () => {
       const { wsUrl } = await start({ allowedOrigins: ["https://good.example"] });
-      await expect(TestClient.connect(wsUrl("/"), { headers: { origin: "https://evil.example" } })).rejects.toThrow(/403/);
+      await expect(
+        TestClient.connect(wsUrl("/"), { headers: { origin: "https://evil.example" } }),
+      ).rejects.toThrow(/403/);
       await expect(TestClient.connect(wsUrl("/"))).rejects.toThrow(/403/);
-      const ok = await TestClient.connect(wsUrl("/"), { headers: { origin: "https://good.example" } });
+      const ok = await TestClient.connect(wsUrl("/"), {
+        headers: { origin: "https://good.example" },
+      });
       await ok.close();
     });
 

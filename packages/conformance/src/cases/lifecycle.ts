@@ -2,7 +2,7 @@ import { connect } from "node:net";
 import { type Channel, WebServer } from "@switchboard/core";
 import { describe, expect, it } from "vitest";
 import { ChatServer } from "../support/chat-server.js";
-import { TestClient, eventually, sleep } from "../support/client.js";
+import { eventually, sleep, TestClient } from "../support/client.js";
 import type { SuiteContext } from "../support/context.js";
 
 const refused = (port: number) =>
@@ -38,7 +38,9 @@ export function lifecycleCases(ctx: SuiteContext): void {
     it("rejects invalid listen options and a second listen()", async () => {
       const server = new ChatServer({ backend: ctx.backend() });
       await expect(server.listen({ port: -1 })).rejects.toMatchObject({ code: "INVALID_OPTION" });
-      await expect(server.listen({ port: 70000 })).rejects.toMatchObject({ code: "INVALID_OPTION" });
+      await expect(server.listen({ port: 70000 })).rejects.toMatchObject({
+        code: "INVALID_OPTION",
+      });
       await server.listen({ port: 0 });
       await expect(server.listen({ port: 0 })).rejects.toMatchObject({ code: "ALREADY_LISTENING" });
       await server.close();

@@ -1,6 +1,6 @@
 import { WebServer } from "@switchboard/core";
 import { describe, expect, it } from "vitest";
-import { TestClient, eventually } from "../support/client.js";
+import { eventually, TestClient } from "../support/client.js";
 import type { SuiteContext } from "../support/context.js";
 
 /** Connection and rate limits, and option validation, enforced by core on every engine. */
@@ -60,7 +60,9 @@ export function limitCases(ctx: SuiteContext): void {
       [{ allowedOrigins: "https://a" }, /allowedOrigins/],
       [{ maxMesageBytes: 10 }, /unknown server option "maxMesageBytes"/],
     ])("rejects the invalid option %o with a clear error", (options, message) => {
-      expect(() => new WebServer({ backend: ctx.backend(), ...(options as object) })).toThrow(message);
+      expect(() => new WebServer({ backend: ctx.backend(), ...(options as object) })).toThrow(
+        message,
+      );
     });
 
     it("needs a backend", () => {

@@ -1,6 +1,6 @@
 import { WebServer } from "@switchboard/core";
 import { describe, expect, it } from "vitest";
-import { TestClient, eventually } from "../support/client.js";
+import { eventually, TestClient } from "../support/client.js";
 import type { SuiteContext } from "../support/context.js";
 
 /** Heartbeat and idle timeout: dead and silent peers are found and closed. */

@@ -1,6 +1,6 @@
 import { type Channel, WebServer } from "@switchboard/core";
 import { describe, expect, it } from "vitest";
-import { TestClient, eventually } from "../support/client.js";
+import { eventually, TestClient } from "../support/client.js";
 import type { SuiteContext } from "../support/context.js";
 import { setReading } from "../support/paused.js";
 
@@ -9,12 +9,16 @@ const MiB = 1024 * 1024;
 /** Many connections and a hostile slow reader, with exact delivery and bounded memory. */
 export function loadCases(ctx: SuiteContext): void {
   describe("load", () => {
-    it("1,000 concurrent clients each receive every broadcast exactly once, in order", { timeout: 120_000 }, async () => {
+    it("1,000 concurrent clients each receive every broadcast exactly once, in order", {
+      timeout: 120_000,
+    }, async () => {
       const { server, wsUrl } = await ctx.start((backend) => new WebServer({ backend }));
       const count = 1000;
       const clients: TestClient[] = [];
       for (let i = 0; i < count; i += 50) {
-        clients.push(...(await Promise.all(Array.from({ length: 50 }, () => TestClient.connect(wsUrl("/"))))));
+        clients.push(
+          ...(await Promise.all(Array.from({ length: 50 }, () => TestClient.connect(wsUrl("/"))))),
+        );
       }
       await eventually(() => server.clientCount === count, 20_000, "1,000 open channels");
       const rounds = 20;

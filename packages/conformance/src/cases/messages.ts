@@ -1,25 +1,28 @@
 import { type Channel, Opcode, WebServer } from "@switchboard/core";
 import { describe, expect, it } from "vitest";
-import { TestClient, eventually } from "../support/client.js";
+import { eventually, TestClient } from "../support/client.js";
 import type { SuiteContext } from "../support/context.js";
 import { EchoServer, patternBytes } from "../support/servers.js";
 
 /** Messages in both directions, byte-exact, whole and fragmented. */
 export function messageCases(ctx: SuiteContext): void {
   describe("messages", () => {
-    it.each([0, 1, 125, 126, 65535, 65536, 1024 * 1024])("round-trips %i binary bytes exactly", async (size) => {
-      const { server, wsUrl } = await ctx.start((backend) => new EchoServer({ backend }));
-      const client = await TestClient.connect(wsUrl("/"));
-      const payload = patternBytes(size, size + 7);
-      client.send(payload);
-      const echoed = await client.next();
-      expect(echoed.binary).toBe(true);
-      expect(echoed.data.byteLength).toBe(size);
-      expect(Buffer.from(echoed.data).equals(Buffer.from(payload))).toBe(true);
-      expect(server.frames).toEqual([{ size, opcode: Opcode.BINARY }]);
-      expect(server.texts).toEqual([]);
-      await client.close();
-    });
+    it.each([0, 1, 125, 126, 65535, 65536, 1024 * 1024])(
+      "round-trips %i binary bytes exactly",
+      async (size) => {
+        const { server, wsUrl } = await ctx.start((backend) => new EchoServer({ backend }));
+        const client = await TestClient.connect(wsUrl("/"));
+        const payload = patternBytes(size, size + 7);
+        client.send(payload);
+        const echoed = await client.next();
+        expect(echoed.binary).toBe(true);
+        expect(echoed.data.byteLength).toBe(size);
+        expect(Buffer.from(echoed.data).equals(Buffer.from(payload))).toBe(true);
+        expect(server.frames).toEqual([{ size, opcode: Opcode.BINARY }]);
+        expect(server.texts).toEqual([]);
+        await client.close();
+      },
+    );
 
     it("delivers multi-byte UTF-8 text intact to onWsMessage and back", async () => {
       const { server, wsUrl } = await ctx.start((backend) => new EchoServer({ backend }));
@@ -47,27 +50,35 @@ export function messageCases(ctx: SuiteContext): void {
     it.each([
       ["text", Opcode.TEXT],
       ["binary", Opcode.BINARY],
-    ] as const)("joins a fragmented %s send (fin = false … true) into one message", async (_kind, opcode) => {
-      const parts = ["Hel", "lo, ", "frag", "ments ✓"];
-      const { wsUrl } = await ctx.start(
-        (backend) =>
-          new WebServer({
-            backend,
-            onWsOpen(channel) {
-              parts.forEach((part, i) => {
-                this.send(channel, opcode === Opcode.TEXT ? part : Buffer.from(part), opcode, i === parts.length - 1);
-              });
-              this.send(channel, "after");
-            },
-          }),
-      );
-      const client = await TestClient.connect(wsUrl("/"));
-      const message = await client.next();
-      expect(message.binary).toBe(opcode === Opcode.BINARY);
-      expect(Buffer.from(message.data).toString()).toBe(parts.join(""));
-      expect(await client.nextText()).toBe("after");
-      await client.close();
-    });
+    ] as const)(
+      "joins a fragmented %s send (fin = false … true) into one message",
+      async (_kind, opcode) => {
+        const parts = ["Hel", "lo, ", "frag", "ments ✓"];
+        const { wsUrl } = await ctx.start(
+          (backend) =>
+            new WebServer({
+              backend,
+              onWsOpen(channel) {
+                parts.forEach((part, i) => {
+                  this.send(
+                    channel,
+                    opcode === Opcode.TEXT ? part : Buffer.from(part),
+                    opcode,
+                    i === parts.length - 1,
+                  );
+                });
+                this.send(channel, "after");
+              },
+            }),
+        );
+        const client = await TestClient.connect(wsUrl("/"));
+        const message = await client.next();
+        expect(message.binary).toBe(opcode === Opcode.BINARY);
+        expect(Buffer.from(message.data).toString()).toBe(parts.join(""));
+        expect(await client.nextText()).toBe("after");
+        await client.close();
+      },
+    );
 
     it("refuses to interleave a whole message into a fragmented one", async () => {
       const errors: string[] = [];
@@ -106,7 +117,12 @@ export function messageCases(ctx: SuiteContext): void {
           }),
       );
       const client = await TestClient.connect(wsUrl("/"));
-      const got = [await client.next(), await client.next(), await client.next(), await client.next()];
+      const got = [
+        await client.next(),
+        await client.next(),
+        await client.next(),
+        await client.next(),
+      ];
       expect(got.map((m) => m.binary)).toEqual([false, true, true, false]);
       expect(Buffer.from(got[2]!.data).toString()).toBe("as binary");
       expect(got[3]!.text).toBe("bytes as text");

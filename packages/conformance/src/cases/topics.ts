@@ -1,6 +1,6 @@
 import { type Channel, WebServer } from "@switchboard/core";
 import { describe, expect, it } from "vitest";
-import { TestClient, eventually } from "../support/client.js";
+import { eventually, TestClient } from "../support/client.js";
 import type { SuiteContext } from "../support/context.js";
 
 /** Rooms by URL: `/room/NAME` subscribes to NAME; each message is published to the room. */
@@ -23,7 +23,11 @@ export function topicCases(ctx: SuiteContext): void {
       const a = await TestClient.connect(wsUrl("/room/red"));
       const b = await TestClient.connect(wsUrl("/room/red,blue"));
       const c = await TestClient.connect(wsUrl("/room/blue"));
-      await eventually(() => server.subscriberCount("red") === 2 && server.subscriberCount("blue") === 2, 5000, "subscriptions");
+      await eventually(
+        () => server.subscriberCount("red") === 2 && server.subscriberCount("blue") === 2,
+        5000,
+        "subscriptions",
+      );
       a.send("red:hi");
       expect(await b.nextText()).toBe("red:hi");
       c.send("blue:yo");
@@ -44,7 +48,11 @@ export function topicCases(ctx: SuiteContext): void {
       expect(await a.nextText()).toBe("only a");
       expect(await b.silentFor(50)).toBe(true);
       await a.close();
-      await eventually(() => server.subscriberCount("red") === 0, 5000, "a's close to leave the topic");
+      await eventually(
+        () => server.subscriberCount("red") === 0,
+        5000,
+        "a's close to leave the topic",
+      );
       expect(server.publish("red", "nobody")).toBe(0);
       await b.close();
     });
@@ -66,7 +74,9 @@ export function topicCases(ctx: SuiteContext): void {
       expect(() => server.publish("", "x")).toThrow(/topic/);
       await client.close();
       await eventually(() => server.clientCount === 0, 5000, "close");
-      expect(() => server.subscribe(kept!, "late")).toThrow(expect.objectContaining({ code: "CHANNEL_CLOSED" }));
+      expect(() => server.subscribe(kept!, "late")).toThrow(
+        expect.objectContaining({ code: "CHANNEL_CLOSED" }),
+      );
     });
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ChatServer } from "../support/chat-server.js";
-import { TestClient, eventually } from "../support/client.js";
+import { eventually, TestClient } from "../support/client.js";
 import type { SuiteContext } from "../support/context.js";
 
 /** The HV-06 tutorial, end to end: the transcript every backend must produce. */
@@ -79,12 +79,16 @@ export function transcriptCases(ctx: SuiteContext): void {
       // Each earlier client saw every later one join.
       for (const [i, client] of clients.entries()) {
         const joins = await client.texts(count - 1 - i);
-        expect(joins).toEqual(Array.from({ length: count - 1 - i }, (_, k) => `user_${i + k + 2} joined`));
+        expect(joins).toEqual(
+          Array.from({ length: count - 1 - i }, (_, k) => `user_${i + k + 2} joined`),
+        );
       }
       const rounds = 5;
       for (let r = 0; r < rounds; r++) clients[0]?.send(`round ${r}`);
       for (const [i, client] of clients.entries()) {
-        const expected = Array.from({ length: rounds }, (_, r) => (i === 0 ? `echo: round ${r}` : `user_1: round ${r}`));
+        const expected = Array.from({ length: rounds }, (_, r) =>
+          i === 0 ? `echo: round ${r}` : `user_1: round ${r}`,
+        );
         expect(await client.texts(rounds)).toEqual(expected);
         expect(await client.silentFor(i === 0 ? 30 : 0)).toBe(true);
       }

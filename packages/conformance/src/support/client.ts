@@ -32,7 +32,11 @@ export class TestClient {
     });
     ws.on("error", () => {});
     ws.on("message", (data: Buffer, binary: boolean) => {
-      const message = { data: new Uint8Array(data), binary, text: binary ? "" : data.toString("utf8") };
+      const message = {
+        data: new Uint8Array(data),
+        binary,
+        text: binary ? "" : data.toString("utf8"),
+      };
       const waiter = this.#waiters.shift();
       if (waiter) waiter(message);
       else this.#queue.push(message);
@@ -40,12 +44,20 @@ export class TestClient {
   }
 
   /** Opens a connection; rejects on refusal. */
-  static connect(url: string, options: { protocols?: string[]; headers?: Record<string, string> } = {}): Promise<TestClient> {
+  static connect(
+    url: string,
+    options: { protocols?: string[]; headers?: Record<string, string> } = {},
+  ): Promise<TestClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, options.protocols ?? [], { headers: options.headers, maxPayload: 256 * 1024 * 1024 });
+      const ws = new WebSocket(url, options.protocols ?? [], {
+        headers: options.headers,
+        maxPayload: 256 * 1024 * 1024,
+      });
       const client = new TestClient(ws);
       ws.once("open", () => resolve(client));
-      ws.once("unexpected-response", (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+      ws.once("unexpected-response", (_req, res) =>
+        reject(new Error(`upgrade refused: ${res.statusCode}`)),
+      );
       ws.once("error", reject);
     });
   }
@@ -115,7 +127,11 @@ export class TestClient {
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` until it is true, failing after `timeoutMs`. */
-export async function eventually(check: () => boolean, timeoutMs = DEFAULT_TIMEOUT_MS, what = "condition"): Promise<void> {
+export async function eventually(
+  check: () => boolean,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+  what = "condition",
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -15,7 +15,8 @@ export interface FrameSpec {
 
 /** Encodes a frame byte for byte (RFC 6455 section 5.2). */
 export function frame(spec: FrameSpec): Buffer {
-  const payload = typeof spec.payload === "string" ? Buffer.from(spec.payload) : Buffer.from(spec.payload ?? []);
+  const payload =
+    typeof spec.payload === "string" ? Buffer.from(spec.payload) : Buffer.from(spec.payload ?? []);
   const masked = spec.masked ?? true;
   const length = spec.announcedLength ?? BigInt(payload.length);
   const first = ((spec.fin ?? true) ? 0x80 : 0) | ((spec.rsv ?? 0) << 4) | (spec.opcode & 0x0f);
@@ -63,7 +64,8 @@ export function serverCloseCode(bytes: Buffer): number | undefined {
       length = Number(bytes.readBigUInt64BE(start));
       start += 8;
     }
-    if (opcode === 8) return length >= 2 && start + 2 <= bytes.length ? bytes.readUInt16BE(start) : 1005;
+    if (opcode === 8)
+      return length >= 2 && start + 2 <= bytes.length ? bytes.readUInt16BE(start) : 1005;
     offset = start + length;
   }
   return undefined;

@@ -37,7 +37,8 @@ export class RawSocket {
     });
     socket.write(upgradeRequest(path));
     await raw.#until(() => raw.#text().includes("\r\n\r\n"), 3000);
-    if (!raw.#text().startsWith("HTTP/1.1 101")) throw new Error(`handshake failed: ${raw.#text().slice(0, 80)}`);
+    if (!raw.#text().startsWith("HTTP/1.1 101"))
+      throw new Error(`handshake failed: ${raw.#text().slice(0, 80)}`);
     raw.#received = [Buffer.from(raw.#bytes().subarray(raw.#bytes().indexOf("\r\n\r\n") + 4))];
     return raw;
   }

@@ -1,0 +1,81 @@
+import { parseArgs } from "node:util";
+import { type BackendName, backends, isBackendName } from "./backends.js";
+
+/** What the command line asks for. */
+export interface ChatOptions {
+  backend: BackendName;
+  port: number;
+  host: string;
+  maxMessageBytes: number;
+}
+
+/** A command line that cannot be run; the process exits with `USAGE_EXIT_CODE`. */
+export class UsageError extends Error {}
+
+/** The conventional exit code of a command-line usage error. */
+export const USAGE_EXIT_CODE = 2;
+
+export const USAGE = `usage: node dist/server.js [--backend ${Object.keys(backends).join("|")}] [--port N] [--host H] [--max-message-bytes N]
+  --backend            engine to run on (default ws)
+  --port               TCP port, 0 picks a free one (default 8080)
+  --host               address to bind (default 127.0.0.1)
+  --max-message-bytes  largest WebSocket message accepted (default 65536)`;
+
+/** Parses `argv` (without `node` and the script); throws `UsageError` on anything unexpected. */
+export function parseChatArgs(argv: string[]): ChatOptions | "help" {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        backend: { type: "string", default: "ws" },
+        port: { type: "string", default: "8080" },
+        host: { type: "string", default: "127.0.0.1" },
+        "max-message-bytes": { type: "string", default: "65536" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values["help"]) return "help";
+  const backend = String(values["backend"]);
+  if (!isBackendName(backend)) {
+    throw new UsageError(
+      `unknown backend "${backend}"; choose one of: ${Object.keys(backends).join(", ")}`,
+    );
+  }
+  const host = String(values["host"]);
+  if (host === "") throw new UsageError("--host must not be empty");
+  return {
+    backend,
+    port: integerFlag("port", values["port"], 0, 65535),
+    host,
+    maxMessageBytes: integerFlag("max-message-bytes", values["max-message-bytes"], 1, 2 ** 31),
+  };
+}
+
+/** `parseChatArgs` for a CLI: prints help or the error and usage, and exits. */
+export function chatArgsOrExit(argv: string[]): ChatOptions {
+  try {
+    const parsed = parseChatArgs(argv);
+    if (parsed !== "help") return parsed;
+    console.log(USAGE);
+    process.exit(0);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`chat-example: ${error.message}\n${USAGE}`);
+    process.exit(USAGE_EXIT_CODE);
+  }
+}
+
+function integerFlag(name: string, raw: unknown, min: number, max: number): number {
+  const text = String(raw);
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${text}"`);
+  }
+  return value;
+}

@@ -1,0 +1,41 @@
+import { type Channel, WebServer } from "@switchboard/core";
+import { chatArgsOrExit } from "./args.js";
+import { backends } from "./backends.js";
+import { closeOnSignals, closeTimeoutMs } from "./shutdown.js";
+
+export class ChatServer extends WebServer {
+  readonly clients = new Map<Channel, string>();
+  nextId = 0;
+
+  override onInit() {
+    this.get("/ping", (_req, res) => res.text("pong"));
+    this.get("/clients", (_req, res) => res.text(String(this.clients.size)));
+  }
+
+  override onWsOpen(channel: Channel) {
+    const nickname = `user_${++this.nextId}`;
+    this.clients.set(channel, nickname);
+    this.send(channel, `welcome ${nickname}`);
+    this.broadcast(`${nickname} joined`, { exclude: channel });
+  }
+
+  override onWsClose(channel: Channel) {
+    const nickname = this.clients.get(channel) ?? "unknown";
+    this.clients.delete(channel);
+    this.broadcast(`${nickname} left`);
+  }
+
+  override onWsMessage(channel: Channel, text: string) {
+    const nickname = this.clients.get(channel) ?? "unknown";
+    this.send(channel, `echo: ${text}`);
+    this.broadcast(`${nickname}: ${text}`, { exclude: channel });
+  }
+}
+
+const { backend, port, host, maxMessageBytes } = chatArgsOrExit(process.argv.slice(2));
+const server = new ChatServer({ backend: backends[backend](), maxMessageBytes, closeTimeoutMs });
+const { url } = await server.listen({ port, host });
+console.log(
+  `chat-example (${backend}) listening on ${url}, WebSocket at ${url.replace("http", "ws")}/chat`,
+);
+closeOnSignals(server, (line) => console.error(`chat-example: ${line}`));

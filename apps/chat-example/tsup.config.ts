@@ -1,0 +1,3 @@
+import { appConfig } from "@switchboard/tsup-config";
+
+export default appConfig(["src/server.ts"]);

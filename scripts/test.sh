@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The full check, as CI runs it: install, build, lint, every package's tests, then the check that
+# the packed tarballs work in a project outside the workspace. Exits non-zero on any failure.
+set -euo pipefail
+
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+
+step() {
+  printf '\n== %s\n' "$1" >&2
+  local started=$SECONDS
+  "${@:2}"
+  printf '== %s: done in %ss\n' "$1" "$((SECONDS - started))" >&2
+}
+
+step build pnpm build
+step lint pnpm lint
+step test pnpm test
+step "tarball check" pnpm pack-check
+printf '\nAll checks passed in %ss.\n' "$SECONDS"
