@@ -7,8 +7,8 @@ import type { ReconnectPolicy } from "./options.js";
 export function reconnectDelay(
   retry: number,
   policy: ReconnectPolicy,
-  random: () => number = Math.random,
+  random = Math.random(),
 ): number {
   const base = Math.min(policy.maxDelay, policy.initialDelay * policy.factor ** retry);
-  return Math.round(Math.min(policy.maxDelay, base * (1 + policy.jitter * (2 * random() - 1))));
+  return Math.min(policy.maxDelay, base * (1 + policy.jitter * (2 * random - 1)));
 }

@@ -1,15 +1,9 @@
 import { reconnectDelay } from "./backoff.js";
-import { ClientError } from "./errors.js";
+import { ClientError, type ClientErrorCode } from "./errors.js";
 import { Inbox } from "./inbox.js";
 import { Message } from "./message.js";
 import { Opcode } from "./opcode.js";
-import {
-  type ClientHooks,
-  type ClientOptions,
-  type ResolvedOptions,
-  resolveOptions,
-} from "./options.js";
-import { Outbox } from "./outbox.js";
+import { type ClientOptions, HOOK_NAMES, type ResolvedOptions, resolveOptions } from "./options.js";
 import type { Transport, TransportEvents, TransportOptions } from "./transport.js";
 import { checkClose, checkUrl, toPayload } from "./validation.js";
 
@@ -28,6 +22,9 @@ export interface NextMessageOptions {
   timeout?: number;
 }
 
+/** How often `drain()` looks at `bufferedAmount`. */
+const DRAIN_POLL_MS = 10;
+
 interface Waiter {
   resolve(): void;
   reject(error: unknown): void;
@@ -39,29 +36,24 @@ interface Waiter {
  */
 export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   readonly #options: ResolvedOptions;
-  readonly #hooks: ClientHooks;
   readonly #inbox: Inbox;
-  readonly #outbox: Outbox;
+  /** Messages sent while (re)connecting, written in order once the connection opens. */
+  #queue: (string | Uint8Array)[] = [];
   #state: ClientState = "idle";
   #url: UrlSource | undefined;
   #transport: Transport | undefined;
   #protocol = "";
-  /** Bumped whenever an attempt is abandoned, so its late events are ignored. */
+  /** Bumped whenever an attempt is abandoned, so that its late events are ignored. */
   #attemptId = 0;
   #retries = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  /** Set by `reconnect()` while the old connection closes. */
-  #restart = false;
   #openWaiters: Waiter[] = [];
   #closeWaiters: Waiter[] = [];
-  #drainWaiters: Waiter[] = [];
 
   constructor(options: ClientOptions = {}) {
     this.#options = resolveOptions(options);
-    const { onOpen, onClose, onMessage, onMessageFrame, onError } = options;
-    this.#hooks = { onOpen, onClose, onMessage, onMessageFrame, onError };
     this.#inbox = new Inbox(this.#options.maxUnreadMessages);
-    this.#outbox = new Outbox(this.#options.maxQueuedMessages);
+    for (const name of HOOK_NAMES) if (options[name]) this[name] = options[name] as never;
   }
 
   /** Opens one connection attempt; implemented by each package with its WebSocket. */
@@ -75,27 +67,26 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
 
   /** The connection is open (again, after a reconnect). */
   onOpen(): unknown {
-    return this.#hooks.onOpen?.call(this);
+    return undefined;
   }
   /** An open connection ended, with the close code and reason (1006: dropped without a close frame). */
-  onClose(code: number, reason: string): unknown {
-    return this.#hooks.onClose?.call(this, code, reason);
+  onClose(_code: number, _reason: string): unknown {
+    return undefined;
   }
   /** A TEXT message arrived. */
-  onMessage(text: string): unknown {
-    return this.#hooks.onMessage?.call(this, text);
+  onMessage(_text: string): unknown {
+    return undefined;
   }
   /** Any message arrived, as bytes, with its opcode: lossless for binary data. */
-  onMessageFrame(data: Uint8Array, opcode: Opcode): unknown {
-    return this.#hooks.onMessageFrame?.call(this, data, opcode);
+  onMessageFrame(_data: Uint8Array, _opcode: Opcode): unknown {
+    return undefined;
   }
   /**
    * Reports what no promise or exception can: a callback that threw, a failed reconnect
    * attempt, dropped unread messages, discarded queued messages. Default: `console.error`.
    */
   onError(error: unknown): void {
-    if (this.#hooks.onError) this.#hooks.onError.call(this, error);
-    else console.error("[switchboard]", error);
+    console.error(error);
   }
 
   // ---- state --------------------------------------------------------------------------------
@@ -132,9 +123,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    */
   connect(url: UrlSource): Promise<void> {
     if (this.#state !== "idle" && this.#state !== "closed") {
-      return Promise.reject(
-        new ClientError("ALREADY_CONNECTED", `connect() while ${this.#state}: close() first`),
-      );
+      return Promise.reject(new ClientError("ALREADY_CONNECTED", this.#state));
     }
     this.#url = url;
     return this.#start();
@@ -145,27 +134,19 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    * given to `connect()` (a URL function is asked again). Resolves once open.
    */
   reconnect(): Promise<void> {
-    if (this.#url === undefined) {
-      return Promise.reject(
-        new ClientError("NOT_CONNECTED", "reconnect() needs a connect(url) first"),
-      );
-    }
-    if (this.#state === "open" || this.#state === "closing") {
-      const opened = this.#whenOpen();
-      this.#restart = true;
-      if (this.#state === "open") {
-        this.#state = "closing";
-        this.#transport?.close(1000, "reconnect");
-      }
-      return opened;
-    }
-    this.#abandonAttempt();
+    if (!this.#url) return Promise.reject(new ClientError("NOT_CONNECTED", "connect() first"));
+    // The old connection's own close event is ignored from here on; report it now.
+    if (this.#state === "open") this.#call(() => this.onClose(1000, "reconnect"));
+    this.#abandon("reconnect");
     return this.#start();
   }
 
   #start(): Promise<void> {
+    // A close() overtaken by reconnect() is done: that connection is gone.
+    this.#settle(this.#closeWaiters);
     this.#inbox.reopen();
     this.#retries = 0;
+    // Wait first: a bad URL fails the attempt before it reaches its first await.
     const opened = this.#whenOpen();
     void this.#attempt();
     return opened;
@@ -180,70 +161,58 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     const live = () => id === this.#attemptId;
     this.#state = "connecting";
     let url: string;
+    let failure: Error | undefined;
     try {
       const source = this.#url;
       url = checkUrl(typeof source === "function" ? await source() : source);
     } catch (error) {
+      // A bad URL is final; a URL function that failed is worth another try.
       if (live()) {
         this.#attemptFailed(
           error instanceof ClientError
             ? error
-            : new ClientError("CONNECT_FAILED", `the URL function failed: ${String(error)}`, {
-                cause: error,
-              }),
+            : new ClientError("CONNECT_FAILED", "URL function failed", error),
         );
       }
       return;
     }
     if (!live()) return;
-    let failure: Error | undefined;
-    const events: TransportEvents = {
-      open: (protocol) => live() && this.#opened(protocol),
-      message: (data, binary) => live() && this.#received(data, binary),
-      error: (error) => {
-        failure = error;
-      },
-      close: (code, reason) => {
-        if (!live()) return;
-        this.#transport = undefined;
-        if (this.#state === "connecting") {
-          this.#attemptFailed(
-            new ClientError(
-              "CONNECT_FAILED",
-              `could not connect to ${url}: ${failure?.message ?? `closed with ${code}`}`,
-              {
-                cause: failure,
-              },
-            ),
-          );
-        } else this.#closed(code, reason);
-      },
-      drain: () => live() && this.#checkDrain(),
-    };
+    const failed = (code: ClientErrorCode, detail: unknown) =>
+      this.#attemptFailed(new ClientError(code, `${url} ${detail}`, failure));
     try {
-      this.#transport = this.createTransport(url, { protocols: this.#options.protocols }, events);
-    } catch (error) {
-      this.#attemptFailed(
-        new ClientError("CONNECT_FAILED", `could not connect to ${url}: ${String(error)}`, {
-          cause: error,
-        }),
+      this.#transport = this.createTransport(
+        url,
+        { protocols: this.#options.protocols },
+        {
+          open: (protocol) => live() && this.#opened(protocol),
+          message: (data, binary) => live() && this.#received(data, binary),
+          error: (error) => {
+            failure = error;
+          },
+          close: (code, reason) => {
+            if (!live()) return;
+            this.#transport = undefined;
+            if (this.#state === "connecting") failed("CONNECT_FAILED", failure?.message ?? code);
+            else this.#closed(code, reason);
+          },
+        },
       );
-      return;
+    } catch (error) {
+      failure = error as Error;
+      return failed("CONNECT_FAILED", String(error));
     }
     const timeout = this.#options.connectTimeout;
     this.#timer = setTimeout(() => {
-      this.#abandonAttempt();
-      this.#attemptFailed(
-        new ClientError("CONNECT_TIMEOUT", `no connection to ${url} within ${timeout} ms`),
-      );
+      this.#abandon("timeout");
+      failed("CONNECT_TIMEOUT", `${timeout} ms`);
     }, timeout);
   }
 
-  /** Stops the attempt in flight (or the wait before it) and ignores whatever it reports later. */
-  #abandonAttempt(): void {
+  /** Drops the connection or attempt in flight (or the wait before one); what it reports later is ignored. */
+  #abandon(reason: string): void {
     this.#attemptId++;
     clearTimeout(this.#timer);
-    this.#transport?.terminate();
+    this.#transport?.close(1000, reason);
     this.#transport = undefined;
   }
 
@@ -253,20 +222,18 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     this.#protocol = protocol;
     this.#retries = 0;
     // Queued messages go first: they were sent before anything onOpen sends.
-    for (const payload of this.#outbox.take())
-      if (!this.#transport?.send(payload)) this.#outbox.push(payload);
+    const queued = this.#queue;
+    this.#queue = [];
+    for (const payload of queued) if (!this.#transport?.send(payload)) this.#queue.push(payload);
     this.#settle(this.#openWaiters);
     this.#call(() => this.onOpen());
-    this.#checkDrain();
   }
 
-  #attemptFailed(error: unknown): void {
+  #attemptFailed(error: ClientError): void {
     const policy = this.#options.reconnect;
-    if (!policy || (error instanceof ClientError && error.code === "INVALID_URL")) {
-      this.#finish(error);
-    } else if (this.#retries >= policy.maxRetries) {
-      const message = `gave up after ${this.#retries} retries: ${(error as Error).message}`;
-      this.#finish(new ClientError("RECONNECT_FAILED", message, { cause: error }));
+    if (!policy || error.code === "INVALID_URL") this.#finish(error);
+    else if (this.#retries >= policy.maxRetries) {
+      this.#finish(new ClientError("RECONNECT_FAILED", `${this.#retries} retries`, error));
     } else {
       this.#report(error);
       this.#scheduleRetry();
@@ -274,54 +241,33 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   }
 
   #scheduleRetry(): void {
-    const policy = this.#options.reconnect!;
     this.#state = "reconnecting";
-    this.#timer = setTimeout(() => void this.#attempt(), reconnectDelay(this.#retries++, policy));
+    this.#timer = setTimeout(
+      () => this.#attempt(),
+      reconnectDelay(this.#retries++, this.#options.reconnect!),
+    );
   }
 
   #closed(code: number, reason: string): void {
-    const deliberate = this.#state === "closing" && !this.#restart;
-    this.#settle(this.#closeWaiters);
     this.#call(() => this.onClose(code, reason));
-    if (this.#restart) {
-      this.#restart = false;
-      this.#retries = 0;
-      void this.#attempt();
-    } else if (!deliberate && this.#options.reconnect) {
-      this.#retries = 0;
-      this.#scheduleRetry();
-    } else
-      this.#finish(
-        deliberate ? undefined : new ClientError("CLOSED", `connection closed with ${code}`),
-      );
+    this.#retries = 0;
+    if (this.#state === "open" && this.#options.reconnect) this.#scheduleRetry();
+    else this.#finish();
   }
 
-  /** The client is done: settle every promise and end iteration. */
-  #finish(error: unknown): void {
+  /** The client is done: settle every promise and end iteration. `error` says why, if it failed. */
+  #finish(error?: ClientError): void {
+    const closed = new ClientError("CLOSED", "close() or connection lost");
     clearTimeout(this.#timer);
     this.#state = "closed";
     this.#protocol = "";
-    this.#restart = false;
-    const failed = this.#openWaiters.length > 0;
-    this.#settle(
-      this.#openWaiters,
-      error ?? new ClientError("CLOSED", "close() was called before the connection opened"),
-    );
-    if (error && !failed && (error as ClientError).code !== "CLOSED") this.#report(error);
-    this.#settle(
-      this.#drainWaiters,
-      new ClientError("CLOSED", "the client closed before the buffer drained"),
-    );
+    // A failure nobody awaits (a dropped connection that could not be restored) goes to onError.
+    if (error && !this.#openWaiters.length) this.#report(error);
+    this.#settle(this.#openWaiters, error ?? closed);
     this.#settle(this.#closeWaiters);
-    const discarded = this.#outbox.take().length;
-    if (discarded > 0) {
-      this.#report(
-        new ClientError(
-          "QUEUE_DISCARDED",
-          `${discarded} queued messages were not sent: the client closed`,
-        ),
-      );
-    }
+    const unsent = this.#queue.length;
+    this.#queue = [];
+    if (unsent) this.#report(new ClientError("QUEUE_DISCARDED", `${unsent} unsent`));
     this.#inbox.end();
   }
 
@@ -335,40 +281,40 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    */
   send(data: string | Uint8Array | ArrayBuffer | ArrayBufferView): boolean {
     const payload = toPayload(data);
+    const state = this.#state;
     const transport = this.#transport;
-    if (this.#state === "open" && transport?.send(payload)) {
+    if (state === "open" && transport?.send(payload))
       return transport.bufferedAmount < this.#options.highWaterMark;
-    }
-    // An open socket may already be closing underneath us: with reconnect on, queue for the next one.
+    // An open socket may be closing underneath: with reconnect on, the next connection sends it.
     if (
-      this.#state === "connecting" ||
-      this.#state === "reconnecting" ||
-      (this.#state === "open" && this.#options.reconnect)
+      state !== "connecting" &&
+      state !== "reconnecting" &&
+      !(state === "open" && this.#options.reconnect)
     ) {
-      this.#outbox.push(payload);
-      return false;
+      throw new ClientError("NOT_CONNECTED", state === "open" ? "closing" : state);
     }
-    throw new ClientError(
-      "NOT_CONNECTED",
-      `cannot send: the client is ${this.#state === "open" ? "closing" : this.#state}`,
-    );
+    if (this.#queue.length >= this.#options.maxQueuedMessages) {
+      throw new ClientError("QUEUE_FULL", `maxQueuedMessages ${this.#queue.length}`);
+    }
+    // The caller may reuse its buffer before the connection opens.
+    this.#queue.push(typeof payload === "string" ? payload : payload.slice());
+    return false;
   }
 
-  /** Resolves once the connection is open with at most `lowWaterMark` bytes buffered. */
-  drain(): Promise<void> {
-    if (this.#state === "idle" || this.#state === "closed") {
-      return Promise.reject(new ClientError("NOT_CONNECTED", `drain() while ${this.#state}`));
+  /**
+   * Resolves once the connection is open with at most `lowWaterMark` bytes buffered; rejects
+   * with `NOT_CONNECTED` if the client is (or becomes) closed.
+   *
+   * @example
+   * for (const chunk of chunks) if (!client.send(chunk)) await client.drain();
+   */
+  async drain(): Promise<void> {
+    // Browsers have no drain event, so poll; only while someone waits, so idle costs nothing.
+    while (this.#state !== "open" || this.bufferedAmount > this.#options.lowWaterMark) {
+      if (this.#state === "idle" || this.#state === "closed")
+        throw new ClientError("NOT_CONNECTED", this.#state);
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
     }
-    const drained = new Promise<void>((resolve, reject) =>
-      this.#drainWaiters.push({ resolve, reject }),
-    );
-    this.#checkDrain();
-    return drained;
-  }
-
-  #checkDrain(): void {
-    if (this.#state === "open" && this.bufferedAmount <= this.#options.lowWaterMark)
-      this.#settle(this.#drainWaiters);
   }
 
   /**
@@ -382,18 +328,17 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     } catch (error) {
       return Promise.reject(error);
     }
-    this.#restart = false;
     const state = this.#state;
     if (state === "idle" || state === "closed") return Promise.resolve();
     const closed = new Promise<void>((resolve, reject) =>
       this.#closeWaiters.push({ resolve, reject }),
     );
-    if (state === "connecting" || state === "reconnecting") {
-      this.#abandonAttempt();
-      this.#finish(undefined);
-    } else if (state === "open") {
+    if (state === "open") {
       this.#state = "closing";
       this.#transport?.close(code, reason);
+    } else if (state !== "closing") {
+      this.#abandon("");
+      this.#finish();
     }
     return closed;
   }
@@ -403,20 +348,12 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   #received(payload: string | Uint8Array, binary: boolean): void {
     const message = new Message(binary ? Opcode.BINARY : Opcode.TEXT, payload);
     // Text arrives as a string in browsers: only encode it when someone wants the bytes.
-    if (
-      this.#hooks.onMessageFrame ||
-      this.onMessageFrame !== WebSocketClientBase.prototype.onMessageFrame
-    ) {
+    if (this.onMessageFrame !== WebSocketClientBase.prototype.onMessageFrame) {
       this.#call(() => this.onMessageFrame(message.data, message.opcode));
     }
     if (!binary) this.#call(() => this.onMessage(message.text));
     if (this.#inbox.push(message)) {
-      this.#report(
-        new ClientError(
-          "MESSAGES_DROPPED",
-          "unread messages are being dropped: raise maxUnreadMessages or read faster",
-        ),
-      );
+      this.#report(new ClientError("MESSAGES_DROPPED", "maxUnreadMessages reached"));
     }
   }
 
@@ -430,8 +367,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    */
   async nextMessage(options: NextMessageOptions = {}): Promise<Message> {
     const message = await this.#inbox.next(options.timeout);
-    if (!message)
-      throw new ClientError("CLOSED", "the client is closed and every message was read");
+    if (!message) throw new ClientError("CLOSED", "no more messages");
     return message;
   }
 
@@ -456,19 +392,18 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   #call(callback: () => unknown): void {
     try {
       const result = callback() as PromiseLike<unknown> | undefined;
-      if (typeof result?.then === "function")
-        result.then(undefined, (error) => this.#report(error));
+      result?.then?.(undefined, (error) => this.#report(error));
     } catch (error) {
       this.#report(error);
     }
   }
 
-  /** Hands an error to `onError`; one that throws itself is logged, never rethrown. */
+  /** Hands an error to `onError`; an `onError` that throws is logged, never rethrown. */
   #report(error: unknown): void {
     try {
       this.onError(error);
     } catch (secondary) {
-      console.error("[switchboard] onError threw", secondary, "while reporting", error);
+      console.error(secondary);
     }
   }
 }

@@ -28,7 +28,8 @@ export type ClientErrorCode =
   | "TIMEOUT";
 
 /**
- * Every error the client throws, rejects with or reports on purpose carries a `code`.
+ * Every error the client throws, rejects with or reports on purpose carries a `code`; its
+ * message is the code and a detail, e.g. `QUEUE_FULL: 1000 queued`.
  *
  * @example
  * try { await client.connect(url); } catch (error) {
@@ -38,8 +39,8 @@ export type ClientErrorCode =
 export class ClientError extends Error {
   readonly code: ClientErrorCode;
 
-  constructor(code: ClientErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: ClientErrorCode, detail: string, cause?: unknown) {
+    super(`${code}: ${detail}`, { cause });
     this.name = "ClientError";
     this.code = code;
   }

@@ -12,7 +12,8 @@ export class Inbox {
   #messages: Message[] = [];
   #waiters: Waiter[] = [];
   #ended = true;
-  #dropped = 0;
+  /** Set by a drop, cleared by a read: a flood is reported once, not once per message. */
+  #overflowing = false;
 
   constructor(limit: number) {
     this.#limit = limit;
@@ -23,18 +24,14 @@ export class Inbox {
     this.#ended = false;
   }
 
-  /** Hands a message to the oldest waiter, or keeps it. Returns true when this starts a run of drops. */
+  /** Hands a message to the oldest waiter, or keeps it. True when this starts dropping the oldest. */
   push(message: Message): boolean {
     const waiter = this.#waiters.shift();
-    if (waiter) {
-      waiter(message);
-      return false;
-    }
-    if (this.#limit === 0) return false;
-    this.#messages.push(message);
+    if (waiter) waiter(message);
+    else if (this.#limit) this.#messages.push(message);
     if (this.#messages.length <= this.#limit) return false;
     this.#messages.shift();
-    return this.#dropped++ === 0;
+    return !this.#overflowing && (this.#overflowing = true);
   }
 
   /** No more messages will come: waiters get `undefined` once the kept messages are taken. */
@@ -43,34 +40,22 @@ export class Inbox {
     for (const waiter of this.#waiters.splice(0)) waiter(undefined);
   }
 
-  /**
-   * The next message, or `undefined` once ended and empty. Rejects with `MESSAGES_DROPPED` once
-   * after a drop (the caller learns of the gap), and with `TIMEOUT` after `timeout` ms.
-   */
+  /** The next message, or `undefined` once ended and empty; rejects with `TIMEOUT` after `timeout` ms. */
   next(timeout?: number): Promise<Message | undefined> {
-    if (this.#dropped > 0) {
-      const dropped = this.#dropped;
-      this.#dropped = 0;
-      return Promise.reject(
-        new ClientError(
-          "MESSAGES_DROPPED",
-          `${dropped} unread messages were dropped (maxUnreadMessages is ${this.#limit})`,
-        ),
-      );
-    }
-    if (this.#messages.length > 0 || this.#ended) return Promise.resolve(this.#messages.shift());
+    this.#overflowing = false;
+    if (this.#messages.length || this.#ended) return Promise.resolve(this.#messages.shift());
     return new Promise((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
       const waiter: Waiter = (message) => {
         clearTimeout(timer);
         resolve(message);
       };
-      if (timeout !== undefined) {
-        timer = setTimeout(() => {
-          this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
-          reject(new ClientError("TIMEOUT", `no message within ${timeout} ms`));
-        }, timeout);
-      }
+      const timer =
+        timeout === undefined
+          ? undefined
+          : setTimeout(() => {
+              this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+              reject(new ClientError("TIMEOUT", `${timeout} ms`));
+            }, timeout);
       this.#waiters.push(waiter);
     });
   }

@@ -1,6 +1,7 @@
-import { Opcode } from "./opcode.js";
+import type { Opcode } from "./opcode.js";
 
-const encoder = new TextEncoder();
+/** The one UTF-8 encoder the client needs. */
+export const utf8 = new TextEncoder();
 const decoder = new TextDecoder();
 
 /**
@@ -35,12 +36,7 @@ export class Message {
   get data(): Uint8Array {
     const payload = this.#payload;
     if (typeof payload !== "string") return payload;
-    this.#converted ??= encoder.encode(payload);
+    this.#converted ??= utf8.encode(payload);
     return this.#converted as Uint8Array;
-  }
-
-  /** True for a BINARY message. */
-  get binary(): boolean {
-    return this.opcode === Opcode.BINARY;
   }
 }

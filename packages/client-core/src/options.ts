@@ -2,8 +2,9 @@ import { ClientError } from "./errors.js";
 import type { Opcode } from "./opcode.js";
 
 /**
- * Callbacks, passed as options. Subclasses may override the methods of the same name instead.
- * A callback that throws (or rejects) is reported to `onError`; it never breaks the client.
+ * Callbacks. Override them in a subclass, or pass them as options (an option replaces the method
+ * of the same name). A callback that throws or rejects is reported to `onError`; it never breaks
+ * the client.
  */
 export interface ClientHooks {
   /** The connection is open (again, after a reconnect). */
@@ -18,28 +19,27 @@ export interface ClientHooks {
   onError?(error: unknown): void;
 }
 
+/** The names of the callbacks, for copying them from options. */
+export const HOOK_NAMES = ["onOpen", "onClose", "onMessage", "onMessageFrame", "onError"] as const;
+
 /** Reconnect policy. Delays are in milliseconds. */
 export interface ReconnectOptions {
   /** Delay before the first retry. Default 1000. */
   initialDelay?: number;
   /** Upper bound of any delay. Default 5000. */
   maxDelay?: number;
-  /** Each retry waits `factor` times longer than the one before. Default 2. */
+  /** Each retry waits `factor` times longer than the one before (at least 1). Default 2. */
   factor?: number;
-  /** Randomizes each delay by up to ±`jitter` of itself, so clients do not retry in lockstep. Default 0.5. */
+  /** Spreads each delay by up to ±`jitter` of itself (0 to 1), so clients do not retry in lockstep. Default 0.5. */
   jitter?: number;
   /** Retries after a failure before giving up with `RECONNECT_FAILED`. Default Infinity. */
   maxRetries?: number;
 }
 
-/** Options of `new WebSocketClient(...)`. Every field is optional. */
-export interface ClientOptions extends ClientHooks {
-  /** Subprotocols to offer; `client.protocol` tells which one the server picked. */
-  protocols?: string | string[];
+/** Limits and timeouts; every one is a number ≥ 0. */
+export interface ClientLimits {
   /** How long one connection attempt may take, in ms. Default 10000. */
   connectTimeout?: number;
-  /** Reconnect when the connection drops (not after `close()`). Default false; `true` uses the defaults. */
-  reconnect?: boolean | ReconnectOptions;
   /** Messages `send` queues while (re)connecting; beyond it `send` throws `QUEUE_FULL`. Default 1000. */
   maxQueuedMessages?: number;
   /** Messages kept for `nextMessage()` until read; the oldest go first. 0 keeps none. Default 1000. */
@@ -50,21 +50,32 @@ export interface ClientOptions extends ClientHooks {
   lowWaterMark?: number;
 }
 
+/** Options of `new WebSocketClient(...)`. Every field is optional. */
+export interface ClientOptions extends ClientHooks, ClientLimits {
+  /** Subprotocols to offer; `client.protocol` tells which one the server picked. */
+  protocols?: string | string[];
+  /** Reconnect when the connection drops (never after `close()`). Default false; `true` uses the defaults. */
+  reconnect?: boolean | ReconnectOptions;
+}
+
 /** A reconnect policy with every field filled in. */
 export type ReconnectPolicy = Required<ReconnectOptions>;
 
 /** Options with every default applied. */
-export interface ResolvedOptions {
+export interface ResolvedOptions extends Required<ClientLimits> {
   protocols: string[];
-  connectTimeout: number;
   reconnect: ReconnectPolicy | undefined;
-  maxQueuedMessages: number;
-  maxUnreadMessages: number;
-  highWaterMark: number;
-  lowWaterMark: number;
 }
 
-/** The defaults, as documented on each option. */
+const DEFAULT_LIMITS: Required<ClientLimits> = {
+  connectTimeout: 10_000,
+  maxQueuedMessages: 1000,
+  maxUnreadMessages: 1000,
+  highWaterMark: 1024 * 1024,
+  lowWaterMark: 0,
+};
+
+/** The reconnect defaults, in line with socket.io's. */
 export const DEFAULT_RECONNECT: Readonly<ReconnectPolicy> = {
   initialDelay: 1000,
   maxDelay: 5000,
@@ -73,43 +84,32 @@ export const DEFAULT_RECONNECT: Readonly<ReconnectPolicy> = {
   maxRetries: Number.POSITIVE_INFINITY,
 };
 
-/** Applies the defaults and refuses values that would misbehave later. */
+/** Applies the defaults and refuses values that would misbehave later, with `INVALID_OPTION`. */
 export function resolveOptions(options: ClientOptions): ResolvedOptions {
   const { protocols = [], reconnect } = options;
-  const highWaterMark = check("highWaterMark", options.highWaterMark, 1024 * 1024);
-  const resolved: ResolvedOptions = {
-    protocols: typeof protocols === "string" ? [protocols] : [...protocols],
-    connectTimeout: check("connectTimeout", options.connectTimeout, 10_000),
-    reconnect: undefined,
-    maxQueuedMessages: check("maxQueuedMessages", options.maxQueuedMessages, 1000),
-    maxUnreadMessages: check("maxUnreadMessages", options.maxUnreadMessages, 1000),
-    highWaterMark,
-    lowWaterMark: check("lowWaterMark", options.lowWaterMark, highWaterMark / 4, highWaterMark),
-  };
-  if (resolved.protocols.some((p) => typeof p !== "string")) invalid("protocols", protocols);
-  if (reconnect) {
-    const given = reconnect === true ? {} : reconnect;
-    const policy = { ...DEFAULT_RECONNECT };
-    for (const key of Object.keys(policy) as (keyof ReconnectPolicy)[]) {
-      policy[key] = check(key, given[key], policy[key], key === "jitter" ? 1 : undefined);
-    }
-    if (policy.factor < 1) invalid("factor", policy.factor);
-    resolved.reconnect = policy;
+  const highWaterMark = options.highWaterMark ?? DEFAULT_LIMITS.highWaterMark;
+  const limits = withDefaults({ ...DEFAULT_LIMITS, lowWaterMark: highWaterMark / 4 }, options);
+  const policy = reconnect
+    ? withDefaults(DEFAULT_RECONNECT, reconnect === true ? {} : reconnect)
+    : undefined;
+  // Malformed protocols are refused by the WebSocket itself, as a CONNECT_FAILED with the cause.
+  const list = typeof protocols === "string" ? [protocols] : [...protocols];
+  if (limits.lowWaterMark > limits.highWaterMark) invalid("lowWaterMark", limits.lowWaterMark);
+  if (policy && policy.factor < 1) invalid("factor", policy.factor);
+  if (policy && policy.jitter > 1) invalid("jitter", policy.jitter);
+  return { ...limits, protocols: list, reconnect: policy };
+}
+
+function withDefaults<T extends object>(defaults: T, given: Partial<Record<keyof T, unknown>>): T {
+  const resolved = { ...defaults };
+  for (const key in defaults) {
+    const value = given[key] ?? defaults[key];
+    if (typeof value !== "number" || !(value >= 0)) invalid(key, value);
+    resolved[key] = value as T[typeof key];
   }
   return resolved;
 }
 
-function check(
-  name: string,
-  value: number | undefined,
-  fallback: number,
-  max = Number.POSITIVE_INFINITY,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !(value >= 0 && value <= max)) invalid(name, value);
-  return value;
-}
-
 function invalid(name: string, value: unknown): never {
-  throw new ClientError("INVALID_OPTION", `option ${name} has an invalid value: ${String(value)}`);
+  throw new ClientError("INVALID_OPTION", `${name}: ${String(value)}`);
 }

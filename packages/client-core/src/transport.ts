@@ -13,8 +13,6 @@ export interface TransportEvents {
   error(error: Error): void;
   /** The connection is gone (or never opened); called exactly once. */
   close(code: number, reason: string): void;
-  /** Some of the send buffer was flushed; the client checks `bufferedAmount` again. */
-  drain(): void;
 }
 
 /** One connection attempt, as the client drives it. */
@@ -23,10 +21,11 @@ export interface Transport {
   send(data: string | Uint8Array): boolean;
   /** Bytes accepted by `send` and not yet written out. */
   readonly bufferedAmount: number;
-  /** Starts the closing handshake with a code and reason the client already validated. */
+  /**
+   * Starts the closing handshake with a code and reason the client already validated; while
+   * connecting, abandons the attempt. Must not throw.
+   */
   close(code: number, reason: string): void;
-  /** Abandons the connection at once; no further events are needed. */
-  terminate(): void;
 }
 
 /** Options an adapter receives for each attempt. */

@@ -17,8 +17,6 @@ export function wsTransport(
     headers: options.headers,
     perMessageDeflate: false,
   });
-  // Each send callback means ws handed that frame to the socket: a chance to resolve drain().
-  const flushed = () => events.drain();
   ws.on("open", () => events.open(ws.protocol));
   ws.on("message", (data: Buffer, binary: boolean) => {
     // A plain Uint8Array view over ws's buffer: no copy, and no Buffer leaking into the API.
@@ -30,7 +28,7 @@ export function wsTransport(
   return {
     send(data) {
       if (ws.readyState !== WebSocket.OPEN) return false;
-      ws.send(data, { binary: typeof data !== "string" }, flushed);
+      ws.send(data, { binary: typeof data !== "string" });
       return true;
     },
     get bufferedAmount() {
@@ -38,11 +36,6 @@ export function wsTransport(
     },
     close(code, reason) {
       ws.close(code, reason);
-    },
-    terminate() {
-      ws.removeAllListeners();
-      ws.on("error", () => {});
-      ws.terminate();
     },
   };
 }

@@ -116,7 +116,7 @@ export function messageCases(ctx: ClientSuiteContext): void {
       expect((await client.nextMessage({ timeout: TIMEOUT })).text).toBe("still here");
     });
 
-    it("keeps at most maxUnreadMessages, drops the oldest, and says so", async () => {
+    it("keeps at most maxUnreadMessages, drops the oldest, and says so once per flood", async () => {
       const server = await ctx.server("probe");
       const errors: string[] = [];
       let delivered = 0;
@@ -130,7 +130,6 @@ export function messageCases(ctx: ClientSuiteContext): void {
       await client.connect(server.wsUrl("/?burst=20"));
       await until(() => delivered === 20, "20 messages");
       expect(errors).toEqual(["MESSAGES_DROPPED"]);
-      expect(await failureCode(client.nextMessage({ timeout: TIMEOUT }))).toBe("MESSAGES_DROPPED");
       const kept: string[] = [];
       for (let i = 0; i < 5; i++) kept.push((await client.nextMessage({ timeout: TIMEOUT })).text);
       expect(kept).toEqual(["m15", "m16", "m17", "m18", "m19"]);
