@@ -1,9 +1,6 @@
 import type { Transport, TransportEvents, TransportOptions } from "@switchboard/client-core";
 
-/** `WebSocket.OPEN`. */
-const OPEN = 1;
-
-/** One connection on the browser's own WebSocket, translated into the shared client's events. */
+/** One connection on the browser's own WebSocket, its events translated for the shared client. */
 export function browserTransport(
   url: string,
   options: TransportOptions,
@@ -11,26 +8,12 @@ export function browserTransport(
 ): Transport {
   const ws = new WebSocket(url, options.protocols);
   ws.binaryType = "arraybuffer";
-  ws.onopen = () => events.open(ws.protocol);
+  ws.onopen = events.open;
   ws.onmessage = ({ data }) => {
     const text = typeof data === "string";
     events.message(text ? data : new Uint8Array(data), !text);
   };
-  // Browsers deliberately hide why a connection failed.
-  ws.onerror = () => events.error(new Error("connection failed"));
+  // No onerror: browsers deliberately hide why a connection failed; the close code says enough.
   ws.onclose = ({ code, reason }) => events.close(code, reason);
-  return {
-    send(data) {
-      // A closing socket would silently discard the data.
-      if (ws.readyState !== OPEN) return false;
-      ws.send(data);
-      return true;
-    },
-    get bufferedAmount() {
-      return ws.bufferedAmount;
-    },
-    close(code, reason) {
-      ws.close(code, reason);
-    },
-  };
+  return ws;
 }

@@ -1,11 +1,11 @@
 import { reconnectDelay } from "./backoff.js";
 import { ClientError, type ClientErrorCode } from "./errors.js";
 import { Inbox } from "./inbox.js";
-import { Message } from "./message.js";
-import { Opcode } from "./opcode.js";
+import { type Message, toMessage } from "./message.js";
+import type { Opcode } from "./opcode.js";
 import { type ClientOptions, HOOK_NAMES, type ResolvedOptions, resolveOptions } from "./options.js";
 import type { Transport, TransportEvents, TransportOptions } from "./transport.js";
-import { checkClose, checkUrl, toPayload } from "./validation.js";
+import { canClose, checkUrl, toPayload } from "./validation.js";
 
 /**
  * Where to connect: a URL, or a function (possibly async) asked again before every attempt, e.g.
@@ -14,7 +14,7 @@ import { checkClose, checkUrl, toPayload } from "./validation.js";
 export type UrlSource = string | URL | (() => string | URL | PromiseLike<string | URL>);
 
 /** Where the client is in its life. */
-export type ClientState = "idle" | "connecting" | "open" | "reconnecting" | "closing" | "closed";
+export type ClientState = "closed" | "connecting" | "open" | "reconnecting" | "closing";
 
 /** Options of `nextMessage()`. */
 export interface NextMessageOptions {
@@ -22,6 +22,12 @@ export interface NextMessageOptions {
   timeout?: number;
 }
 
+/** `WebSocket.OPEN`: a socket whose close has not begun. */
+const OPEN = 1;
+/** `send` returns false once this many bytes wait in the socket buffer. */
+const HIGH_WATER_MARK = 1024 * 1024;
+/** `drain()` resolves once the buffer is down to this. */
+const LOW_WATER_MARK = HIGH_WATER_MARK / 4;
 /** How often `drain()` looks at `bufferedAmount`. */
 const DRAIN_POLL_MS = 10;
 
@@ -39,16 +45,16 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   readonly #inbox: Inbox;
   /** Messages sent while (re)connecting, written in order once the connection opens. */
   #queue: (string | Uint8Array)[] = [];
-  #state: ClientState = "idle";
+  #state: ClientState = "closed";
   #url: UrlSource | undefined;
   #transport: Transport | undefined;
-  #protocol = "";
+
   /** Bumped whenever an attempt is abandoned, so that its late events are ignored. */
   #attemptId = 0;
   #retries = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #openWaiters: Waiter[] = [];
-  #closeWaiters: Waiter[] = [];
+  #closeWaiters: (() => void)[] = [];
 
   constructor(options: ClientOptions = {}) {
     this.#options = resolveOptions(options);
@@ -91,7 +97,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
 
   // ---- state --------------------------------------------------------------------------------
 
-  /** `idle`, `connecting`, `open`, `reconnecting`, `closing` or `closed`. */
+  /** `closed` (also before the first `connect()`), `connecting`, `open`, `reconnecting` or `closing`. */
   get state(): ClientState {
     return this.#state;
   }
@@ -101,9 +107,9 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     return this.#state === "open";
   }
 
-  /** The subprotocol the server picked, or "". */
+  /** The subprotocol the server picked, or "" (also while not connected). */
   get protocol(): string {
-    return this.#protocol;
+    return this.#transport?.protocol ?? "";
   }
 
   /** Bytes passed to `send` that the socket has not written out yet. */
@@ -122,8 +128,8 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    * await client.connect("ws://127.0.0.1:8080/chat");
    */
   connect(url: UrlSource): Promise<void> {
-    if (this.#state !== "idle" && this.#state !== "closed") {
-      return Promise.reject(new ClientError("ALREADY_CONNECTED", this.#state));
+    if (this.#state !== "closed") {
+      return Promise.reject(new ClientError("ALREADY_CONNECTED"));
     }
     this.#url = url;
     return this.#start();
@@ -131,29 +137,27 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
 
   /**
    * Closes the current connection (if any) with 1000 and connects again at once, to the URL
-   * given to `connect()` (a URL function is asked again). Resolves once open.
+   * given to `connect()` (a URL function is asked again). Resolves once open; before any
+   * `connect()` there is no URL, so it rejects with `INVALID_URL`.
    */
   reconnect(): Promise<void> {
-    if (!this.#url) return Promise.reject(new ClientError("NOT_CONNECTED", "connect() first"));
     // The old connection's own close event is ignored from here on; report it now.
     if (this.#state === "open") this.#call(() => this.onClose(1000, "reconnect"));
-    this.#abandon("reconnect");
+    this.#abandon();
     return this.#start();
   }
 
   #start(): Promise<void> {
     // A close() overtaken by reconnect() is done: that connection is gone.
-    this.#settle(this.#closeWaiters);
+    for (const resolve of this.#closeWaiters.splice(0)) resolve();
     this.#inbox.reopen();
     this.#retries = 0;
     // Wait first: a bad URL fails the attempt before it reaches its first await.
-    const opened = this.#whenOpen();
+    const opened = new Promise<void>((resolve, reject) =>
+      this.#openWaiters.push({ resolve, reject }),
+    );
     void this.#attempt();
     return opened;
-  }
-
-  #whenOpen(): Promise<void> {
-    return new Promise((resolve, reject) => this.#openWaiters.push({ resolve, reject }));
   }
 
   async #attempt(): Promise<void> {
@@ -171,7 +175,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
         this.#attemptFailed(
           error instanceof ClientError
             ? error
-            : new ClientError("CONNECT_FAILED", "URL function failed", error),
+            : new ClientError("CONNECT_FAILED", "URL function threw", error),
         );
       }
       return;
@@ -184,7 +188,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
         url,
         { protocols: this.#options.protocols },
         {
-          open: (protocol) => live() && this.#opened(protocol),
+          open: () => live() && this.#opened(),
           message: (data, binary) => live() && this.#received(data, binary),
           error: (error) => {
             failure = error;
@@ -203,28 +207,28 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     }
     const timeout = this.#options.connectTimeout;
     this.#timer = setTimeout(() => {
-      this.#abandon("timeout");
+      this.#abandon();
       failed("CONNECT_TIMEOUT", `${timeout} ms`);
     }, timeout);
   }
 
   /** Drops the connection or attempt in flight (or the wait before one); what it reports later is ignored. */
-  #abandon(reason: string): void {
+  #abandon(): void {
     this.#attemptId++;
     clearTimeout(this.#timer);
-    this.#transport?.close(1000, reason);
+    this.#transport?.close(1000, "");
     this.#transport = undefined;
   }
 
-  #opened(protocol: string): void {
+  #opened(): void {
     clearTimeout(this.#timer);
     this.#state = "open";
-    this.#protocol = protocol;
+
     this.#retries = 0;
     // Queued messages go first: they were sent before anything onOpen sends.
     const queued = this.#queue;
     this.#queue = [];
-    for (const payload of queued) if (!this.#transport?.send(payload)) this.#queue.push(payload);
+    for (const payload of queued) this.#transport?.send(payload);
     this.#settle(this.#openWaiters);
     this.#call(() => this.onOpen());
   }
@@ -233,7 +237,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     const policy = this.#options.reconnect;
     if (!policy || error.code === "INVALID_URL") this.#finish(error);
     else if (this.#retries >= policy.maxRetries) {
-      this.#finish(new ClientError("RECONNECT_FAILED", `${this.#retries} retries`, error));
+      this.#finish(new ClientError("RECONNECT_FAILED", this.#retries, error));
     } else {
       this.#report(error);
       this.#scheduleRetry();
@@ -257,17 +261,16 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
 
   /** The client is done: settle every promise and end iteration. `error` says why, if it failed. */
   #finish(error?: ClientError): void {
-    const closed = new ClientError("CLOSED", "close() or connection lost");
     clearTimeout(this.#timer);
     this.#state = "closed";
-    this.#protocol = "";
+
     // A failure nobody awaits (a dropped connection that could not be restored) goes to onError.
     if (error && !this.#openWaiters.length) this.#report(error);
-    this.#settle(this.#openWaiters, error ?? closed);
-    this.#settle(this.#closeWaiters);
+    this.#settle(this.#openWaiters, error ?? new ClientError("CLOSED"));
+    for (const resolve of this.#closeWaiters.splice(0)) resolve();
     const unsent = this.#queue.length;
     this.#queue = [];
-    if (unsent) this.#report(new ClientError("QUEUE_DISCARDED", `${unsent} unsent`));
+    if (unsent) this.#report(new ClientError("QUEUE_DISCARDED", unsent));
     this.#inbox.end();
   }
 
@@ -276,25 +279,27 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   /**
    * Sends a string as TEXT or bytes as BINARY. While (re)connecting the message is queued (up to
    * `maxQueuedMessages`, then `QUEUE_FULL` is thrown) and sent once open. Returns false when the
-   * message was queued or the buffer is over `highWaterMark`: `await client.drain()` before more.
+   * message was queued or the buffer is over 1 MiB: `await client.drain()` before more.
    * Throws `NOT_CONNECTED` when no connection is open or on its way.
    */
   send(data: string | Uint8Array | ArrayBuffer | ArrayBufferView): boolean {
     const payload = toPayload(data);
     const state = this.#state;
     const transport = this.#transport;
-    if (state === "open" && transport?.send(payload))
-      return transport.bufferedAmount < this.#options.highWaterMark;
+    if (state === "open" && transport?.readyState === OPEN) {
+      transport.send(payload);
+      return transport.bufferedAmount < HIGH_WATER_MARK;
+    }
     // An open socket may be closing underneath: with reconnect on, the next connection sends it.
     if (
       state !== "connecting" &&
       state !== "reconnecting" &&
       !(state === "open" && this.#options.reconnect)
     ) {
-      throw new ClientError("NOT_CONNECTED", state === "open" ? "closing" : state);
+      throw new ClientError("NOT_CONNECTED");
     }
     if (this.#queue.length >= this.#options.maxQueuedMessages) {
-      throw new ClientError("QUEUE_FULL", `maxQueuedMessages ${this.#queue.length}`);
+      throw new ClientError("QUEUE_FULL", this.#queue.length);
     }
     // The caller may reuse its buffer before the connection opens.
     this.#queue.push(typeof payload === "string" ? payload : payload.slice());
@@ -302,7 +307,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   }
 
   /**
-   * Resolves once the connection is open with at most `lowWaterMark` bytes buffered; rejects
+   * Resolves once the connection is open with at most 256 KiB buffered; rejects
    * with `NOT_CONNECTED` if the client is (or becomes) closed.
    *
    * @example
@@ -310,9 +315,8 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    */
   async drain(): Promise<void> {
     // Browsers have no drain event, so poll; only while someone waits, so idle costs nothing.
-    while (this.#state !== "open" || this.bufferedAmount > this.#options.lowWaterMark) {
-      if (this.#state === "idle" || this.#state === "closed")
-        throw new ClientError("NOT_CONNECTED", this.#state);
+    while (this.#state !== "open" || this.bufferedAmount > LOW_WATER_MARK) {
+      if (this.#state === "closed") throw new ClientError("NOT_CONNECTED");
       await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
     }
   }
@@ -323,21 +327,18 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    * 3000-4999, or a reason over 123 bytes.
    */
   close(code = 1000, reason = ""): Promise<void> {
-    try {
-      checkClose(code, reason);
-    } catch (error) {
-      return Promise.reject(error);
+    reason = String(reason);
+    if (!canClose(code, reason)) {
+      return Promise.reject(new ClientError("INVALID_ARGUMENT", `close(${code}, reason)`));
     }
     const state = this.#state;
-    if (state === "idle" || state === "closed") return Promise.resolve();
-    const closed = new Promise<void>((resolve, reject) =>
-      this.#closeWaiters.push({ resolve, reject }),
-    );
+    if (state === "closed") return Promise.resolve();
+    const closed = new Promise<void>((resolve) => this.#closeWaiters.push(resolve));
     if (state === "open") {
       this.#state = "closing";
       this.#transport?.close(code, reason);
     } else if (state !== "closing") {
-      this.#abandon("");
+      this.#abandon();
       this.#finish();
     }
     return closed;
@@ -346,14 +347,11 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   // ---- receiving ----------------------------------------------------------------------------
 
   #received(payload: string | Uint8Array, binary: boolean): void {
-    const message = new Message(binary ? Opcode.BINARY : Opcode.TEXT, payload);
-    // Text arrives as a string in browsers: only encode it when someone wants the bytes.
-    if (this.onMessageFrame !== WebSocketClientBase.prototype.onMessageFrame) {
-      this.#call(() => this.onMessageFrame(message.data, message.opcode));
-    }
+    const message = toMessage(payload, binary);
+    this.#call(() => this.onMessageFrame(message.data, message.opcode));
     if (!binary) this.#call(() => this.onMessage(message.text));
     if (this.#inbox.push(message)) {
-      this.#report(new ClientError("MESSAGES_DROPPED", "maxUnreadMessages reached"));
+      this.#report(new ClientError("MESSAGES_DROPPED", this.#options.maxUnreadMessages));
     }
   }
 
@@ -367,7 +365,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    */
   async nextMessage(options: NextMessageOptions = {}): Promise<Message> {
     const message = await this.#inbox.next(options.timeout);
-    if (!message) throw new ClientError("CLOSED", "no more messages");
+    if (!message) throw new ClientError("CLOSED");
     return message;
   }
 

@@ -29,7 +29,7 @@ export type ClientErrorCode =
 
 /**
  * Every error the client throws, rejects with or reports on purpose carries a `code`; its
- * message is the code and a detail, e.g. `QUEUE_FULL: 1000 queued`.
+ * message is the code and, where one helps, a detail, e.g. `CONNECT_TIMEOUT: ws://host/ 10000 ms`.
  *
  * @example
  * try { await client.connect(url); } catch (error) {
@@ -39,8 +39,8 @@ export type ClientErrorCode =
 export class ClientError extends Error {
   readonly code: ClientErrorCode;
 
-  constructor(code: ClientErrorCode, detail: string, cause?: unknown) {
-    super(`${code}: ${detail}`, { cause });
+  constructor(code: ClientErrorCode, detail?: unknown, cause?: unknown) {
+    super(detail === undefined ? code : `${code}: ${detail}`, { cause });
     this.name = "ClientError";
     this.code = code;
   }

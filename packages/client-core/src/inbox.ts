@@ -31,7 +31,9 @@ export class Inbox {
     else if (this.#limit) this.#messages.push(message);
     if (this.#messages.length <= this.#limit) return false;
     this.#messages.shift();
-    return !this.#overflowing && (this.#overflowing = true);
+    const starts = !this.#overflowing;
+    this.#overflowing = true;
+    return starts;
   }
 
   /** No more messages will come: waiters get `undefined` once the kept messages are taken. */
@@ -54,7 +56,7 @@ export class Inbox {
           ? undefined
           : setTimeout(() => {
               this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
-              reject(new ClientError("TIMEOUT", `${timeout} ms`));
+              reject(new ClientError("TIMEOUT", timeout));
             }, timeout);
       this.#waiters.push(waiter);
     });

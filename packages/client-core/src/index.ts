@@ -6,7 +6,7 @@ export {
   WebSocketClientBase,
 } from "./client.js";
 export { ClientError, type ClientErrorCode } from "./errors.js";
-export { Message } from "./message.js";
+export type { Message } from "./message.js";
 export { Opcode } from "./opcode.js";
 export {
   type ClientHooks,

@@ -28,7 +28,7 @@ export interface ReconnectOptions {
   initialDelay?: number;
   /** Upper bound of any delay. Default 5000. */
   maxDelay?: number;
-  /** Each retry waits `factor` times longer than the one before (at least 1). Default 2. */
+  /** Each retry waits `factor` times longer than the one before. Default 2. */
   factor?: number;
   /** Spreads each delay by up to ±`jitter` of itself (0 to 1), so clients do not retry in lockstep. Default 0.5. */
   jitter?: number;
@@ -44,10 +44,6 @@ export interface ClientLimits {
   maxQueuedMessages?: number;
   /** Messages kept for `nextMessage()` until read; the oldest go first. 0 keeps none. Default 1000. */
   maxUnreadMessages?: number;
-  /** `send` returns false once this many bytes wait in the socket buffer. Default 1 MiB. */
-  highWaterMark?: number;
-  /** `drain()` resolves once the buffer is down to this. Default `highWaterMark / 4`. */
-  lowWaterMark?: number;
 }
 
 /** Options of `new WebSocketClient(...)`. Every field is optional. */
@@ -63,7 +59,7 @@ export type ReconnectPolicy = Required<ReconnectOptions>;
 
 /** Options with every default applied. */
 export interface ResolvedOptions extends Required<ClientLimits> {
-  protocols: string[];
+  protocols: string | string[];
   reconnect: ReconnectPolicy | undefined;
 }
 
@@ -71,8 +67,6 @@ const DEFAULT_LIMITS: Required<ClientLimits> = {
   connectTimeout: 10_000,
   maxQueuedMessages: 1000,
   maxUnreadMessages: 1000,
-  highWaterMark: 1024 * 1024,
-  lowWaterMark: 0,
 };
 
 /** The reconnect defaults, in line with socket.io's. */
@@ -81,23 +75,19 @@ export const DEFAULT_RECONNECT: Readonly<ReconnectPolicy> = {
   maxDelay: 5000,
   factor: 2,
   jitter: 0.5,
-  maxRetries: Number.POSITIVE_INFINITY,
+  maxRetries: Infinity,
 };
 
 /** Applies the defaults and refuses values that would misbehave later, with `INVALID_OPTION`. */
 export function resolveOptions(options: ClientOptions): ResolvedOptions {
   const { protocols = [], reconnect } = options;
-  const highWaterMark = options.highWaterMark ?? DEFAULT_LIMITS.highWaterMark;
-  const limits = withDefaults({ ...DEFAULT_LIMITS, lowWaterMark: highWaterMark / 4 }, options);
+  const limits = withDefaults(DEFAULT_LIMITS, options);
   const policy = reconnect
     ? withDefaults(DEFAULT_RECONNECT, reconnect === true ? {} : reconnect)
     : undefined;
-  // Malformed protocols are refused by the WebSocket itself, as a CONNECT_FAILED with the cause.
-  const list = typeof protocols === "string" ? [protocols] : [...protocols];
-  if (limits.lowWaterMark > limits.highWaterMark) invalid("lowWaterMark", limits.lowWaterMark);
-  if (policy && policy.factor < 1) invalid("factor", policy.factor);
-  if (policy && policy.jitter > 1) invalid("jitter", policy.jitter);
-  return { ...limits, protocols: list, reconnect: policy };
+
+  // Malformed protocols are refused by the WebSocket itself: CONNECT_FAILED, with the cause.
+  return { ...limits, protocols, reconnect: policy };
 }
 
 function withDefaults<T extends object>(defaults: T, given: Partial<Record<keyof T, unknown>>): T {

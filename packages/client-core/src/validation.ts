@@ -8,7 +8,7 @@ export function checkUrl(input: unknown): string {
     url = new URL(String(input));
   } catch {}
   if (!url || !/^(ws|http)s?:$/.test(url.protocol)) {
-    throw new ClientError("INVALID_URL", `"${String(input)}" is not a ws:// or wss:// URL`);
+    throw new ClientError("INVALID_URL", input);
   }
   // http(s) is accepted as browsers do; a fragment means nothing to a WebSocket and browsers refuse it.
   url.protocol = url.protocol.replace("http", "ws");
@@ -17,19 +17,14 @@ export function checkUrl(input: unknown): string {
 }
 
 /**
- * Refuses close codes and reasons that browsers throw on, so that both clients behave alike:
- * 1000 or 3000-4999, and at most 123 bytes of reason.
+ * Whether browsers accept this close code and reason; both clients refuse the same ones:
+ * a code of 1000 or 3000-4999, and at most 123 bytes of reason.
  */
-export function checkClose(code: number, reason: string): void {
-  if (
-    (code !== 1000 && !(code >= 3000 && code < 5000 && code % 1 === 0)) ||
-    utf8.encode(reason).length > 123
-  ) {
-    throw new ClientError(
-      "INVALID_ARGUMENT",
-      `close(${code}): use 1000 or 3000-4999 and a reason of at most 123 bytes`,
-    );
-  }
+export function canClose(code: number, reason: string): boolean {
+  return (
+    (code === 1000 || (code >= 3000 && code < 5000 && code % 1 === 0)) &&
+    utf8.encode(reason).length < 124
+  );
 }
 
 /** What `send` accepts, as a string or a byte view (no copy). */
@@ -38,8 +33,5 @@ export function toPayload(data: unknown): string | Uint8Array {
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (ArrayBuffer.isView(data))
     return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  throw new ClientError(
-    "INVALID_ARGUMENT",
-    `send(${typeof data}): use a string, ArrayBuffer or typed array`,
-  );
+  throw new ClientError("INVALID_ARGUMENT", `send(${typeof data})`);
 }

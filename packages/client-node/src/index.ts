@@ -5,7 +5,7 @@ export {
   type ClientOptions,
   type ClientState,
   DEFAULT_RECONNECT,
-  Message,
+  type Message,
   type NextMessageOptions,
   Opcode,
   type ReconnectOptions,

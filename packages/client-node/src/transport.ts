@@ -3,11 +3,11 @@ import { WebSocket } from "ws";
 
 /** What the Node client adds to each connection attempt. */
 export interface NodeTransportOptions {
-  protocols: string[];
+  protocols: string | string[];
   headers: Record<string, string> | undefined;
 }
 
-/** One connection on ws, translated into the shared client's events. */
+/** One connection on ws, its events translated for the shared client. */
 export function wsTransport(
   url: string,
   options: NodeTransportOptions,
@@ -17,25 +17,13 @@ export function wsTransport(
     headers: options.headers,
     perMessageDeflate: false,
   });
-  ws.on("open", () => events.open(ws.protocol));
+  ws.on("open", events.open);
   ws.on("message", (data: Buffer, binary: boolean) => {
     // A plain Uint8Array view over ws's buffer: no copy, and no Buffer leaking into the API.
     events.message(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), binary);
   });
-  // ws emits "error" before "close" for a refused or failed connection; without a listener it would crash.
+  // ws emits "error" before "close" when a connection fails; without a listener it would crash.
   ws.on("error", (error) => events.error(error));
   ws.on("close", (code, reason) => events.close(code, reason.toString()));
-  return {
-    send(data) {
-      if (ws.readyState !== WebSocket.OPEN) return false;
-      ws.send(data, { binary: typeof data !== "string" });
-      return true;
-    },
-    get bufferedAmount() {
-      return ws.bufferedAmount;
-    },
-    close(code, reason) {
-      ws.close(code, reason);
-    },
-  };
+  return ws;
 }

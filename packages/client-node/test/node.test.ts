@@ -93,11 +93,16 @@ describe("client-node specifics", () => {
     expect(() => new WebSocketClient({ connectTimeout: -1 })).toThrow(
       expect.objectContaining({ code: "INVALID_OPTION" }),
     );
-    expect(() => new WebSocketClient({ reconnect: { jitter: 2 } })).toThrow(
-      expect.objectContaining({ code: "INVALID_OPTION" }),
-    );
-    expect(() => new WebSocketClient({ reconnect: { factor: 0.5 } })).toThrow(
-      expect.objectContaining({ code: "INVALID_OPTION" }),
-    );
+    for (const options of [
+      { connectTimeout: Number.NaN },
+      { maxQueuedMessages: -1 },
+      { maxUnreadMessages: "5" as unknown as number },
+      { reconnect: { maxDelay: -1 } },
+      { reconnect: { maxRetries: Number.NaN } },
+    ]) {
+      expect(() => new WebSocketClient(options), JSON.stringify(options)).toThrow(
+        expect.objectContaining({ code: "INVALID_OPTION" }),
+      );
+    }
   });
 });

@@ -1,0 +1,5 @@
+import { clientServers } from "@switchboard/conformance/client-servers";
+import { wsBackend } from "@switchboard/server-ws";
+
+// The client suite runs once per backend listed here.
+export default clientServers([{ name: "ws", backend: () => wsBackend() }]);
