@@ -223,7 +223,6 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   #opened(): void {
     clearTimeout(this.#timer);
     this.#state = "open";
-
     this.#retries = 0;
     // Queued messages go first: they were sent before anything onOpen sends.
     const queued = this.#queue;
@@ -263,7 +262,6 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   #finish(error?: ClientError): void {
     clearTimeout(this.#timer);
     this.#state = "closed";
-
     // A failure nobody awaits (a dropped connection that could not be restored) goes to onError.
     if (error && !this.#openWaiters.length) this.#report(error);
     this.#settle(this.#openWaiters, error ?? new ClientError("CLOSED"));
