@@ -1,3 +1,5 @@
 import { libraryConfig } from "@switchboard/tsup-config";
 
-export default libraryConfig();
+// Three entries: the server suite, the browser-safe client suite, and the Node-only servers
+// the client suite talks to.
+export default libraryConfig({ entry: ["src/index.ts", "src/client.ts", "src/client-servers.ts"] });

@@ -153,10 +153,10 @@ export interface Backend {
   /** The engine's name, for logs and errors. */
   readonly name: string;
   /**
-   * Protocol rules the engine does not enforce and core cannot enforce for it, keyed by the
-   * conformance bad-input case name, with the reason. Documented, and skipped by the suite.
+   * Conformance cases the engine cannot pass and core cannot make it pass, keyed by the case's
+   * name, with the engine's reason. Documented, and skipped (with that reason) by the suites.
    */
-  readonly unenforced?: Readonly<Record<string, string>>;
+  readonly limitations?: Readonly<Record<string, string>>;
   /** Binds the port and starts delivering events to `host`; resolves to the bound port. */
   listen(host: EngineHost, address: ListenAddress): Promise<{ port: number }>;
   /** Stops listening and releases every engine resource. Core has closed all sockets first. */

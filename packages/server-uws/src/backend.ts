@@ -1,4 +1,9 @@
-import type { HttpResponse, TemplatedApp, us_socket_context_t } from "uWebSockets.js";
+import type {
+  HttpResponse,
+  TemplatedApp,
+  us_listen_socket,
+  us_socket_context_t,
+} from "uWebSockets.js";
 import {
   type Backend,
   isUpgradeRequest,
@@ -19,6 +24,10 @@ export type UwsBackendOptions = Record<string, never>;
  */
 const OVERSIZE_HEADROOM = 16 * 1024 * 1024;
 
+/** The client suite's case that restarts a server on the port it just released. */
+const SAME_PORT_RESTART =
+  "reconnects after the server restarts on the same port, then sends what was queued";
+
 /**
  * The uWebSockets.js engine: HTTP and WebSockets from one native event loop.
  *
@@ -29,13 +38,16 @@ const OVERSIZE_HEADROOM = 16 * 1024 * 1024;
 export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
   const uWS = loadEngine();
   let app: TemplatedApp | undefined;
+  let listenSocket: us_listen_socket | undefined;
   return {
     name: "uws",
-    unenforced: {
+    limitations: {
       "a new binary message inside a fragmented text":
         "uWebSockets.js 20.30 takes a data frame inside a fragmented message as its continuation and delivers the joined message",
       "an unmasked client frame":
         "uWebSockets.js 20.30 ends the channel (onWsClose gets 1006, nothing is delivered) but leaves the TCP connection open without telling the peer",
+      [SAME_PORT_RESTART]:
+        "uWebSockets.js 20.30 listens without SO_REUSEADDR, so its connections that the server closed first (as browsers let it) hold the port in TIME_WAIT for up to 60 s",
     },
     async listen(host, address) {
       if (app) throw new Error("uws backend is already listening");
@@ -83,21 +95,15 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
           exchange.leaveHandler();
         }
       });
-      const port = await new Promise<number>((resolve, reject) => {
-        next.listen(address.host, address.port, (listenSocket) => {
-          if (listenSocket) resolve(uWS.us_socket_local_port(listenSocket));
-          else
-            reject(
-              new Error(
-                `uws backend could not listen on ${address.host}:${address.port} (in use or not allowed)`,
-              ),
-            );
-        });
-      });
+      listenSocket = await listenWithRetry(next, address.host, address.port);
+      const port = uWS.us_socket_local_port(listenSocket);
       app = next;
       return { port };
     },
     async close() {
+      // Release the port synchronously, so listen() on it right after close() succeeds.
+      if (listenSocket) uWS.us_listen_socket_close(listenSocket);
+      listenSocket = undefined;
       // close() exists in this uWS build (closes listen and open sockets) but is missing from its types.
       (app as (TemplatedApp & { close(): void }) | undefined)?.close();
       app = undefined;
@@ -147,4 +153,27 @@ function upgradeResponder(
       onAbort = callback;
     },
   };
+}
+
+/**
+ * uWS ends WebSockets with a close frame and keeps each TCP socket until the peer answers, so a
+ * port that was just released can still be busy for a moment: retry a fixed port briefly, as a
+ * restart on the same port is a normal thing to do.
+ */
+async function listenWithRetry(
+  app: TemplatedApp,
+  host: string,
+  port: number,
+): Promise<us_listen_socket> {
+  const attempts = port === 0 ? 1 : 20;
+  for (let attempt = 1; ; attempt++) {
+    const socket = await new Promise<us_listen_socket | false>((resolve) =>
+      app.listen(host, port, resolve),
+    );
+    if (socket) return socket;
+    if (attempt >= attempts) {
+      throw new Error(`uws backend could not listen on ${host}:${port} (in use or not allowed)`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

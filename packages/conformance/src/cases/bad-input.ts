@@ -23,11 +23,11 @@ export function badInputCases(ctx: SuiteContext): void {
     const start = () =>
       ctx.start((backend) => new Relay({ backend, maxMessageBytes: 64 * 1024, onError: () => {} }));
 
-    const unenforced = ctx.backend().unenforced ?? {};
+    const limitations = ctx.backend().limitations ?? {};
     it.for(BAD_INPUTS.map((input) => [`${input.category}: ${input.name}`, input] as const))(
       "%s: the connection ends, nothing is delivered, others are undisturbed",
       async ([, input], test: TestContext) => {
-        const reason = unenforced[input.name];
+        const reason = limitations[input.name];
         if (reason) return test.skip(`${ctx.backend().name}: ${reason}`);
         const { server, address, wsUrl } = await start();
         const observer = await TestClient.connect(wsUrl("/"));

@@ -186,7 +186,8 @@ export function flowControlCases(ctx: SuiteContext): void {
       for (let i = 0; i < rounds; i++) {
         server.broadcast(numbered(i, size));
         // The producer keeps pace with the fast readers only; the slow one must not hold it back.
-        for (const channel of fastChannels) if (channel.bufferedAmount >= 64 * KiB) await channel.drain();
+        for (const channel of fastChannels)
+          if (channel.bufferedAmount >= 64 * KiB) await channel.drain();
       }
       await Promise.all(readers);
       expect(server.stats.overflowed).toBe(1);

@@ -1,0 +1,15 @@
+export {
+  ClientError,
+  type ClientErrorCode,
+  type ClientHooks,
+  type ClientOptions,
+  type ClientState,
+  DEFAULT_RECONNECT,
+  type Message,
+  type NextMessageOptions,
+  Opcode,
+  type ReconnectOptions,
+  type UrlSource,
+  WebSocketClientBase,
+} from "@switchboard/client-core";
+export { WebSocketClient } from "./client.js";

@@ -1,0 +1,405 @@
+import { reconnectDelay } from "./backoff.js";
+import { ClientError, type ClientErrorCode } from "./errors.js";
+import { Inbox } from "./inbox.js";
+import { type Message, toMessage } from "./message.js";
+import type { Opcode } from "./opcode.js";
+import { type ClientOptions, HOOK_NAMES, type ResolvedOptions, resolveOptions } from "./options.js";
+import type { Transport, TransportEvents, TransportOptions } from "./transport.js";
+import { canClose, checkUrl, toPayload } from "./validation.js";
+
+/**
+ * Where to connect: a URL, or a function (possibly async) asked again before every attempt, e.g.
+ * to pick a server or refresh a token in the query.
+ */
+export type UrlSource = string | URL | (() => string | URL | PromiseLike<string | URL>);
+
+/** Where the client is in its life. */
+export type ClientState = "closed" | "connecting" | "open" | "reconnecting" | "closing";
+
+/** Options of `nextMessage()`. */
+export interface NextMessageOptions {
+  /** Reject with `TIMEOUT` after this many ms. Default: wait as long as the client lives. */
+  timeout?: number;
+}
+
+/** `WebSocket.OPEN`: a socket whose close has not begun. */
+const OPEN = 1;
+/** `send` returns false once this many bytes wait in the socket buffer. */
+const HIGH_WATER_MARK = 1024 * 1024;
+/** `drain()` resolves once the buffer is down to this. */
+const LOW_WATER_MARK = HIGH_WATER_MARK / 4;
+/** How often `drain()` looks at `bufferedAmount`. */
+const DRAIN_POLL_MS = 10;
+
+interface Waiter {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * The WebSocket client, independent of any WebSocket implementation; `@switchboard/client-node`
+ * and `@switchboard/client-browser` each add a transport and export it as `WebSocketClient`.
+ */
+export abstract class WebSocketClientBase implements AsyncIterable<Message> {
+  readonly #options: ResolvedOptions;
+  readonly #inbox: Inbox;
+  /** Messages sent while (re)connecting, written in order once the connection opens. */
+  #queue: (string | Uint8Array)[] = [];
+  #state: ClientState = "closed";
+  #url: UrlSource | undefined;
+  #transport: Transport | undefined;
+
+  /** Bumped whenever an attempt is abandoned, so that its late events are ignored. */
+  #attemptId = 0;
+  #retries = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #openWaiters: Waiter[] = [];
+  #closeWaiters: (() => void)[] = [];
+
+  constructor(options: ClientOptions = {}) {
+    this.#options = resolveOptions(options);
+    this.#inbox = new Inbox(this.#options.maxUnreadMessages);
+    for (const name of HOOK_NAMES) if (options[name]) this[name] = options[name] as never;
+  }
+
+  /** Opens one connection attempt; implemented by each package with its WebSocket. */
+  protected abstract createTransport(
+    url: string,
+    options: TransportOptions,
+    events: TransportEvents,
+  ): Transport;
+
+  // ---- callbacks: override in a subclass, or pass as options --------------------------------
+
+  /** The connection is open (again, after a reconnect). */
+  onOpen(): unknown {
+    return undefined;
+  }
+  /** An open connection ended, with the close code and reason (1006: dropped without a close frame). */
+  onClose(_code: number, _reason: string): unknown {
+    return undefined;
+  }
+  /** A TEXT message arrived. */
+  onMessage(_text: string): unknown {
+    return undefined;
+  }
+  /** Any message arrived, as bytes, with its opcode: lossless for binary data. */
+  onMessageFrame(_data: Uint8Array, _opcode: Opcode): unknown {
+    return undefined;
+  }
+  /**
+   * Reports what no promise or exception can: a callback that threw, a failed reconnect
+   * attempt, dropped unread messages, discarded queued messages. Default: `console.error`.
+   */
+  onError(error: unknown): void {
+    console.error(error);
+  }
+
+  // ---- state --------------------------------------------------------------------------------
+
+  /** `closed` (also before the first `connect()`), `connecting`, `open`, `reconnecting` or `closing`. */
+  get state(): ClientState {
+    return this.#state;
+  }
+
+  /** True while the connection is open and `send` writes straight to it. */
+  get isConnected(): boolean {
+    return this.#state === "open";
+  }
+
+  /** The subprotocol the server picked, or "" (also while not connected). */
+  get protocol(): string {
+    return this.#transport?.protocol ?? "";
+  }
+
+  /** Bytes passed to `send` that the socket has not written out yet. */
+  get bufferedAmount(): number {
+    return this.#transport?.bufferedAmount ?? 0;
+  }
+
+  // ---- connecting ---------------------------------------------------------------------------
+
+  /**
+   * Connects and resolves once the connection is open. Rejects with `INVALID_URL`,
+   * `CONNECT_FAILED` or `CONNECT_TIMEOUT`; with `reconnect` on, failed attempts are retried
+   * first and it rejects with `RECONNECT_FAILED` once `maxRetries` is used up.
+   *
+   * @example
+   * await client.connect("ws://127.0.0.1:8080/chat");
+   */
+  connect(url: UrlSource): Promise<void> {
+    if (this.#state !== "closed") {
+      return Promise.reject(new ClientError("ALREADY_CONNECTED"));
+    }
+    this.#url = url;
+    return this.#start();
+  }
+
+  /**
+   * Closes the current connection (if any) with 1000 and connects again at once, to the URL
+   * given to `connect()` (a URL function is asked again). Resolves once open; before any
+   * `connect()` there is no URL, so it rejects with `INVALID_URL`.
+   */
+  reconnect(): Promise<void> {
+    // The old connection's own close event is ignored from here on; report it now.
+    if (this.#state === "open") this.#call(() => this.onClose(1000, "reconnect"));
+    this.#abandon();
+    return this.#start();
+  }
+
+  #start(): Promise<void> {
+    // A close() overtaken by reconnect() is done: that connection is gone.
+    for (const resolve of this.#closeWaiters.splice(0)) resolve();
+    this.#inbox.reopen();
+    this.#retries = 0;
+    // Wait first: a bad URL fails the attempt before it reaches its first await.
+    const opened = new Promise<void>((resolve, reject) =>
+      this.#openWaiters.push({ resolve, reject }),
+    );
+    void this.#attempt();
+    return opened;
+  }
+
+  async #attempt(): Promise<void> {
+    const id = ++this.#attemptId;
+    const live = () => id === this.#attemptId;
+    this.#state = "connecting";
+    let url: string;
+    let failure: Error | undefined;
+    try {
+      const source = this.#url;
+      url = checkUrl(typeof source === "function" ? await source() : source);
+    } catch (error) {
+      // A bad URL is final; a URL function that failed is worth another try.
+      if (live()) {
+        this.#attemptFailed(
+          error instanceof ClientError
+            ? error
+            : new ClientError("CONNECT_FAILED", "URL function threw", error),
+        );
+      }
+      return;
+    }
+    if (!live()) return;
+    const failed = (code: ClientErrorCode, detail: unknown) =>
+      this.#attemptFailed(new ClientError(code, `${url} ${detail}`, failure));
+    try {
+      this.#transport = this.createTransport(
+        url,
+        { protocols: this.#options.protocols },
+        {
+          open: () => live() && this.#opened(),
+          message: (data, binary) => live() && this.#received(data, binary),
+          error: (error) => {
+            failure = error;
+          },
+          close: (code, reason) => {
+            if (!live()) return;
+            this.#transport = undefined;
+            if (this.#state === "connecting") failed("CONNECT_FAILED", failure?.message ?? code);
+            else this.#closed(code, reason);
+          },
+        },
+      );
+    } catch (error) {
+      failure = error as Error;
+      return failed("CONNECT_FAILED", String(error));
+    }
+    const timeout = this.#options.connectTimeout;
+    this.#timer = setTimeout(() => {
+      this.#abandon();
+      failed("CONNECT_TIMEOUT", `${timeout} ms`);
+    }, timeout);
+  }
+
+  /** Drops the connection or attempt in flight (or the wait before one); what it reports later is ignored. */
+  #abandon(): void {
+    this.#attemptId++;
+    clearTimeout(this.#timer);
+    this.#transport?.close(1000, "");
+    this.#transport = undefined;
+  }
+
+  #opened(): void {
+    clearTimeout(this.#timer);
+    this.#state = "open";
+    this.#retries = 0;
+    // Queued messages go first: they were sent before anything onOpen sends.
+    const queued = this.#queue;
+    this.#queue = [];
+    for (const payload of queued) this.#transport?.send(payload);
+    this.#settle(this.#openWaiters);
+    this.#call(() => this.onOpen());
+  }
+
+  #attemptFailed(error: ClientError): void {
+    const policy = this.#options.reconnect;
+    if (!policy || error.code === "INVALID_URL") this.#finish(error);
+    else if (this.#retries >= policy.maxRetries) {
+      this.#finish(new ClientError("RECONNECT_FAILED", this.#retries, error));
+    } else {
+      this.#report(error);
+      this.#scheduleRetry();
+    }
+  }
+
+  #scheduleRetry(): void {
+    this.#state = "reconnecting";
+    this.#timer = setTimeout(
+      () => this.#attempt(),
+      reconnectDelay(this.#retries++, this.#options.reconnect!),
+    );
+  }
+
+  #closed(code: number, reason: string): void {
+    this.#call(() => this.onClose(code, reason));
+    this.#retries = 0;
+    if (this.#state === "open" && this.#options.reconnect) this.#scheduleRetry();
+    else this.#finish();
+  }
+
+  /** The client is done: settle every promise and end iteration. `error` says why, if it failed. */
+  #finish(error?: ClientError): void {
+    clearTimeout(this.#timer);
+    this.#state = "closed";
+    // A failure nobody awaits (a dropped connection that could not be restored) goes to onError.
+    if (error && !this.#openWaiters.length) this.#report(error);
+    this.#settle(this.#openWaiters, error ?? new ClientError("CLOSED"));
+    for (const resolve of this.#closeWaiters.splice(0)) resolve();
+    const unsent = this.#queue.length;
+    this.#queue = [];
+    if (unsent) this.#report(new ClientError("QUEUE_DISCARDED", unsent));
+    this.#inbox.end();
+  }
+
+  // ---- sending ------------------------------------------------------------------------------
+
+  /**
+   * Sends a string as TEXT or bytes as BINARY. While (re)connecting the message is queued (up to
+   * `maxQueuedMessages`, then `QUEUE_FULL` is thrown) and sent once open. Returns false when the
+   * message was queued or the buffer is over 1 MiB: `await client.drain()` before more.
+   * Throws `NOT_CONNECTED` when no connection is open or on its way.
+   */
+  send(data: string | Uint8Array | ArrayBuffer | ArrayBufferView): boolean {
+    const payload = toPayload(data);
+    const state = this.#state;
+    const transport = this.#transport;
+    if (state === "open" && transport?.readyState === OPEN) {
+      transport.send(payload);
+      return transport.bufferedAmount < HIGH_WATER_MARK;
+    }
+    // An open socket may be closing underneath: with reconnect on, the next connection sends it.
+    if (
+      state !== "connecting" &&
+      state !== "reconnecting" &&
+      !(state === "open" && this.#options.reconnect)
+    ) {
+      throw new ClientError("NOT_CONNECTED");
+    }
+    if (this.#queue.length >= this.#options.maxQueuedMessages) {
+      throw new ClientError("QUEUE_FULL", this.#queue.length);
+    }
+    // The caller may reuse its buffer before the connection opens.
+    this.#queue.push(typeof payload === "string" ? payload : payload.slice());
+    return false;
+  }
+
+  /**
+   * Resolves once the connection is open with at most 256 KiB buffered; rejects
+   * with `NOT_CONNECTED` if the client is (or becomes) closed.
+   *
+   * @example
+   * for (const chunk of chunks) if (!client.send(chunk)) await client.drain();
+   */
+  async drain(): Promise<void> {
+    // Browsers have no drain event, so poll; only while someone waits, so idle costs nothing.
+    while (this.#state !== "open" || this.bufferedAmount > LOW_WATER_MARK) {
+      if (this.#state === "closed") throw new ClientError("NOT_CONNECTED");
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+    }
+  }
+
+  /**
+   * Closes with a close frame (default 1000) and resolves once the closing handshake is done.
+   * Stops reconnecting for good. Rejects with `INVALID_ARGUMENT` for a code other than 1000 or
+   * 3000-4999, or a reason over 123 bytes.
+   */
+  close(code = 1000, reason = ""): Promise<void> {
+    reason = String(reason);
+    if (!canClose(code, reason)) {
+      return Promise.reject(new ClientError("INVALID_ARGUMENT", `close(${code}, reason)`));
+    }
+    const state = this.#state;
+    if (state === "closed") return Promise.resolve();
+    const closed = new Promise<void>((resolve) => this.#closeWaiters.push(resolve));
+    if (state === "open") {
+      this.#state = "closing";
+      this.#transport?.close(code, reason);
+    } else if (state !== "closing") {
+      this.#abandon();
+      this.#finish();
+    }
+    return closed;
+  }
+
+  // ---- receiving ----------------------------------------------------------------------------
+
+  #received(payload: string | Uint8Array, binary: boolean): void {
+    const message = toMessage(payload, binary);
+    this.#call(() => this.onMessageFrame(message.data, message.opcode));
+    if (!binary) this.#call(() => this.onMessage(message.text));
+    if (this.#inbox.push(message)) {
+      this.#report(new ClientError("MESSAGES_DROPPED", this.#options.maxUnreadMessages));
+    }
+  }
+
+  /**
+   * The next message, including any that arrived before the call. Rejects with `CLOSED` once
+   * the client closed and every message was read, and with `TIMEOUT` after `timeout` ms.
+   *
+   * @example
+   * const welcome = await client.nextMessage({ timeout: 5000 });
+   * console.log(welcome.text);
+   */
+  async nextMessage(options: NextMessageOptions = {}): Promise<Message> {
+    const message = await this.#inbox.next(options.timeout);
+    if (!message) throw new ClientError("CLOSED");
+    return message;
+  }
+
+  /**
+   * Every message, in order, until the client closes (`break` to stop early).
+   *
+   * @example
+   * for await (const message of client) console.log(message.text);
+   */
+  async *[Symbol.asyncIterator](): AsyncIterator<Message> {
+    for (let message = await this.#inbox.next(); message; message = await this.#inbox.next())
+      yield message;
+  }
+
+  // ---- plumbing -----------------------------------------------------------------------------
+
+  #settle(waiters: Waiter[], error?: unknown): void {
+    for (const waiter of waiters.splice(0)) error ? waiter.reject(error) : waiter.resolve();
+  }
+
+  /** Runs a user callback; what it throws or rejects with goes to `onError`. */
+  #call(callback: () => unknown): void {
+    try {
+      const result = callback() as PromiseLike<unknown> | undefined;
+      result?.then?.(undefined, (error) => this.#report(error));
+    } catch (error) {
+      this.#report(error);
+    }
+  }
+
+  /** Hands an error to `onError`; an `onError` that throws is logged, never rethrown. */
+  #report(error: unknown): void {
+    try {
+      this.onError(error);
+    } catch (secondary) {
+      console.error(secondary);
+    }
+  }
+}

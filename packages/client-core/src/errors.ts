@@ -1,0 +1,47 @@
+/** Machine-readable reasons a client call can fail. */
+export type ClientErrorCode =
+  /** An option has a value that makes no sense; thrown by the constructor. */
+  | "INVALID_OPTION"
+  /** A call got an argument it cannot use (send data, close code or reason). */
+  | "INVALID_ARGUMENT"
+  /** The URL is not a ws://, wss://, http:// or https:// URL. Never retried. */
+  | "INVALID_URL"
+  /** The server refused or could not be reached. */
+  | "CONNECT_FAILED"
+  /** The connection did not open within `connectTimeout`. */
+  | "CONNECT_TIMEOUT"
+  /** Reconnecting gave up after `maxRetries` attempts. */
+  | "RECONNECT_FAILED"
+  /** `connect()` while already connected or connecting. */
+  | "ALREADY_CONNECTED"
+  /** `send()` or `drain()` while there is no connection and none on its way. */
+  | "NOT_CONNECTED"
+  /** `send()` while reconnecting, with `maxQueuedMessages` already queued. */
+  | "QUEUE_FULL"
+  /** Queued messages were never sent because the client closed. */
+  | "QUEUE_DISCARDED"
+  /** Unread messages were dropped because more than `maxUnreadMessages` piled up. */
+  | "MESSAGES_DROPPED"
+  /** The client closed, or closed before the call could complete. */
+  | "CLOSED"
+  /** `nextMessage({ timeout })` saw no message in time. */
+  | "TIMEOUT";
+
+/**
+ * Every error the client throws, rejects with or reports on purpose carries a `code`; its
+ * message is the code and, where one helps, a detail, e.g. `CONNECT_TIMEOUT: ws://host/ 10000 ms`.
+ *
+ * @example
+ * try { await client.connect(url); } catch (error) {
+ *   if (error instanceof ClientError && error.code === "CONNECT_FAILED") showOffline();
+ * }
+ */
+export class ClientError extends Error {
+  readonly code: ClientErrorCode;
+
+  constructor(code: ClientErrorCode, detail?: unknown, cause?: unknown) {
+    super(detail === undefined ? code : `${code}: ${detail}`, { cause });
+    this.name = "ClientError";
+    this.code = code;
+  }
+}

@@ -1,0 +1,18 @@
+export { reconnectDelay } from "./backoff.js";
+export {
+  type ClientState,
+  type NextMessageOptions,
+  type UrlSource,
+  WebSocketClientBase,
+} from "./client.js";
+export { ClientError, type ClientErrorCode } from "./errors.js";
+export type { Message } from "./message.js";
+export { Opcode } from "./opcode.js";
+export {
+  type ClientHooks,
+  type ClientOptions,
+  DEFAULT_RECONNECT,
+  type ReconnectOptions,
+  type ReconnectPolicy,
+} from "./options.js";
+export type { Transport, TransportEvents, TransportOptions } from "./transport.js";

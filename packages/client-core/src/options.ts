@@ -1,0 +1,105 @@
+import { ClientError } from "./errors.js";
+import type { Opcode } from "./opcode.js";
+
+/**
+ * Callbacks. Override them in a subclass, or pass them as options (an option replaces the method
+ * of the same name). A callback that throws or rejects is reported to `onError`; it never breaks
+ * the client.
+ */
+export interface ClientHooks {
+  /** The connection is open (again, after a reconnect). */
+  onOpen?(): unknown;
+  /** An open connection ended, with the close frame's code and reason (1006: no close frame). */
+  onClose?(code: number, reason: string): unknown;
+  /** A TEXT message arrived. */
+  onMessage?(text: string): unknown;
+  /** Any message arrived, as bytes, with its opcode. */
+  onMessageFrame?(data: Uint8Array, opcode: Opcode): unknown;
+  /** Something went wrong that no promise or exception reports. Default: `console.error`. */
+  onError?(error: unknown): void;
+}
+
+/** The names of the callbacks, for copying them from options. */
+export const HOOK_NAMES = ["onOpen", "onClose", "onMessage", "onMessageFrame", "onError"] as const;
+
+/** Reconnect policy. Delays are in milliseconds. */
+export interface ReconnectOptions {
+  /** Delay before the first retry. Default 1000. */
+  initialDelay?: number;
+  /** Upper bound of any delay. Default 5000. */
+  maxDelay?: number;
+  /** Each retry waits `factor` times longer than the one before. Default 2. */
+  factor?: number;
+  /** Spreads each delay by up to ±`jitter` of itself (0 to 1), so clients do not retry in lockstep. Default 0.5. */
+  jitter?: number;
+  /** Retries after a failure before giving up with `RECONNECT_FAILED`. Default Infinity. */
+  maxRetries?: number;
+}
+
+/** Limits and timeouts; every one is a number ≥ 0. */
+export interface ClientLimits {
+  /** How long one connection attempt may take, in ms. Default 10000. */
+  connectTimeout?: number;
+  /** Messages `send` queues while (re)connecting; beyond it `send` throws `QUEUE_FULL`. Default 1000. */
+  maxQueuedMessages?: number;
+  /** Messages kept for `nextMessage()` until read; the oldest go first. 0 keeps none. Default 1000. */
+  maxUnreadMessages?: number;
+}
+
+/** Options of `new WebSocketClient(...)`. Every field is optional. */
+export interface ClientOptions extends ClientHooks, ClientLimits {
+  /** Subprotocols to offer; `client.protocol` tells which one the server picked. */
+  protocols?: string | string[];
+  /** Reconnect when the connection drops (never after `close()`). Default false; `true` uses the defaults. */
+  reconnect?: boolean | ReconnectOptions;
+}
+
+/** A reconnect policy with every field filled in. */
+export type ReconnectPolicy = Required<ReconnectOptions>;
+
+/** Options with every default applied. */
+export interface ResolvedOptions extends Required<ClientLimits> {
+  protocols: string | string[];
+  reconnect: ReconnectPolicy | undefined;
+}
+
+const DEFAULT_LIMITS: Required<ClientLimits> = {
+  connectTimeout: 10_000,
+  maxQueuedMessages: 1000,
+  maxUnreadMessages: 1000,
+};
+
+/** The reconnect defaults, in line with socket.io's. */
+export const DEFAULT_RECONNECT: Readonly<ReconnectPolicy> = {
+  initialDelay: 1000,
+  maxDelay: 5000,
+  factor: 2,
+  jitter: 0.5,
+  maxRetries: Infinity,
+};
+
+/** Applies the defaults and refuses values that would misbehave later, with `INVALID_OPTION`. */
+export function resolveOptions(options: ClientOptions): ResolvedOptions {
+  const { protocols = [], reconnect } = options;
+  const limits = withDefaults(DEFAULT_LIMITS, options);
+  const policy = reconnect
+    ? withDefaults(DEFAULT_RECONNECT, reconnect === true ? {} : reconnect)
+    : undefined;
+
+  // Malformed protocols are refused by the WebSocket itself: CONNECT_FAILED, with the cause.
+  return { ...limits, protocols, reconnect: policy };
+}
+
+function withDefaults<T extends object>(defaults: T, given: Partial<Record<keyof T, unknown>>): T {
+  const resolved = { ...defaults };
+  for (const key in defaults) {
+    const value = given[key] ?? defaults[key];
+    if (typeof value !== "number" || !(value >= 0)) invalid(key, value);
+    resolved[key] = value as T[typeof key];
+  }
+  return resolved;
+}
+
+function invalid(name: string, value: unknown): never {
+  throw new ClientError("INVALID_OPTION", `${name}: ${String(value)}`);
+}

@@ -1,0 +1,37 @@
+import { ClientError } from "./errors.js";
+import { utf8 } from "./message.js";
+
+/** Turns user input into a URL every WebSocket implementation accepts, or throws `INVALID_URL`. */
+export function checkUrl(input: unknown): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(String(input));
+  } catch {}
+  if (!url || !/^(ws|http)s?:$/.test(url.protocol)) {
+    throw new ClientError("INVALID_URL", input);
+  }
+  // http(s) is accepted as browsers do; a fragment means nothing to a WebSocket and browsers refuse it.
+  url.protocol = url.protocol.replace("http", "ws");
+  url.hash = "";
+  return url.href;
+}
+
+/**
+ * Whether browsers accept this close code and reason; both clients refuse the same ones:
+ * a code of 1000 or 3000-4999, and at most 123 bytes of reason.
+ */
+export function canClose(code: number, reason: string): boolean {
+  return (
+    (code === 1000 || (code >= 3000 && code < 5000 && code % 1 === 0)) &&
+    utf8.encode(reason).length < 124
+  );
+}
+
+/** What `send` accepts, as a string or a byte view (no copy). */
+export function toPayload(data: unknown): string | Uint8Array {
+  if (typeof data === "string") return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data))
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  throw new ClientError("INVALID_ARGUMENT", `send(${typeof data})`);
+}

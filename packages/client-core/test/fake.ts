@@ -1,0 +1,73 @@
+import {
+  type Transport,
+  type TransportEvents,
+  type TransportOptions,
+  WebSocketClientBase,
+} from "../src/index.js";
+
+/** A socket the test drives by hand: it records what the client did and fires events on demand. */
+export class FakeSocket implements Transport {
+  readyState = 0;
+  protocol = "";
+  bufferedAmount = 0;
+  readonly sent: (string | Uint8Array)[] = [];
+  closedWith: [number, string] | undefined;
+
+  constructor(
+    readonly url: string,
+    readonly options: TransportOptions,
+    readonly events: TransportEvents,
+  ) {}
+
+  send(data: string | Uint8Array): void {
+    this.sent.push(data);
+  }
+
+  close(code: number, reason: string): void {
+    this.closedWith = [code, reason];
+  }
+
+  open(protocol = ""): void {
+    this.readyState = 1;
+    this.protocol = protocol;
+    this.events.open();
+  }
+
+  receive(data: string | Uint8Array, binary = typeof data !== "string"): void {
+    this.events.message(data, binary);
+  }
+
+  drop(code = 1006, reason = ""): void {
+    this.readyState = 3;
+    this.events.close(code, reason);
+  }
+
+  refuse(message = "ECONNREFUSED"): void {
+    this.events.error(new Error(message));
+    this.drop();
+  }
+}
+
+/** The shared client on fake sockets; `sockets` holds every attempt in order. */
+export class FakeClient extends WebSocketClientBase {
+  readonly sockets: FakeSocket[] = [];
+
+  get socket(): FakeSocket {
+    return this.sockets.at(-1)!;
+  }
+
+  protected override createTransport(
+    url: string,
+    options: TransportOptions,
+    events: TransportEvents,
+  ): Transport {
+    const socket = new FakeSocket(url, options, events);
+    this.sockets.push(socket);
+    return socket;
+  }
+}
+
+/** Lets pending promise callbacks run (works under fake timers). */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+}

@@ -1,0 +1,29 @@
+import type { Transport, TransportEvents } from "@switchboard/client-core";
+import { WebSocket } from "ws";
+
+/** What the Node client adds to each connection attempt. */
+export interface NodeTransportOptions {
+  protocols: string | string[];
+  headers: Record<string, string> | undefined;
+}
+
+/** One connection on ws, its events translated for the shared client. */
+export function wsTransport(
+  url: string,
+  options: NodeTransportOptions,
+  events: TransportEvents,
+): Transport {
+  const ws = new WebSocket(url, options.protocols, {
+    headers: options.headers,
+    perMessageDeflate: false,
+  });
+  ws.on("open", events.open);
+  ws.on("message", (data: Buffer, binary: boolean) => {
+    // A plain Uint8Array view over ws's buffer: no copy, and no Buffer leaking into the API.
+    events.message(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), binary);
+  });
+  // ws emits "error" before "close" when a connection fails; without a listener it would crash.
+  ws.on("error", (error) => events.error(error));
+  ws.on("close", (code, reason) => events.close(code, reason.toString()));
+  return ws;
+}

@@ -1,0 +1,151 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTcpServer, type Socket, type Server as TcpServer } from "node:net";
+import type { Backend, WebServer } from "@switchboard/core";
+import { ChatServer } from "../support/chat-server.js";
+import type { ServerApp } from "./control.js";
+import { ProbeServer } from "./probe-server.js";
+
+/** A server backend the client suite runs against, e.g. `{ name: "ws", backend: () => wsBackend() }`. */
+export interface ClientBackend {
+  name: string;
+  backend: () => Backend;
+}
+
+interface Managed {
+  dispose(): Promise<void>;
+  server?: WebServer;
+  port: number;
+}
+
+const HOST = "127.0.0.1";
+
+/**
+ * The HTTP control server: lets tests (in Node or in a browser) start, stop, restart and inspect
+ * Switchboard servers in this process. Loopback only.
+ */
+export async function startControlServer(
+  backends: readonly ClientBackend[],
+): Promise<{ url: string; close(): Promise<void> }> {
+  const managed = new Map<string, Managed>();
+  let nextId = 1;
+
+  const routes: Record<string, (params: URLSearchParams) => Promise<unknown>> = {
+    async "/start"(params) {
+      const backend = backends.find((candidate) => candidate.name === params.get("backend"));
+      if (!backend) throw new Error(`unknown backend ${params.get("backend")}`);
+      const app = params.get("app") as ServerApp;
+      const options = { backend: backend.backend(), closeTimeoutMs: 2000 };
+      const server = app === "chat" ? new ChatServer(options) : new ProbeServer(options);
+      const { port } = await server.listen({ port: 0, host: HOST });
+      const id = String(nextId++);
+      managed.set(id, { server, port, dispose: () => server.close() });
+      return { id, port };
+    },
+    async "/stop"(params) {
+      await serverOf(params).close();
+      return {};
+    },
+    async "/restart"(params) {
+      const entry = entryOf(params);
+      await entry.server!.listen({ port: entry.port, host: HOST });
+      return {};
+    },
+    async "/kick"(params) {
+      const server = serverOf(params);
+      for (const channel of server.channels)
+        channel.close(Number(params.get("code")), params.get("reason") ?? "");
+      return {};
+    },
+    async "/state"(params) {
+      const server = serverOf(params);
+      const probe = server instanceof ProbeServer ? server : undefined;
+      return {
+        clientCount: server.clientCount,
+        opens: probe?.opens ?? [],
+        closes: probe?.closes ?? [],
+      };
+    },
+    async "/dispose"(params) {
+      const id = params.get("id") ?? "";
+      const entry = managed.get(id);
+      managed.delete(id);
+      await entry?.dispose();
+      return {};
+    },
+    async "/silent"() {
+      const sockets = new Set<Socket>();
+      const tcp = createTcpServer((socket) => {
+        // Accept and say nothing: the handshake never completes.
+        sockets.add(socket);
+        socket.on("error", () => {});
+        socket.on("close", () => sockets.delete(socket));
+      });
+      const port = await listenTcp(tcp, 0);
+      const id = String(nextId++);
+      managed.set(id, {
+        port,
+        dispose: () => {
+          for (const socket of sockets) socket.destroy();
+          return closeTcp(tcp);
+        },
+      });
+      return { id, port };
+    },
+    async "/closed-port"() {
+      const tcp = createTcpServer();
+      const port = await listenTcp(tcp, 0);
+      await closeTcp(tcp);
+      return { port };
+    },
+  };
+
+  function entryOf(params: URLSearchParams): Managed {
+    const entry = managed.get(params.get("id") ?? "");
+    if (!entry?.server) throw new Error(`no server ${params.get("id")}`);
+    return entry;
+  }
+
+  function serverOf(params: URLSearchParams): WebServer {
+    return entryOf(params).server!;
+  }
+
+  const http = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? "/", `http://${HOST}`);
+    const route = routes[url.pathname];
+    // Browser tests call from another origin.
+    res.setHeader("access-control-allow-origin", "*");
+    if (req.method === "OPTIONS")
+      return void res.writeHead(204, { "access-control-allow-methods": "POST" }).end();
+    if (!route) return void res.writeHead(404).end("no such control route");
+    route(url.searchParams).then(
+      (body) =>
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body)),
+      (error: unknown) => res.writeHead(500, { "content-type": "text/plain" }).end(String(error)),
+    );
+  });
+  const port = await listenTcp(http, 0);
+  return {
+    url: `http://${HOST}:${port}`,
+    async close() {
+      await Promise.allSettled([...managed.values()].map((entry) => entry.dispose()));
+      managed.clear();
+      http.closeAllConnections();
+      await closeTcp(http);
+    },
+  };
+}
+
+function listenTcp(server: TcpServer, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, HOST, () => {
+      server.off("error", reject);
+      const address = server.address();
+      resolve(typeof address === "object" && address ? address.port : port);
+    });
+  });
+}
+
+function closeTcp(server: TcpServer): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}

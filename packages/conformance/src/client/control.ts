@@ -1,0 +1,69 @@
+import type { ClientServersInfo } from "./types.js";
+
+/** Which server the control server runs: the tutorial chat, or the echo probe. */
+export type ServerApp = "chat" | "probe";
+
+/** What the probe server recorded. */
+export interface ProbeState {
+  clientCount: number;
+  opens: { url: string; protocol: string }[];
+  closes: [code: number, reason: string][];
+}
+
+/** A Switchboard server in the globalSetup process, driven over HTTP (works from a browser too). */
+export interface RemoteServer {
+  port: number;
+  /** `ws://127.0.0.1:PORT` + path. */
+  wsUrl(path?: string): string;
+  /** Stops listening (clients get 1001); the port stays reserved for `restart`. */
+  stop(): Promise<void>;
+  /** Listens again on the same port. */
+  restart(): Promise<void>;
+  /** Closes every connection with this code and reason. */
+  kick(code: number, reason: string): Promise<void>;
+  state(): Promise<ProbeState>;
+  dispose(): Promise<void>;
+}
+
+/** Talks to the control server started by `clientServers()`. */
+export class ControlClient {
+  readonly #base: string;
+
+  constructor(info: ClientServersInfo) {
+    this.#base = info.control;
+  }
+
+  async start(backend: string, app: ServerApp): Promise<RemoteServer> {
+    const { id, port } = await this.call<{ id: string; port: number }>("/start", { backend, app });
+    return {
+      port,
+      wsUrl: (path = "/") => `ws://127.0.0.1:${port}${path}`,
+      stop: () => this.call("/stop", { id }),
+      restart: () => this.call("/restart", { id }),
+      kick: (code, reason) => this.call("/kick", { id, code: String(code), reason }),
+      state: () => this.call("/state", { id }),
+      dispose: () => this.call("/dispose", { id }),
+    };
+  }
+
+  /** A port where nothing listens. */
+  async closedPort(): Promise<number> {
+    return (await this.call<{ port: number }>("/closed-port", {})).port;
+  }
+
+  /** A TCP server that accepts connections and never answers; `dispose` frees it. */
+  async silentServer(): Promise<{ port: number; dispose(): Promise<void> }> {
+    const { id, port } = await this.call<{ id: string; port: number }>("/silent", {});
+    return { port, dispose: () => this.call("/dispose", { id }) };
+  }
+
+  async call<T>(path: string, params: Record<string, string>): Promise<T> {
+    // A POST without a body or custom headers needs no CORS preflight from a browser page.
+    const response = await fetch(`${this.#base}${path}?${new URLSearchParams(params)}`, {
+      method: "POST",
+    });
+    if (!response.ok)
+      throw new Error(`control ${path} failed: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  }
+}

@@ -1,0 +1,34 @@
+import { type ClientBackend, startControlServer } from "./control-server.js";
+import { CLIENT_SERVERS_KEY, type ClientServersInfo } from "./types.js";
+
+/** The part of vitest's `TestProject` the setup uses. */
+export interface ProvidingProject {
+  provide(key: typeof CLIENT_SERVERS_KEY, value: ClientServersInfo): void;
+}
+
+/**
+ * Makes a vitest globalSetup for the client suite: starts the control server, which runs
+ * Switchboard servers on each of `backends`, and hands its address to the tests. The client
+ * suite then runs once per backend; adding a backend is adding an entry.
+ *
+ * @example
+ * // test/global-setup.ts
+ * import { clientServers } from "@switchboard/conformance/client-servers";
+ * import { wsBackend } from "@switchboard/server-ws";
+ * export default clientServers([{ name: "ws", backend: () => wsBackend() }]);
+ */
+export function clientServers(
+  backends: readonly ClientBackend[],
+): (project: ProvidingProject) => Promise<() => Promise<void>> {
+  return async (project) => {
+    const control = await startControlServer(backends);
+    project.provide(CLIENT_SERVERS_KEY, {
+      control: control.url,
+      backends: backends.map((b) => b.name),
+      limitations: Object.fromEntries(
+        backends.map((b) => [b.name, { ...b.backend().limitations }]),
+      ),
+    });
+    return () => control.close();
+  };
+}

@@ -1,0 +1,48 @@
+import { describe, inject } from "vitest";
+import { closingCases } from "./cases/closing.js";
+import { errorCases } from "./cases/errors.js";
+import { messageCases } from "./cases/messages.js";
+import { reconnectCases } from "./cases/reconnect.js";
+import { transcriptCases } from "./cases/transcript.js";
+import { clientSuiteContext } from "./context.js";
+import {
+  CLIENT_SERVERS_KEY,
+  type ClientConformanceOptions,
+  type ClientServersInfo,
+} from "./types.js";
+
+/**
+ * Registers the client conformance suite with vitest: every case, once per server backend the
+ * globalSetup (`clientServers()` from `@switchboard/conformance/client-servers`) started.
+ * Browser-safe: it talks to those servers over HTTP and WebSocket only.
+ *
+ * @example
+ * // test/conformance.test.ts
+ * import { clientConformance } from "@switchboard/conformance/client";
+ * import { WebSocketClient } from "@switchboard/client-node";
+ * clientConformance({ name: "client-node", createClient: (options) => new WebSocketClient(options) });
+ */
+export function clientConformance(options: ClientConformanceOptions): void {
+  // vitest types `inject` by an augmented ProvidedContext; a cast keeps that augmentation out of
+  // the published types of every package that runs the suite.
+  const info = (inject as unknown as (key: string) => ClientServersInfo | undefined)(
+    CLIENT_SERVERS_KEY,
+  );
+  if (!info || info.backends.length === 0) {
+    throw new Error(
+      "clientConformance needs the clientServers() globalSetup from @switchboard/conformance/client-servers",
+    );
+  }
+  describe(`client conformance: ${options.name}`, () => {
+    for (const backend of info.backends) {
+      describe(`against the ${backend} backend`, () => {
+        const ctx = clientSuiteContext(options, backend, info);
+        transcriptCases(ctx);
+        messageCases(ctx);
+        closingCases(ctx);
+        reconnectCases(ctx);
+        errorCases(ctx);
+      });
+    }
+  });
+}
