@@ -31,7 +31,12 @@ export class Connection {
   #state: "idle" | "connecting" | "ready" | "down" | "closed" = "idle";
   #lastError: unknown;
 
-  constructor(role: RedisRole, options: ResolvedConnectionOptions, events: ConnectionEvents = {}, name?: string) {
+  constructor(
+    role: RedisRole,
+    options: ResolvedConnectionOptions,
+    events: ConnectionEvents = {},
+    name?: string,
+  ) {
     this.#role = role;
     this.#options = options;
     this.#events = events;
@@ -39,6 +44,10 @@ export class Connection {
       url: options.url,
       disableOfflineQueue: true,
       ...(name && { name }),
+      // The client's default per-command timeout arms an AbortSignal timer per command, which
+      // costs the publisher about three quarters of its throughput. Published messages are
+      // never awaited anyway; a dead connection shows up as a socket error instead.
+      ...(role === "publisher" && { commandOptions: { timeout: 0 } }),
       socket: {
         connectTimeout: options.connectTimeoutMs,
         reconnectStrategy: (retries) =>
