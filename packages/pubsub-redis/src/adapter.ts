@@ -41,7 +41,14 @@ export class RedisPubSub implements PubSubAdapter {
   /** Prepended to a topic to name its Redis channel. */
   readonly prefix: string;
   /** Counters; see `RedisPubSubStats`. */
-  readonly stats: RedisPubSubStats = { published: 0, dropped: 0, unconfirmed: 0, received: 0, malformed: 0, disconnects: 0 };
+  readonly stats: RedisPubSubStats = {
+    published: 0,
+    dropped: 0,
+    unconfirmed: 0,
+    received: 0,
+    malformed: 0,
+    disconnects: 0,
+  };
   readonly #options: ResolvedConnectionOptions;
   readonly #writer: EnvelopeWriter;
   readonly #reader: EnvelopeReader;
@@ -199,7 +206,10 @@ export class RedisPubSub implements PubSubAdapter {
     this.#droppedThisOutage = 0;
     if (dropped === 0) return;
     this.#publisher?.report(
-      new RedisPubSubError("PUBLISH_DROPPED", `reconnected to Redis; ${dropped} publishes were dropped during the outage`),
+      new RedisPubSubError(
+        "PUBLISH_DROPPED",
+        `reconnected to Redis; ${dropped} publishes were dropped during the outage`,
+      ),
     );
   }
 
@@ -216,7 +226,8 @@ export class RedisPubSub implements PubSubAdapter {
     for (const [channel, listeners] of active) {
       const wanted = this.#listeners.get(channel.slice(this.prefix.length));
       for (const listener of listeners.buffers) {
-        if (listener !== wanted) client.unsubscribe(channel, listener, true).catch(this.#subscriptionFailed);
+        if (listener !== wanted)
+          client.unsubscribe(channel, listener, true).catch(this.#subscriptionFailed);
       }
     }
     for (const [topic, listener] of this.#listeners) {
@@ -231,7 +242,11 @@ export class RedisPubSub implements PubSubAdapter {
     this.stats.unconfirmed++;
     // A lost connection is reported once as CONNECTION_LOST, not once per message in flight.
     if (this.#publisher?.isReady) {
-      this.#publisher.report(new RedisPubSubError("COMMAND_FAILED", `PUBLISH failed: ${describe(error)}`, { cause: error }));
+      this.#publisher.report(
+        new RedisPubSubError("COMMAND_FAILED", `PUBLISH failed: ${describe(error)}`, {
+          cause: error,
+        }),
+      );
     }
   };
 
@@ -239,7 +254,9 @@ export class RedisPubSub implements PubSubAdapter {
     // While disconnected, #resubscribe repairs it on reconnection.
     if (this.#subscriber?.isReady) {
       this.#subscriber.report(
-        new RedisPubSubError("COMMAND_FAILED", `(UN)SUBSCRIBE failed: ${describe(error)}`, { cause: error }),
+        new RedisPubSubError("COMMAND_FAILED", `(UN)SUBSCRIBE failed: ${describe(error)}`, {
+          cause: error,
+        }),
       );
     }
   };

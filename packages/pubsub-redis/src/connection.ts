@@ -65,7 +65,8 @@ export class Connection {
 
   /** Connects; rejects with `UNREACHABLE` (and gives up) if that takes over `connectTimeoutMs`. */
   async open(): Promise<void> {
-    if (this.#state !== "idle") throw new RedisPubSubError("STOPPED", `the ${this.#role} connection was already opened`);
+    if (this.#state !== "idle")
+      throw new RedisPubSubError("STOPPED", `the ${this.#role} connection was already opened`);
     this.#state = "connecting";
     const { connectTimeoutMs, url } = this.#options;
     let timer: NodeJS.Timeout | undefined;
@@ -90,9 +91,13 @@ export class Connection {
       this.client.destroy();
       throw error instanceof RedisPubSubError
         ? error
-        : new RedisPubSubError("UNREACHABLE", `cannot connect to Redis at ${redactUrl(url)}: ${describe(error)}`, {
-            cause: error,
-          });
+        : new RedisPubSubError(
+            "UNREACHABLE",
+            `cannot connect to Redis at ${redactUrl(url)}: ${describe(error)}`,
+            {
+              cause: error,
+            },
+          );
     } finally {
       clearTimeout(timer);
     }

@@ -19,9 +19,15 @@ export interface RedisCounter {
  * const users = redisCounter("redis://127.0.0.1:6379", "chat:users");
  * const nickname = `user_${await users.next()}`;
  */
-export function redisCounter(urlOrOptions: string | RedisConnectionOptions, key: string): RedisCounter {
-  if (typeof key !== "string" || key === "") throw new TypeError("a counter needs a non-empty Redis key");
-  const options = resolveConnection(typeof urlOrOptions === "string" ? { url: urlOrOptions } : urlOrOptions);
+export function redisCounter(
+  urlOrOptions: string | RedisConnectionOptions,
+  key: string,
+): RedisCounter {
+  if (typeof key !== "string" || key === "")
+    throw new TypeError("a counter needs a non-empty Redis key");
+  const options = resolveConnection(
+    typeof urlOrOptions === "string" ? { url: urlOrOptions } : urlOrOptions,
+  );
   let connection: Connection | undefined;
   let opening: Promise<void> | undefined;
   let closed = false;

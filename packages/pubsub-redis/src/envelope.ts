@@ -55,7 +55,10 @@ export class EnvelopeReader {
     const idLength = message[2]!;
     const start = FIXED_HEADER + idLength;
     if (message.length < start) return "malformed";
-    if (idLength === this.#nodeId.length && this.#nodeId.compare(message, FIXED_HEADER, start) === 0) {
+    if (
+      idLength === this.#nodeId.length &&
+      this.#nodeId.compare(message, FIXED_HEADER, start) === 0
+    ) {
       return "own";
     }
     return { payload: message.subarray(start), binary: (message[1]! & FLAG_BINARY) !== 0 };

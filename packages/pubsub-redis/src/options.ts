@@ -62,7 +62,9 @@ export function resolveConnection(options: RedisConnectionOptions): ResolvedConn
   };
   for (const key of ["connectTimeoutMs", "reconnectMinDelayMs", "reconnectMaxDelayMs"] as const) {
     if (!Number.isFinite(resolved[key]) || resolved[key] <= 0) {
-      throw new RangeError(`${key} must be a positive number of milliseconds, got ${resolved[key]}`);
+      throw new RangeError(
+        `${key} must be a positive number of milliseconds, got ${resolved[key]}`,
+      );
     }
   }
   if (resolved.reconnectMaxDelayMs < resolved.reconnectMinDelayMs) {

@@ -23,7 +23,10 @@ describe("redisCounter", () => {
 
   it("rejects clearly while Redis is unreachable, and works once it is there", async () => {
     const port = await freePort();
-    const counter = redisCounter({ url: `redis://127.0.0.1:${port}`, connectTimeoutMs: 300, onError: () => {} }, "n");
+    const counter = redisCounter(
+      { url: `redis://127.0.0.1:${port}`, connectTimeoutMs: 300, onError: () => {} },
+      "n",
+    );
     const failure = await counter.next().catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(RedisPubSubError);
     expect(failure).toMatchObject({ code: "UNREACHABLE" });

@@ -2,8 +2,8 @@ import { BROADCAST_TOPIC } from "@switchboard/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { broadcastChannel, redisPubSub } from "../src/index.js";
 import { eventually } from "./support/collector.js";
-import { type RedisServer, startRedis } from "./support/redis-server.js";
 import { subscriberCount } from "./support/redis-probe.js";
+import { type RedisServer, startRedis } from "./support/redis-server.js";
 
 let redis: RedisServer | undefined;
 
@@ -27,7 +27,11 @@ describe("redisPubSub across a Redis restart", () => {
     try {
       pubsub.subscribe("kept");
       pubsub.subscribe("left");
-      await eventually(async () => (await subscriberCount(url, "r:left")) === 1, 5000, "subscriptions");
+      await eventually(
+        async () => (await subscriberCount(url, "r:left")) === 1,
+        5000,
+        "subscriptions",
+      );
 
       await redis.stop();
       redis = undefined;
@@ -42,12 +46,24 @@ describe("redisPubSub across a Redis restart", () => {
 
       redis = await startRedis(port);
       await eventually(() => pubsub.connected, 10_000, "reconnection");
-      await eventually(async () => (await subscriberCount(url, "r:joined")) === 1, 5000, "the new topic");
+      await eventually(
+        async () => (await subscriberCount(url, "r:joined")) === 1,
+        5000,
+        "the new topic",
+      );
       expect(await subscriberCount(url, "r:kept")).toBe(1);
       expect(await subscriberCount(url, broadcastChannel("r:"))).toBe(1);
-      await eventually(async () => (await subscriberCount(url, "r:left")) === 0, 5000, "the abandoned topic to go");
+      await eventually(
+        async () => (await subscriberCount(url, "r:left")) === 0,
+        5000,
+        "the abandoned topic to go",
+      );
       expect([...pubsub.topics].sort()).toEqual([BROADCAST_TOPIC, "joined", "kept"].sort());
-      await eventually(() => errors.some((error) => /100 publishes were dropped/.test(error.message)), 5000, "the summary");
+      await eventually(
+        () => errors.some((error) => /100 publishes were dropped/.test(error.message)),
+        5000,
+        "the summary",
+      );
       expect(pubsub.stats.disconnects).toBe(2);
     } finally {
       await pubsub.stop();

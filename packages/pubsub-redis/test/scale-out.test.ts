@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channelOf, DEFAULT_PREFIX } from "../src/index.js";
 import { Collector, eventually } from "./support/collector.js";
-import { type RedisServer, startRedis } from "./support/redis-server.js";
 import { subscriberCount } from "./support/redis-probe.js";
+import { type RedisServer, startRedis } from "./support/redis-server.js";
 import { type ServerProcess, startServerProcess } from "./support/server-process.js";
 
 const MESSAGES = 10_000;
@@ -21,7 +21,11 @@ async function connect(server: ServerProcess, path: string): Promise<Collector> 
 /** Waits until both server processes have subscribed `topic`'s Redis channel. */
 async function bothSubscribed(topic: string): Promise<void> {
   const channel = channelOf(DEFAULT_PREFIX, topic);
-  await eventually(async () => (await subscriberCount(redis!.url, channel)) === 2, 10_000, `two subscribers of ${channel}`);
+  await eventually(
+    async () => (await subscriberCount(redis!.url, channel)) === 2,
+    10_000,
+    `two subscribers of ${channel}`,
+  );
 }
 
 /** Every `tag:i` in `texts`, per tag, in arrival order. */
@@ -41,7 +45,10 @@ const upTo = (n: number) => Array.from({ length: n }, (_, i) => i);
 describe("scale-out through Redis: a ws process and a uWS process", () => {
   beforeAll(async () => {
     redis = await startRedis();
-    [ws, uws] = await Promise.all([startServerProcess("ws", redis.url), startServerProcess("uws", redis.url)]);
+    [ws, uws] = await Promise.all([
+      startServerProcess("ws", redis.url),
+      startServerProcess("uws", redis.url),
+    ]);
   });
 
   afterAll(async () => {
@@ -78,8 +85,16 @@ describe("scale-out through Redis: a ws process and a uWS process", () => {
 
   it("broadcast reaches every client of both processes once, subscribed or not", async () => {
     const sender = await connect(ws!, "/");
-    const others = await Promise.all([connect(ws!, "/"), connect(uws!, "/"), connect(uws!, "/?topics=x")]);
-    await eventually(async () => (await ws!.stats()).clients >= 2 && (await uws!.stats()).clients >= 2, 5000, "clients");
+    const others = await Promise.all([
+      connect(ws!, "/"),
+      connect(uws!, "/"),
+      connect(uws!, "/?topics=x"),
+    ]);
+    await eventually(
+      async () => (await ws!.stats()).clients >= 2 && (await uws!.stats()).clients >= 2,
+      5000,
+      "clients",
+    );
     sender.send("bcast hello everyone");
     for (const client of [sender, ...others]) await client.waitFor(1);
     for (const client of [sender, ...others]) {
@@ -114,7 +129,11 @@ describe("scale-out through Redis: a ws process and a uWS process", () => {
     const port = redis!.port;
     await redis!.stop();
     redis = undefined;
-    await eventually(async () => !(await ws!.stats()).connected && !(await uws!.stats()).connected, 10_000, "both to notice");
+    await eventually(
+      async () => !(await ws!.stats()).connected && !(await uws!.stats()).connected,
+      10_000,
+      "both to notice",
+    );
 
     // During the outage: HTTP answers, and a publish reaches the local subscribers once.
     expect(await ws!.http("/ping")).toBe("pong");
@@ -130,7 +149,11 @@ describe("scale-out through Redis: a ws process and a uWS process", () => {
     expect(uws!.stderr()).toMatch(/CONNECTION_LOST/);
 
     redis = await startRedis(port);
-    await eventually(async () => (await ws!.stats()).connected && (await uws!.stats()).connected, 15_000, "reconnection");
+    await eventually(
+      async () => (await ws!.stats()).connected && (await uws!.stats()).connected,
+      15_000,
+      "reconnection",
+    );
     await bothSubscribed("room");
     expect(await remote.nothingBeyond(0, 0)).toBe(true); // the outage publish is lost, not replayed
 
@@ -148,5 +171,9 @@ describe("scale-out through Redis: a ws process and a uWS process", () => {
 /** The receiver's process subscribed (the sender's may not have: it has no subscriber). */
 async function bothSubscribedOrOne(topic: string): Promise<void> {
   const channel = channelOf(DEFAULT_PREFIX, topic);
-  await eventually(async () => (await subscriberCount(redis!.url, channel)) >= 1, 10_000, `a subscriber of ${channel}`);
+  await eventually(
+    async () => (await subscriberCount(redis!.url, channel)) >= 1,
+    10_000,
+    `a subscriber of ${channel}`,
+  );
 }

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channelOf, DEFAULT_PREFIX } from "../src/index.js";
 import { Collector, eventually } from "./support/collector.js";
-import { type RedisServer, startRedis } from "./support/redis-server.js";
 import { subscriberCount } from "./support/redis-probe.js";
+import { type RedisServer, startRedis } from "./support/redis-server.js";
 import { type ServerProcess, startServerProcess } from "./support/server-process.js";
 
 /**
@@ -20,12 +20,21 @@ const withRedis = new Map<BackendName, ServerProcess>();
 const alone = new Map<BackendName, ServerProcess>();
 
 /** Messages per second from a burst on `from` to one subscriber on `to`. */
-async function rate(from: ServerProcess, to: ServerProcess, topic: string, viaRedis: boolean): Promise<number> {
+async function rate(
+  from: ServerProcess,
+  to: ServerProcess,
+  topic: string,
+  viaRedis: boolean,
+): Promise<number> {
   const client = await Collector.connect(to.wsUrl(`/?topics=${topic}`));
   try {
     if (viaRedis) {
       const channel = channelOf(DEFAULT_PREFIX, topic);
-      await eventually(async () => (await subscriberCount(redis!.url, channel)) === 1, 10_000, channel);
+      await eventually(
+        async () => (await subscriberCount(redis!.url, channel)) === 1,
+        10_000,
+        channel,
+      );
     } else {
       await eventually(async () => (await to.stats()).clients === 1, 10_000, "the subscriber");
     }
@@ -40,8 +49,10 @@ async function rate(from: ServerProcess, to: ServerProcess, topic: string, viaRe
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const show = (values: number[]) => `${Math.round(median(values))} msg/s [${values.map(Math.round).join(", ")}]`;
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const show = (values: number[]) =>
+  `${Math.round(median(values))} msg/s [${values.map(Math.round).join(", ")}]`;
 
 describe("throughput: two processes through Redis vs one", () => {
   beforeAll(async () => {
@@ -65,9 +76,15 @@ describe("throughput: two processes through Redis vs one", () => {
       const local: number[] = [];
       const remote: number[] = [];
       for (let round = 0; round < ROUNDS; round++) {
-        noAdapter.push(await rate(alone.get(receiver)!, alone.get(receiver)!, `tp${topic++}`, false));
-        local.push(await rate(withRedis.get(receiver)!, withRedis.get(receiver)!, `tp${topic++}`, true));
-        remote.push(await rate(withRedis.get(other)!, withRedis.get(receiver)!, `tp${topic++}`, true));
+        noAdapter.push(
+          await rate(alone.get(receiver)!, alone.get(receiver)!, `tp${topic++}`, false),
+        );
+        local.push(
+          await rate(withRedis.get(receiver)!, withRedis.get(receiver)!, `tp${topic++}`, true),
+        );
+        remote.push(
+          await rate(withRedis.get(other)!, withRedis.get(receiver)!, `tp${topic++}`, true),
+        );
       }
       lines.push(
         `subscriber on ${receiver}:\n` +
@@ -78,6 +95,8 @@ describe("throughput: two processes through Redis vs one", () => {
           `${(median(remote) / median(local)).toFixed(2)} (vs adapter, local delivery)`,
       );
     }
-    console.log(`\n${MESSAGES} publishes of ~8 bytes to one subscriber, medians of ${ROUNDS} rounds:\n${lines.join("\n")}\n`);
+    console.log(
+      `\n${MESSAGES} publishes of ~8 bytes to one subscriber, medians of ${ROUNDS} rounds:\n${lines.join("\n")}\n`,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, type SpawnOptions } from "node:child_process";
+import { type ChildProcess, type SpawnOptions, spawn } from "node:child_process";
 
 const running = new Set<ChildProcess>();
 
@@ -41,7 +41,12 @@ export async function stopChild(child: ChildProcess, graceMs = 5000): Promise<vo
  * Resolves with the first stdout line matching `pattern`, or rejects when the child exits or
  * `timeoutMs` passes first. Output seen so far is kept in the error message.
  */
-export function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number, what: string): Promise<string> {
+export function waitForLine(
+  child: ChildProcess,
+  pattern: RegExp,
+  timeoutMs: number,
+  what: string,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     let seen = "";
     const onData = (chunk: Buffer) => {
@@ -50,9 +55,16 @@ export function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: num
       if (line !== undefined) finish(() => resolve(line));
     };
     const onExit = (code: number | null, signal: string | null) =>
-      finish(() => reject(new Error(`${what} exited (code ${code}, signal ${signal}) before it was ready:\n${seen}`)));
+      finish(() =>
+        reject(
+          new Error(
+            `${what} exited (code ${code}, signal ${signal}) before it was ready:\n${seen}`,
+          ),
+        ),
+      );
     const timer = setTimeout(
-      () => finish(() => reject(new Error(`${what} was not ready within ${timeoutMs} ms:\n${seen}`))),
+      () =>
+        finish(() => reject(new Error(`${what} was not ready within ${timeoutMs} ms:\n${seen}`))),
       timeoutMs,
     );
     const finish = (settle: () => void) => {

@@ -35,7 +35,9 @@ export class Collector {
 
   /** The received text messages. */
   get texts(): string[] {
-    return this.messages.filter((message) => !message.binary).map((message) => message.data.toString("utf8"));
+    return this.messages
+      .filter((message) => !message.binary)
+      .map((message) => message.data.toString("utf8"));
   }
 
   send(data: string | Uint8Array): void {
@@ -48,7 +50,11 @@ export class Collector {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiters = this.#waiters.filter((waiter) => waiter !== entry);
-        reject(new Error(`expected ${count} messages, got ${this.messages.length} within ${timeoutMs} ms`));
+        reject(
+          new Error(
+            `expected ${count} messages, got ${this.messages.length} within ${timeoutMs} ms`,
+          ),
+        );
       }, timeoutMs);
       const entry = {
         count,
@@ -81,7 +87,11 @@ export class Collector {
 }
 
 /** Polls `condition` every 20 ms for at most `timeoutMs`; rejects naming `what` if it never holds. */
-export async function eventually(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+export async function eventually(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; attempt < Math.ceil(timeoutMs / 20) + 1; attempt++) {
     if (await condition()) return;

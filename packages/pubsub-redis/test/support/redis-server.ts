@@ -1,8 +1,8 @@
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ChildProcess } from "node:child_process";
 import { spawnTracked, stopChild, waitForLine } from "./children.js";
 
 /** A real redis-server, started for tests on 127.0.0.1 with persistence off. */
@@ -23,7 +23,11 @@ export function freePort(): Promise<number> {
     probe.once("error", reject);
     probe.listen(0, "127.0.0.1", () => {
       const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      probe.close(() =>
+        typeof address === "object" && address
+          ? resolve(address.port)
+          : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -35,7 +39,18 @@ export function freePort(): Promise<number> {
 export async function startRedis(port?: number): Promise<RedisServer> {
   const chosen = port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), "switchboard-redis-"));
-  const args = ["--port", String(chosen), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir];
+  const args = [
+    "--port",
+    String(chosen),
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    dir,
+  ];
   const child = spawnTracked(REDIS_SERVER, args, {});
   const spawnFailed = new Promise<never>((_, reject) => {
     child.once("error", (error: NodeJS.ErrnoException) => {
@@ -49,7 +64,10 @@ export async function startRedis(port?: number): Promise<RedisServer> {
     });
   });
   try {
-    await Promise.race([waitForLine(child, /ready to accept connections/i, START_TIMEOUT_MS, "redis-server"), spawnFailed]);
+    await Promise.race([
+      waitForLine(child, /ready to accept connections/i, START_TIMEOUT_MS, "redis-server"),
+      spawnFailed,
+    ]);
   } catch (error) {
     await stopChild(child);
     rmSync(dir, { recursive: true, force: true });

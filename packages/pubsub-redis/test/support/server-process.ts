@@ -31,10 +31,17 @@ const FIXTURE = fileURLToPath(new URL("../fixtures/node-server.ts", import.meta.
 const PACKAGE_DIR = fileURLToPath(new URL("../..", import.meta.url));
 
 /** Starts `test/fixtures/node-server.ts` through tsx on the given backend, connected to `redisUrl`. */
-export async function startServerProcess(backend: "ws" | "uws", redisUrl: string): Promise<ServerProcess> {
-  const child: ChildProcess = spawnTracked(process.execPath, ["--import", "tsx", FIXTURE, backend, redisUrl], {
-    cwd: PACKAGE_DIR,
-  });
+export async function startServerProcess(
+  backend: "ws" | "uws",
+  redisUrl: string,
+): Promise<ServerProcess> {
+  const child: ChildProcess = spawnTracked(
+    process.execPath,
+    ["--import", "tsx", FIXTURE, backend, redisUrl],
+    {
+      cwd: PACKAGE_DIR,
+    },
+  );
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
