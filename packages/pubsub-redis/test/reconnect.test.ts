@@ -35,7 +35,8 @@ describe("redisPubSub across a Redis restart", () => {
 
       await redis.stop();
       redis = undefined;
-      await eventually(() => !pubsub.connected, 5000, "the adapter to notice");
+      // Both connections must have noticed, or a publish could still go to a dying socket.
+      await eventually(() => pubsub.stats.disconnects === 2, 5000, "both connections to notice");
       // Interest changes while Redis is away are remembered, not queued as commands.
       pubsub.unsubscribe("left");
       pubsub.subscribe("joined");
