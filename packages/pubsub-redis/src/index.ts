@@ -1,0 +1,11 @@
+export { RedisPubSub, type RedisPubSubStats, redisPubSub } from "./adapter.js";
+export { broadcastChannel, channelOf, DEFAULT_PREFIX } from "./channels.js";
+export { type RedisCounter, redisCounter } from "./counter.js";
+export { RedisPubSubError, type RedisPubSubErrorCode } from "./errors.js";
+export {
+  DEFAULTS,
+  type RedisConnectionOptions,
+  type RedisErrorContext,
+  type RedisPubSubOptions,
+  type RedisRole,
+} from "./options.js";

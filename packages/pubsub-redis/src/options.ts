@@ -1,0 +1,82 @@
+import { randomBytes } from "node:crypto";
+import { DEFAULT_PREFIX } from "./channels.js";
+import { describe } from "./errors.js";
+
+/** Which Redis connection an error came from. */
+export type RedisRole = "publisher" | "subscriber" | "counter";
+
+/** Where an error reported to `onError` came from. */
+export interface RedisErrorContext {
+  connection: RedisRole;
+}
+
+/** How to reach Redis and how to behave when it goes away; shared by the adapter and the counter. */
+export interface RedisConnectionOptions {
+  /** Redis URL, e.g. `redis://127.0.0.1:6379` (`rediss://` for TLS, credentials in the URL). */
+  url: string;
+  /** How long the first connection may take before `start()` rejects. Default 5000 ms. */
+  connectTimeoutMs?: number;
+  /** First delay between reconnection attempts; doubles up to `reconnectMaxDelayMs`. Default 100 ms. */
+  reconnectMinDelayMs?: number;
+  /** Longest delay between reconnection attempts. Default 2000 ms. */
+  reconnectMaxDelayMs?: number;
+  /** Connection losses, dropped publishes, failed commands. Default: `console.error`. */
+  onError?: (error: unknown, context: RedisErrorContext) => void;
+}
+
+/** Options of `redisPubSub(...)`. */
+export interface RedisPubSubOptions extends RedisConnectionOptions {
+  /** Prepended to every topic to name its Redis channel. Default `"switchboard:"`. */
+  prefix?: string;
+  /** This process's id in every message it publishes, to skip its own. Default: 16 random hex digits. */
+  nodeId?: string;
+}
+
+/** Connection options with every default applied. */
+export interface ResolvedConnectionOptions {
+  url: string;
+  connectTimeoutMs: number;
+  reconnectMinDelayMs: number;
+  reconnectMaxDelayMs: number;
+  onError: (error: unknown, context: RedisErrorContext) => void;
+}
+
+/** The defaults, in one place. */
+export const DEFAULTS = {
+  connectTimeoutMs: 5000,
+  reconnectMinDelayMs: 100,
+  reconnectMaxDelayMs: 2000,
+  prefix: DEFAULT_PREFIX,
+} as const;
+
+export function resolveConnection(options: RedisConnectionOptions): ResolvedConnectionOptions {
+  if (!options || typeof options.url !== "string" || options.url === "") {
+    throw new TypeError("a Redis url is required, e.g. { url: 'redis://127.0.0.1:6379' }");
+  }
+  const resolved = {
+    url: options.url,
+    connectTimeoutMs: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
+    reconnectMinDelayMs: options.reconnectMinDelayMs ?? DEFAULTS.reconnectMinDelayMs,
+    reconnectMaxDelayMs: options.reconnectMaxDelayMs ?? DEFAULTS.reconnectMaxDelayMs,
+    onError: options.onError ?? logError,
+  };
+  for (const key of ["connectTimeoutMs", "reconnectMinDelayMs", "reconnectMaxDelayMs"] as const) {
+    if (!Number.isFinite(resolved[key]) || resolved[key] <= 0) {
+      throw new RangeError(
+        `${key} must be a positive number of milliseconds, got ${resolved[key]}`,
+      );
+    }
+  }
+  if (resolved.reconnectMaxDelayMs < resolved.reconnectMinDelayMs) {
+    throw new RangeError("reconnectMaxDelayMs must be at least reconnectMinDelayMs");
+  }
+  return resolved;
+}
+
+export function defaultNodeId(): string {
+  return randomBytes(8).toString("hex");
+}
+
+function logError(error: unknown, context: RedisErrorContext): void {
+  console.error(`[switchboard:redis] ${context.connection}: ${describe(error)}`);
+}

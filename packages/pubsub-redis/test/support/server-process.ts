@@ -1,0 +1,73 @@
+import type { ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { spawnTracked, stopChild, waitForLine } from "./children.js";
+
+/** A Switchboard server with the Redis adapter, running in its own process. */
+export interface ServerProcess {
+  readonly backend: string;
+  readonly port: number;
+  readonly pid: number;
+  /** What the process wrote to stderr so far (its `onError` reports). */
+  stderr(): string;
+  http(path: string): Promise<string>;
+  stats(): Promise<ServerStatsView>;
+  wsUrl(path: string): string;
+  stop(): Promise<void>;
+}
+
+/** What the fixture's GET /stats returns. */
+export interface ServerStatsView {
+  connected: boolean;
+  clients: number;
+  published: number;
+  dropped: number;
+  unconfirmed: number;
+  received: number;
+  malformed: number;
+  disconnects: number;
+}
+
+const FIXTURE = fileURLToPath(new URL("../fixtures/node-server.ts", import.meta.url));
+const PACKAGE_DIR = fileURLToPath(new URL("../..", import.meta.url));
+
+/** Starts `test/fixtures/node-server.ts` through tsx on the given backend, connected to `redisUrl`. */
+export async function startServerProcess(
+  backend: "ws" | "uws",
+  redisUrl: string,
+): Promise<ServerProcess> {
+  const child: ChildProcess = spawnTracked(
+    process.execPath,
+    ["--import", "tsx", FIXTURE, backend, redisUrl],
+    {
+      cwd: PACKAGE_DIR,
+    },
+  );
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  let line: string;
+  try {
+    line = await waitForLine(child, /^\{"port":\d+\}$/, 20_000, `${backend} server process`);
+  } catch (error) {
+    await stopChild(child);
+    throw new Error(`${(error as Error).message}\nstderr:\n${stderr}`);
+  }
+  const { port } = JSON.parse(line) as { port: number };
+  const http = async (path: string) => {
+    const response = await fetch(`http://127.0.0.1:${port}${path}`);
+    const body = await response.text();
+    if (!response.ok) throw new Error(`GET ${path} on ${backend}: ${response.status} ${body}`);
+    return body;
+  };
+  return {
+    backend,
+    port,
+    pid: child.pid!,
+    stderr: () => stderr,
+    http,
+    stats: async () => JSON.parse(await http("/stats")) as ServerStatsView,
+    wsUrl: (path) => `ws://127.0.0.1:${port}${path}`,
+    stop: () => stopChild(child),
+  };
+}
