@@ -24,10 +24,6 @@ export interface NextMessageOptions {
 
 /** `WebSocket.OPEN`: a socket whose close has not begun. */
 const OPEN = 1;
-/** `send` returns false once this many bytes wait in the socket buffer. */
-const HIGH_WATER_MARK = 1024 * 1024;
-/** `drain()` resolves once the buffer is down to this. */
-const LOW_WATER_MARK = HIGH_WATER_MARK / 4;
 /** How often `drain()` looks at `bufferedAmount`. */
 const DRAIN_POLL_MS = 10;
 
@@ -277,7 +273,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   /**
    * Sends a string as TEXT or bytes as BINARY. While (re)connecting the message is queued (up to
    * `maxQueuedMessages`, then `QUEUE_FULL` is thrown) and sent once open. Returns false when the
-   * message was queued or the buffer is over 1 MiB: `await client.drain()` before more.
+   * message was queued or the buffer is at `highWaterMark`: `await client.drain()` before more.
    * Throws `NOT_CONNECTED` when no connection is open or on its way.
    */
   send(data: string | Uint8Array | ArrayBuffer | ArrayBufferView): boolean {
@@ -286,7 +282,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     const transport = this.#transport;
     if (state === "open" && transport?.readyState === OPEN) {
       transport.send(payload);
-      return transport.bufferedAmount < HIGH_WATER_MARK;
+      return transport.bufferedAmount < this.#options.highWaterMark;
     }
     // An open socket may be closing underneath: with reconnect on, the next connection sends it.
     if (
@@ -305,7 +301,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   }
 
   /**
-   * Resolves once the connection is open with at most 256 KiB buffered; rejects
+   * Resolves once the connection is open with at most `lowWaterMark` bytes buffered; rejects
    * with `NOT_CONNECTED` if the client is (or becomes) closed.
    *
    * @example
@@ -313,7 +309,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    */
   async drain(): Promise<void> {
     // Browsers have no drain event, so poll; only while someone waits, so idle costs nothing.
-    while (this.#state !== "open" || this.bufferedAmount > LOW_WATER_MARK) {
+    while (this.#state !== "open" || this.bufferedAmount > this.#options.lowWaterMark) {
       if (this.#state === "closed") throw new ClientError("NOT_CONNECTED");
       await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
     }

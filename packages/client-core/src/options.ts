@@ -44,6 +44,10 @@ export interface ClientLimits {
   maxQueuedMessages?: number;
   /** Messages kept for `nextMessage()` until read; the oldest go first. 0 keeps none. Default 1000. */
   maxUnreadMessages?: number;
+  /** `send` returns false once this many bytes wait in the socket buffer. Default 1 MiB. */
+  highWaterMark?: number;
+  /** `drain()` resolves once the buffer is down to this many bytes. Default 256 KiB. */
+  lowWaterMark?: number;
 }
 
 /** Options of `new WebSocketClient(...)`. Every field is optional. */
@@ -67,6 +71,8 @@ const DEFAULT_LIMITS: Required<ClientLimits> = {
   connectTimeout: 10_000,
   maxQueuedMessages: 1000,
   maxUnreadMessages: 1000,
+  highWaterMark: 1024 * 1024,
+  lowWaterMark: 256 * 1024,
 };
 
 /** The reconnect defaults, in line with socket.io's. */
@@ -86,6 +92,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     ? withDefaults(DEFAULT_RECONNECT, reconnect === true ? {} : reconnect)
     : undefined;
 
+  if (limits.lowWaterMark > limits.highWaterMark) invalid("lowWaterMark", limits.lowWaterMark);
   // Malformed protocols are refused by the WebSocket itself: CONNECT_FAILED, with the cause.
   return { ...limits, protocols, reconnect: policy };
 }

@@ -63,6 +63,7 @@ export async function startControlServer(
         clientCount: server.clientCount,
         opens: probe?.opens ?? [],
         closes: probe?.closes ?? [],
+        sunk: probe?.sunk ?? { count: 0, bytes: 0, inOrder: true },
       };
     },
     async "/dispose"(params) {

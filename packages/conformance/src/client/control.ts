@@ -8,6 +8,8 @@ export interface ProbeState {
   clientCount: number;
   opens: { url: string; protocol: string }[];
   closes: [code: number, reason: string][];
+  /** Binary messages `?sink=1` connections sent: how many, their bytes, and whether numbered in order. */
+  sunk: { count: number; bytes: number; inOrder: boolean };
 }
 
 /** A Switchboard server in the globalSetup process, driven over HTTP (works from a browser too). */

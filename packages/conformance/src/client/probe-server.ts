@@ -3,11 +3,13 @@ import { type Channel, type Opcode, WebServer } from "@switchboard/core";
 /**
  * The server the client suite talks to: echoes every message with its opcode, sends
  * `?burst=N` numbered messages ("m0"…) the moment a connection opens, and records opens and
- * closes for the tests to read back.
+ * closes for the tests to read back. On `?sink=1` it echoes nothing and only counts the binary
+ * messages it gets, checking that their first four bytes number them 0, 1, 2…
  */
 export class ProbeServer extends WebServer {
   readonly opens: { url: string; protocol: string }[] = [];
   readonly closes: [code: number, reason: string][] = [];
+  readonly sunk = { count: 0, bytes: 0, inOrder: true };
 
   override onWsOpen(channel: Channel, url: string) {
     this.opens.push({ url, protocol: channel.protocol });
@@ -16,7 +18,15 @@ export class ProbeServer extends WebServer {
   }
 
   override onWsMessageFrame(channel: Channel, data: Uint8Array, opcode: Opcode) {
-    this.send(channel, data, opcode);
+    if (!channel.url.includes("sink=1")) {
+      this.send(channel, data, opcode);
+      return;
+    }
+    const index =
+      data.byteLength >= 4 ? new DataView(data.buffer, data.byteOffset).getUint32(0) : -1;
+    if (index !== this.sunk.count) this.sunk.inOrder = false;
+    this.sunk.count++;
+    this.sunk.bytes += data.byteLength;
   }
 
   override onWsClose(_channel: Channel, code: number, reason: string) {

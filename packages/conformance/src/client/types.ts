@@ -27,6 +27,8 @@ export interface ConformanceClientOptions {
   reconnect?: boolean | ConformanceReconnect;
   maxQueuedMessages?: number;
   maxUnreadMessages?: number;
+  highWaterMark?: number;
+  lowWaterMark?: number;
   onOpen?(): unknown;
   onClose?(code: number, reason: string): unknown;
   onMessage?(text: string): unknown;
