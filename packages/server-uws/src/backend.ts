@@ -6,7 +6,7 @@ import {
   type UpgradeResponder,
 } from "@switchboard/core";
 import type { HttpResponse, TemplatedApp, us_socket_context_t } from "uWebSockets.js";
-import { loadEngine, lentText } from "./engine.js";
+import { copyLent, loadEngine, lentText } from "./engine.js";
 import { httpExchange } from "./exchange.js";
 import { type CopiedRequest, copyRequest } from "./request.js";
 import { engineSocket, type SocketData } from "./socket.js";
@@ -55,8 +55,9 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
           data.events.open();
         },
         message: (ws, message, isBinary) => {
+          const events = ws.getUserData().events;
           // The ArrayBuffer is neutered after this callback: copy it.
-          ws.getUserData().events?.message(new Uint8Array(message.slice(0)), isBinary);
+          events?.message(copyLent(message), isBinary);
         },
         drain: (ws) => ws.getUserData().events?.drain(),
         close: (ws, code, message) => ws.getUserData().events?.close(code, lentText(message)),
