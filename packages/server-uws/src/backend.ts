@@ -9,7 +9,7 @@ import type { HttpResponse, TemplatedApp, us_socket_context_t } from "uWebSocket
 import { copyLent, loadEngine, lentText } from "./engine.js";
 import { httpExchange } from "./exchange.js";
 import { type CopiedRequest, copyRequest } from "./request.js";
-import { engineSocket, type SocketData } from "./socket.js";
+import { engineSocket, insideEngineCallback, type SocketData } from "./socket.js";
 
 /** Options of `uwsBackend()`. Limits and policy are set on the server, not here. */
 export interface UwsBackendOptions {
@@ -52,14 +52,17 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
         open: (ws) => {
           const data = ws.getUserData();
           data.events = host.open(engineSocket(ws), data.context, data.protocol);
-          data.events.open();
+          insideEngineCallback(ws, () => data.events?.open());
         },
         message: (ws, message, isBinary) => {
           const events = ws.getUserData().events;
           // The ArrayBuffer is neutered after this callback: copy it.
-          events?.message(copyLent(message), isBinary);
+          if (events) insideEngineCallback(ws, () => events.message(copyLent(message), isBinary));
         },
-        drain: (ws) => ws.getUserData().events?.drain(),
+        drain: (ws) => {
+          const events = ws.getUserData().events;
+          if (events) insideEngineCallback(ws, () => events.drain());
+        },
         close: (ws, code, message) => ws.getUserData().events?.close(code, lentText(message)),
       });
       next.any("/*", (res, req) => {

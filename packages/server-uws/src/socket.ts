@@ -1,4 +1,4 @@
-import type { EngineSocket, SocketEvents } from "@switchboard/core";
+import type { EngineSocket, FramePart, SocketEvents } from "@switchboard/core";
 import type { WebSocket } from "uWebSockets.js";
 
 /** What each uWS socket carries from the upgrade to its events. */
@@ -8,17 +8,35 @@ export interface SocketData {
   events?: SocketEvents;
 }
 
+/** The socket whose uWS callback is running: uWS has corked it already. */
+let corkedByEngine: WebSocket<SocketData> | undefined;
+
+/** Runs `task` as the body of a uWS callback of `ws` (open, message, drain). */
+export function insideEngineCallback(ws: WebSocket<SocketData>, task: () => void): void {
+  const outer = corkedByEngine;
+  corkedByEngine = ws;
+  try {
+    task();
+  } finally {
+    corkedByEngine = outer;
+  }
+}
+
+function sendFrame(ws: WebSocket<SocketData>, data: Uint8Array | string, binary: boolean, part: FramePart): void {
+  if (part === "whole") ws.send(data, binary, false);
+  else if (part === "first") ws.sendFirstFragment(data, binary, false);
+  else if (part === "middle") ws.sendFragment(data, false);
+  else ws.sendLastFragment(data, false);
+}
+
 /** Engine operations on one uWS socket, in the shape core expects. */
 export function engineSocket(ws: WebSocket<SocketData>): EngineSocket {
   return {
     send(data, binary, part) {
-      // Sends may come from any tick (timers, awaits): cork so each is one syscall, as uWS expects.
-      ws.cork(() => {
-        if (part === "whole") ws.send(data, binary, false);
-        else if (part === "first") ws.sendFirstFragment(data, binary, false);
-        else if (part === "middle") ws.sendFragment(data, false);
-        else ws.sendLastFragment(data, false);
-      });
+      // A reply from inside the socket's own callback is corked by uWS already. Sends from any
+      // other tick (timers, awaits) or to other sockets are corked here, so each is one syscall.
+      if (corkedByEngine === ws) sendFrame(ws, data, binary, part);
+      else ws.cork(() => sendFrame(ws, data, binary, part));
     },
     get bufferedAmount() {
       return ws.getBufferedAmount();
