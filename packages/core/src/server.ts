@@ -375,9 +375,15 @@ export class WebServer<Data = unknown> {
 
   #deliver(channel: Channel<Data>, data: Uint8Array, binary: boolean): unknown {
     const frame = this.onWsMessageFrame(channel, data, binary ? Opcode.BINARY : Opcode.TEXT);
-    if (binary) return frame;
+    // A server that only takes frames should not pay for decoding every text message.
+    if (binary || !this.#wantsText()) return frame;
     const text = this.onWsMessage(channel, decoder.decode(data));
     return isThenable(frame) ? Promise.all([frame, text]) : text;
+  }
+
+  /** Whether `onWsMessage` does anything: overridden, assigned, or passed as an option. */
+  #wantsText(): boolean {
+    return this.onWsMessage !== WebServer.prototype.onWsMessage || this.#hooks.onWsMessage !== undefined;
   }
 
   #channelOwner(): ChannelOwner {
