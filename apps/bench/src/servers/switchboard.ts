@@ -1,6 +1,8 @@
-// Switchboard written the way its docs show: a WebServer subclass with the text callbacks.
+// Switchboard written the way its docs show: a WebServer subclass. Like the raw servers it relays
+// each message as it came (bytes and opcode, through the lossless frame callback), without
+// turning text into a string and back.
 import { parseArgs } from "node:util";
-import { type Backend, type Channel, WebServer } from "@switchboard/core";
+import { type Backend, type Channel, type Opcode, WebServer } from "@switchboard/core";
 import { uwsBackend } from "@switchboard/server-uws";
 import { wsBackend } from "@switchboard/server-ws";
 import { isBroadcastUrl, serve } from "./harness.js";
@@ -9,9 +11,9 @@ class BenchServer extends WebServer {
   override onInit(): void {
     this.get("/ping", () => "pong");
   }
-  override onWsMessage(channel: Channel, text: string): void {
-    if (isBroadcastUrl(channel.url)) this.broadcast(text);
-    else this.send(channel, text);
+  override onWsMessageFrame(channel: Channel, data: Uint8Array, opcode: Opcode): void {
+    if (isBroadcastUrl(channel.url)) this.broadcast(data, { opcode });
+    else this.send(channel, data, opcode);
   }
 }
 
