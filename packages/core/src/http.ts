@@ -16,7 +16,6 @@ export class HttpRequest {
   readonly url: string;
   /** The path without the query. */
   readonly path: string;
-  readonly query: URLSearchParams;
   /** Values of `:name` and `*` segments of the matched route. */
   params: Record<string, string> = {};
   /** Lower-case header names. */
@@ -26,6 +25,7 @@ export class HttpRequest {
   #exchange: HttpExchange;
   #maxBodyBytes: number;
   #body?: Promise<Uint8Array>;
+  #query?: URLSearchParams;
 
   /** @internal */
   constructor(exchange: HttpExchange, maxBodyBytes: number) {
@@ -35,9 +35,17 @@ export class HttpRequest {
     this.url = exchange.url;
     const q = exchange.url.indexOf("?");
     this.path = q === -1 ? exchange.url : exchange.url.slice(0, q);
-    this.query = new URLSearchParams(q === -1 ? "" : exchange.url.slice(q + 1));
     this.headers = exchange.headers;
     this.remoteAddress = exchange.remoteAddress;
+  }
+
+  /** The query string, parsed on first use (most routes never read it). */
+  get query(): URLSearchParams {
+    if (!this.#query) {
+      const q = this.url.indexOf("?");
+      this.#query = new URLSearchParams(q === -1 ? "" : this.url.slice(q + 1));
+    }
+    return this.#query;
   }
 
   /** A header value, or undefined. */
