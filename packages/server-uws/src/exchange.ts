@@ -21,8 +21,10 @@ export function httpExchange(res: HttpResponse, request: CopiedRequest, limits: 
   });
 
   // Buffer the body until core reads it; stop storing once it is over the limit (core answers 413).
-  const body = { chunks: [] as Uint8Array[], size: 0, done: false, sink: undefined as BodySink | undefined };
-  res.onData((chunk, isLast) => {
+  // A request that declares no body (most GETs) has none to subscribe to.
+  const hasBody = request.headers["transfer-encoding"] !== undefined || Number(request.headers["content-length"] ?? 0) > 0;
+  const body = { chunks: [] as Uint8Array[], size: 0, done: !hasBody, sink: undefined as BodySink | undefined };
+  if (hasBody) res.onData((chunk, isLast) => {
     const copy = new Uint8Array(chunk.slice(0));
     if (body.sink) body.sink.data(copy);
     else if (body.size <= limits.maxBodyBytes) body.chunks.push(copy);
