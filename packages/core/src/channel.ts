@@ -122,6 +122,24 @@ export class Channel<Data = unknown> {
   }
 
   /**
+   * @internal Whether a whole message of `size` bytes may be published to this channel now: open,
+   * no fragmented message in progress, and room in its buffer. Records a pending drain as `send`
+   * would when the message takes the buffer past `highWaterMark`.
+   */
+  admitsWhole(size: number): boolean {
+    if (this.#state !== "open" || this.#fragment !== "none") return false;
+    const buffered = this.#socket.bufferedAmount + size;
+    if (buffered > this.#owner.flow.maxBufferedBytes) return false;
+    if (buffered >= this.#owner.flow.highWaterMark) this.#waitingForDrain = true;
+    return true;
+  }
+
+  /** @internal The engine socket, for a backend's `publish` to leave out. */
+  get engineSocket(): EngineSocket {
+    return this.#socket;
+  }
+
+  /**
    * Resolves when the buffer is at or below `lowWaterMark`; rejects if the channel closes first.
    *
    * @example

@@ -174,6 +174,10 @@ export class WebServer<Data = unknown> {
   broadcast(data: SendData, options: BroadcastOptions = {}): number {
     const { exclude, opcode } = options;
     const binary = isBinary(data, opcode);
+    if (this.#backend.publish && (!exclude || exclude instanceof Channel)) {
+      const published = this.#publish(data, binary, exclude as Channel<Data> | null | undefined);
+      if (published !== undefined) return published;
+    }
     const excluded = toExcludeSet(exclude);
     let delivered = 0;
     let payload: Uint8Array | string | undefined;
@@ -189,6 +193,26 @@ export class WebServer<Data = unknown> {
       }
     }
     return delivered;
+  }
+
+  /**
+   * Broadcast through the engine's own publish, when every recipient can take the message as a
+   * whole now; undefined when one cannot (closing, mid-fragment, buffer full), so the caller
+   * falls back to sending channel by channel, which applies the per-channel policy.
+   */
+  #publish(data: SendData, binary: boolean, exclude: Channel<Data> | null | undefined): number | undefined {
+    if (exclude && !exclude.isOpen) return undefined;
+    let payload: Uint8Array | undefined;
+    let recipients = 0;
+    for (const channel of this.#channels) {
+      if (channel === exclude) continue;
+      payload ??= encodeOnce(data, binary);
+      if (!channel.admitsWhole(payload.byteLength)) return undefined;
+      recipients++;
+    }
+    if (!payload || recipients === 0) return 0;
+    this.#backend.publish?.(payload, binary, exclude?.engineSocket);
+    return recipients;
   }
 
   // ---- HTTP -------------------------------------------------------------------------------
