@@ -9,7 +9,7 @@ import type { HttpResponse, TemplatedApp, us_socket_context_t } from "uWebSocket
 import { copyLent, loadEngine, lentText } from "./engine.js";
 import { httpExchange } from "./exchange.js";
 import { type CopiedRequest, copyRequest } from "./request.js";
-import { engineSocket, insideEngineCallback, type SocketData } from "./socket.js";
+import { engineSocket, insideEngineCallback, type SocketData, uwsSocketOf } from "./socket.js";
 
 /** Options of `uwsBackend()`. Limits and policy are set on the server, not here. */
 export interface UwsBackendOptions {
@@ -21,6 +21,9 @@ export interface UwsBackendOptions {
  * much headroom lets core see oversize messages and close with 1009 as on every engine.
  */
 const OVERSIZE_HEADROOM = 16 * 1024 * 1024;
+
+/** Every socket subscribes to this topic, so a broadcast is one uWS publish. */
+const EVERYONE = "switchboard:everyone";
 
 /**
  * The uWebSockets.js engine: HTTP and WebSockets from one native event loop.
@@ -52,6 +55,8 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
         open: (ws) => {
           const data = ws.getUserData();
           data.events = host.open(engineSocket(ws), data.context, data.protocol);
+          // Before onWsOpen runs, which may already broadcast.
+          ws.subscribe(EVERYONE);
           insideEngineCallback(ws, () => data.events?.open());
         },
         message: (ws, message, isBinary) => {
@@ -79,6 +84,12 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
       });
       app = next;
       return { port };
+    },
+    publish(data, binary, exclude) {
+      // uWS leaves out the socket a publish is made from.
+      const sender = exclude && uwsSocketOf(exclude);
+      if (sender) sender.publish(EVERYONE, data, binary, false);
+      else app?.publish(EVERYONE, data, binary, false);
     },
     async close() {
       // close() exists in this uWS build (closes listen and open sockets) but is missing from its types.

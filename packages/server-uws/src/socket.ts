@@ -29,9 +29,16 @@ function sendFrame(ws: WebSocket<SocketData>, data: Uint8Array | string, binary:
   else ws.sendLastFragment(data, false);
 }
 
+const uwsSockets = new WeakMap<EngineSocket, WebSocket<SocketData>>();
+
+/** The uWS socket behind an engine socket made by `engineSocket`. */
+export function uwsSocketOf(socket: EngineSocket): WebSocket<SocketData> | undefined {
+  return uwsSockets.get(socket);
+}
+
 /** Engine operations on one uWS socket, in the shape core expects. */
 export function engineSocket(ws: WebSocket<SocketData>): EngineSocket {
-  return {
+  const socket: EngineSocket = {
     send(data, binary, part) {
       // A reply from inside the socket's own callback is corked by uWS already. Sends from any
       // other tick (timers, awaits) or to other sockets are corked here, so each is one syscall.
@@ -48,4 +55,6 @@ export function engineSocket(ws: WebSocket<SocketData>): EngineSocket {
       ws.close();
     },
   };
+  uwsSockets.set(socket, ws);
+  return socket;
 }
