@@ -74,7 +74,11 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
         const request = copyRequest(res, req);
         // node:http routes every Upgrade request to its upgrade handler; do the same.
         if (isUpgradeRequest(request.headers)) host.upgrade(request, upgradeResponder(res, request, undefined));
-        else host.http(httpExchange(res, request, host.limits));
+        else {
+          const { exchange, handlerReturned } = httpExchange(res, request, host.limits);
+          host.http(exchange);
+          handlerReturned();
+        }
       });
       const port = await new Promise<number>((resolve, reject) => {
         next.listen(address.host, address.port, (listenSocket) => {

@@ -3,22 +3,42 @@ import { reasonPhrase } from "@switchboard/core";
 import type { HttpResponse } from "uWebSockets.js";
 import type { CopiedRequest } from "./request.js";
 
+/** One exchange, and what the uWS handler must call once core has returned. */
+export interface UwsExchange {
+  exchange: HttpExchange;
+  /** Call when the uWS handler is about to return: an unfinished response then needs `onAborted`. */
+  handlerReturned(): void;
+}
+
 /**
  * Wraps one uWS request/response. uWS rules it keeps: the body must be subscribed to in the
- * handler itself (so it is buffered until core asks), nothing may touch `res` after an abort,
- * and writes outside the handler must be corked.
+ * handler itself (so it is buffered until core asks), a response not finished when the handler
+ * returns must have `onAborted`, nothing may touch `res` after an abort, and writes outside the
+ * handler must be corked.
  */
-export function httpExchange(res: HttpResponse, request: CopiedRequest, limits: EngineLimits): HttpExchange {
+export function httpExchange(res: HttpResponse, request: CopiedRequest, limits: EngineLimits): UwsExchange {
   let aborted = false;
   let finished = false;
+  // Inside the handler uWS has corked the response already, and it cannot be aborted yet.
+  let inHandler = true;
   const abortCallbacks: (() => void)[] = [];
+  let watchingAbort = false;
+  const watchAbort = () => {
+    if (watchingAbort) return;
+    watchingAbort = true;
+    res.onAborted(() => {
+      aborted = true;
+      for (const callback of abortCallbacks.splice(0)) callback();
+    });
+  };
+  // uWS does not count endWithoutBody (HEAD) as responding when the handler returns.
+  if (request.method === "HEAD") watchAbort();
   let head: { status: number; headers: ReadonlyArray<readonly [string, string]> } | undefined;
   const closeAfter = () => head?.headers.some(([n, v]) => n === "connection" && v === "close") ?? false;
-
-  res.onAborted(() => {
-    aborted = true;
-    for (const callback of abortCallbacks.splice(0)) callback();
-  });
+  const corked = (write: () => void) => {
+    if (inHandler) write();
+    else res.cork(write);
+  };
 
   // Buffer the body until core reads it; stop storing once it is over the limit (core answers 413).
   // A request that declares no body (most GETs) has none to subscribe to.
@@ -44,7 +64,7 @@ export function httpExchange(res: HttpResponse, request: CopiedRequest, limits: 
     head = undefined;
   };
 
-  return {
+  const exchange: HttpExchange = {
     ...request,
     readBody(sink) {
       for (const chunk of body.chunks.splice(0)) sink.data(chunk);
@@ -57,7 +77,7 @@ export function httpExchange(res: HttpResponse, request: CopiedRequest, limits: 
     write(chunk) {
       if (aborted || finished) return false;
       let ok = true;
-      res.cork(() => {
+      corked(() => {
         writeHead();
         ok = res.write(chunk);
       });
@@ -68,7 +88,7 @@ export function httpExchange(res: HttpResponse, request: CopiedRequest, limits: 
       finished = true;
       const contentLength = head?.headers.find(([name]) => name === "content-length")?.[1];
       const close = closeAfter();
-      res.cork(() => {
+      corked(() => {
         writeHead();
         if (request.method === "HEAD" && contentLength !== undefined) {
           res.endWithoutBody(Number(contentLength), close);
@@ -89,7 +109,21 @@ export function httpExchange(res: HttpResponse, request: CopiedRequest, limits: 
       else abortCallbacks.push(callback);
     },
     destroy() {
-      if (!aborted && !finished) res.close();
+      if (aborted || finished) return;
+      if (inHandler) {
+        // No onAborted is registered yet to report it: do it here.
+        aborted = true;
+        for (const callback of abortCallbacks.splice(0)) callback();
+      }
+      res.close();
+    },
+  };
+
+  return {
+    exchange,
+    handlerReturned() {
+      inHandler = false;
+      if (!aborted && !finished) watchAbort();
     },
   };
 }
