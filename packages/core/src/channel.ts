@@ -25,7 +25,6 @@ export type SendData = string | Uint8Array | ArrayBuffer;
 
 type State = "open" | "closing" | "closed";
 
-const encoder = new TextEncoder();
 
 /**
  * One WebSocket connection. Handed to every callback; keep per-connection state in `data`.
@@ -223,11 +222,11 @@ export function isBinary(data: SendData, opcode: Opcode | undefined): boolean {
 /** Validates and encodes once for many recipients: text goes out as UTF-8 bytes too. */
 export function encodeOnce(data: SendData, binary: boolean): Uint8Array {
   const payload = toPayload(data, binary);
-  return typeof payload === "string" ? encoder.encode(payload) : payload;
+  return typeof payload === "string" ? Buffer.from(payload, "utf8") : payload;
 }
 
 function toPayload(data: SendData, binary: boolean): Uint8Array | string {
-  if (typeof data === "string") return binary ? encoder.encode(data) : data;
+  if (typeof data === "string") return binary ? Buffer.from(data, "utf8") : data;
   let bytes: Uint8Array;
   if (data instanceof Uint8Array) bytes = data;
   else if (data instanceof ArrayBuffer) bytes = new Uint8Array(data);
