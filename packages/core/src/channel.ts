@@ -49,6 +49,11 @@ export class Channel<Data = unknown> {
   #state: State = "open";
   #fragment: "none" | "text" | "binary" = "none";
   #waitingForDrain = false;
+  /**
+   * bufferedAmount as read after the last send or admitted publish: at least what is buffered
+   * now, give or take control frames the engine answers by itself (pongs, a few bytes each).
+   */
+  #bufferedBound = 0;
   #drainWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
 
   /** @internal Created by the server when a socket opens. */
@@ -104,8 +109,14 @@ export class Channel<Data = unknown> {
     }
     const part = this.#nextPart(binary, fin);
     const { maxBufferedBytes, highWaterMark } = this.#owner.flow;
-    const room = maxBufferedBytes - this.#socket.bufferedAmount;
-    const size = payloadSize(payload, room);
+    // The amount read after the last send is an upper bound (the engine only drains between
+    // sends), so the engine is asked again only when that bound leaves too little room.
+    let room = maxBufferedBytes - this.#bufferedBound;
+    let size = payloadSize(payload, room);
+    if (size > room) {
+      room = maxBufferedBytes - this.#socket.bufferedAmount;
+      size = payloadSize(payload, room);
+    }
     if (size > room && size > 0) {
       this.#owner.overflowed(this);
       this.close(CloseCode.POLICY_VIOLATION, "send buffer overflow");
@@ -115,7 +126,8 @@ export class Channel<Data = unknown> {
       );
     }
     this.#socket.send(payload, binary, part);
-    if (this.#socket.bufferedAmount < highWaterMark) return true;
+    this.#bufferedBound = this.#socket.bufferedAmount;
+    if (this.#bufferedBound < highWaterMark) return true;
     this.#waitingForDrain = true;
     return false;
   }
@@ -130,6 +142,8 @@ export class Channel<Data = unknown> {
     const buffered = this.#socket.bufferedAmount + size;
     if (buffered > this.#owner.flow.maxBufferedBytes) return false;
     if (buffered >= this.#owner.flow.highWaterMark) this.#waitingForDrain = true;
+    // The publish about to happen grows the buffer outside `send`: keep the bound an upper bound.
+    this.#bufferedBound = buffered;
     return true;
   }
 
