@@ -14,14 +14,24 @@ export interface MachineInfo {
   versions: Record<string, string>;
 }
 
-const PACKAGES = ["ws", "bufferutil", "uWebSockets.js", "socket.io", "crossws", "@switchboard/core"];
+const PACKAGES = [
+  "ws",
+  "bufferutil",
+  "uWebSockets.js",
+  "socket.io",
+  "crossws",
+  "@switchboard/core",
+];
 
 export function describeMachine(): MachineInfo {
   const versions: Record<string, string> = {};
   for (const name of PACKAGES) {
     try {
-      const manifest = JSON.parse(readFileSync(join(appDir, "node_modules", name, "package.json"), "utf8"));
-      versions[name] = manifest.name === name ? manifest.version : `${manifest.name}@${manifest.version}`;
+      const manifest = JSON.parse(
+        readFileSync(join(appDir, "node_modules", name, "package.json"), "utf8"),
+      );
+      versions[name] =
+        manifest.name === name ? manifest.version : `${manifest.name}@${manifest.version}`;
     } catch {
       versions[name] = "?";
     }

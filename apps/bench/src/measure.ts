@@ -4,8 +4,8 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Contender } from "./contenders.js";
-import { cpuSeconds, type LoadProcess, rssBytes, startLoadProcess, startServer } from "./proc.js";
 import { emptyChecks, type LoadChecks, type LoadResult, type LoadTask } from "./load/types.js";
+import { cpuSeconds, type LoadProcess, rssBytes, startLoadProcess, startServer } from "./proc.js";
 import type { Profile, Scenario } from "./scenarios.js";
 
 export interface MeasureSettings {
@@ -42,7 +42,9 @@ export async function measure(
 ): Promise<Measurement> {
   const base = { contender: contender.id, scenario: scenario.id, round };
   const size = scenario.size[settings.profile];
-  const processes = scenario.splittable ? Math.max(1, Math.min(settings.loadProcesses, size.connections)) : 1;
+  const processes = scenario.splittable
+    ? Math.max(1, Math.min(settings.loadProcesses, size.connections))
+    : 1;
   const loads: LoadProcess[] = [];
   const server = await startServer(contender, settings.cpuProfileDir);
   try {
@@ -115,14 +117,18 @@ const ready = (m: { type: string; message?: string }) => {
 };
 
 async function markAll(loads: LoadProcess[]): Promise<number> {
-  const marked = loads.map((load) => load.next((m) => (m.type === "marked" ? m.ops : undefined), 10_000));
+  const marked = loads.map((load) =>
+    load.next((m) => (m.type === "marked" ? m.ops : undefined), 10_000),
+  );
   for (const load of loads) load.send({ type: "mark" });
   const counts = await Promise.all(marked);
   return counts.reduce((sum, n) => sum + n, 0);
 }
 
 async function stopAll(loads: LoadProcess[]): Promise<LoadResult[]> {
-  const done = loads.map((load) => load.next((m) => (m.type === "done" ? m.result : undefined), 30_000));
+  const done = loads.map((load) =>
+    load.next((m) => (m.type === "done" ? m.result : undefined), 30_000),
+  );
   for (const load of loads) load.send({ type: "stop" });
   return Promise.all(done);
 }

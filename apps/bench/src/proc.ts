@@ -62,9 +62,17 @@ export function rssBytes(pid: number): number {
 }
 
 /** Waits for the first message that `accept` takes, or fails after `timeoutMs` or on exit. */
-function nextMessage<T, R>(child: ChildProcess, accept: (message: T) => R | undefined, timeoutMs: number, what: string): Promise<R> {
+function nextMessage<T, R>(
+  child: ChildProcess,
+  accept: (message: T) => R | undefined,
+  timeoutMs: number,
+  what: string,
+): Promise<R> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`${what}: no answer within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`${what}: no answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const onMessage = (message: T) => {
       try {
         const result = accept(message);
@@ -95,9 +103,17 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export async function startServer(contender: Contender, profileDir?: string): Promise<ServerProcess> {
+export async function startServer(
+  contender: Contender,
+  profileDir?: string,
+): Promise<ServerProcess> {
   const execArgv = ["--expose-gc"];
-  if (profileDir) execArgv.push("--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${contender.id}-${Date.now()}.cpuprofile`);
+  if (profileDir)
+    execArgv.push(
+      "--cpu-prof",
+      `--cpu-prof-dir=${profileDir}`,
+      `--cpu-prof-name=${contender.id}-${Date.now()}.cpuprofile`,
+    );
   const child = track(
     fork(join(distDir, "servers", `${contender.entry}.js`), contender.args, {
       execArgv,
@@ -115,7 +131,12 @@ export async function startServer(contender: Contender, profileDir?: string): Pr
     pid: child.pid as number,
     port,
     async gc() {
-      const done = nextMessage<ServerReport, true>(child, (m) => (m.type === "gc-done" ? true : undefined), 10_000, "gc");
+      const done = nextMessage<ServerReport, true>(
+        child,
+        (m) => (m.type === "gc-done" ? true : undefined),
+        10_000,
+        "gc",
+      );
       command({ type: "gc" });
       await done;
     },
@@ -137,7 +158,11 @@ export interface LoadProcess {
 }
 
 export function startLoadProcess(): LoadProcess {
-  const child = track(fork(join(distDir, "load", "worker.js"), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] }));
+  const child = track(
+    fork(join(distDir, "load", "worker.js"), [], {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    }),
+  );
   return {
     send: (message) => child.send(message),
     next: (accept, timeoutMs) => nextMessage(child, accept, timeoutMs, "load process"),

@@ -41,7 +41,9 @@ function summarize(measurements: readonly Measurement[]): Table {
       const { lost, wrong, failures, violations } = m.checks;
       if (m.error) failedChecks.push(m.error);
       if (lost + wrong + failures + violations > 0) {
-        failedChecks.push(`lost ${lost}, wrong ${wrong}, failures ${failures}, violations ${violations}`);
+        failedChecks.push(
+          `lost ${lost}, wrong ${wrong}, failures ${failures}, violations ${violations}`,
+        );
       }
     }
     const values = group.map((m) => m.value);
@@ -63,7 +65,9 @@ function summarize(measurements: readonly Measurement[]): Table {
 /** How much better `cell` is than `reference` (> 1 = better), whatever the metric's direction. */
 function ratio(scenario: Scenario, cell: Cell | undefined, reference: Cell | undefined): number {
   if (!cell || !reference) return Number.NaN;
-  return scenario.metric === "throughput" ? cell.value / reference.value : reference.value / cell.value;
+  return scenario.metric === "throughput"
+    ? cell.value / reference.value
+    : reference.value / cell.value;
 }
 
 function cpuRatio(cell: Cell | undefined, reference: Cell | undefined): number {
@@ -72,11 +76,13 @@ function cpuRatio(cell: Cell | undefined, reference: Cell | undefined): number {
 }
 
 const fixed = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : "–");
-const flagged = (n: number) => (Number.isFinite(n) ? (n < TARGET_RATIO ? `**${fixed(n)}** ⚠` : fixed(n)) : "–");
+const flagged = (n: number) =>
+  Number.isFinite(n) ? (n < TARGET_RATIO ? `**${fixed(n)}** ⚠` : fixed(n)) : "–";
 
 function formatValue(scenario: Scenario, n: number): string {
   if (!Number.isFinite(n)) return "failed";
-  if (scenario.metric === "throughput") return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : `${(n / 1e3).toFixed(1)}k`;
+  if (scenario.metric === "throughput")
+    return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : `${(n / 1e3).toFixed(1)}k`;
   return n.toFixed(scenario.metric === "latency" ? 0 : 1);
 }
 
@@ -96,7 +102,9 @@ export function renderReport(
     `Measured ${machine.date} on ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB RAM, ` +
       `Node.js ${machine.node}, ${machine.platform}.`,
     "",
-    `Versions: ${Object.entries(machine.versions).map(([name, version]) => `${name} ${version}`).join(", ")}.`,
+    `Versions: ${Object.entries(machine.versions)
+      .map(([name, version]) => `${name} ${version}`)
+      .join(", ")}.`,
     "",
     `Settings: ${run.settings}. The whole run took ${Math.round(run.elapsedSeconds)} s (\`${run.command}\`).`,
     "",
@@ -139,7 +147,9 @@ export function renderReport(
     );
     for (const scenario of scenarios) {
       const mine = cell(scenario.id, "sb-uws");
-      lines.push(`| ${scenario.title} | ${peers.map((p) => fixed(ratio(scenario, mine, cell(scenario.id, p)))).join(" | ")} |`);
+      lines.push(
+        `| ${scenario.title} | ${peers.map((p) => fixed(ratio(scenario, mine, cell(scenario.id, p)))).join(" | ")} |`,
+      );
     }
     lines.push("");
   }
@@ -161,7 +171,8 @@ export function renderReport(
         scenario.metric === "latency"
           ? `${formatValue(scenario, mine.value)} / ${formatValue(scenario, mine.p99)}`
           : formatValue(scenario, mine.value);
-      const checks = mine.failedChecks.length === 0 ? `ok ×${mine.rounds}` : mine.failedChecks[0]!.slice(0, 80);
+      const checks =
+        mine.failedChecks.length === 0 ? `ok ×${mine.rounds}` : mine.failedChecks[0]!.slice(0, 80);
       lines.push(
         `| ${contender.label} | ${value} | ${Math.round(mine.spread * 100)}% | ${fixed(mine.cpuPerOpUs)} | ` +
           `${fixed(mine.serverCores)} | ${contender.id === contender.baseline ? "1.00" : fixed(ratio(scenario, mine, raw))} | ${checks} |`,

@@ -12,11 +12,19 @@ import { SCENARIOS } from "../src/scenarios.js";
 afterAll(() => killAll());
 
 describe.each(SCENARIOS.map((s) => [s.id, s] as const))("%s", (_id, scenario) => {
-  it.each(CONTENDERS.map((c) => [c.id, c] as const))("%s answers every operation in order", async (_cid, contender) => {
-    const m = await measure(contender, scenario, 0, { profile: "smoke", warmupMs: 100, windowMs: 600, loadProcesses: 2 });
-    expect(m.error).toBeUndefined();
-    expect(m.checks).toMatchObject({ lost: 0, wrong: 0, failures: 0, violations: 0 });
-    expect(m.checks.ops).toBeGreaterThan(0);
-    expect(Number.isFinite(m.value)).toBe(true);
-  });
+  it.each(CONTENDERS.map((c) => [c.id, c] as const))(
+    "%s answers every operation in order",
+    async (_cid, contender) => {
+      const m = await measure(contender, scenario, 0, {
+        profile: "smoke",
+        warmupMs: 100,
+        windowMs: 600,
+        loadProcesses: 2,
+      });
+      expect(m.error).toBeUndefined();
+      expect(m.checks).toMatchObject({ lost: 0, wrong: 0, failures: 0, violations: 0 });
+      expect(m.checks.ops).toBeGreaterThan(0);
+      expect(Number.isFinite(m.value)).toBe(true);
+    },
+  );
 });

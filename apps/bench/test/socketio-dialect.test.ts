@@ -12,7 +12,10 @@ afterAll(() => killAll());
 it("the socket.io server echoes and broadcasts to socket.io-client", async () => {
   const contender = CONTENDERS.find((c) => c.id === "socketio")!;
   const server = await startServer(contender);
-  const client = io(`http://127.0.0.1:${server.port}`, { transports: ["websocket"], reconnection: false });
+  const client = io(`http://127.0.0.1:${server.port}`, {
+    transports: ["websocket"],
+    reconnection: false,
+  });
   try {
     const echoed = await new Promise<string>((resolve) => {
       client.once("echo", resolve);

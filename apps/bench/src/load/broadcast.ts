@@ -50,7 +50,10 @@ export async function startBroadcast(task: LoadTask): Promise<LoadRun> {
         const slot = subscriber.received % task.inFlight;
         arrivals[slot] = (arrivals[slot] as number) + 1;
         // Subscribers each get messages in order, so broadcasts complete in order too.
-        while (completed < published && arrivals[(completed + 1) % task.inFlight] === subscriberCount) {
+        while (
+          completed < published &&
+          arrivals[(completed + 1) % task.inFlight] === subscriberCount
+        ) {
           arrivals[(completed + 1) % task.inFlight] = 0;
           completed++;
         }

@@ -4,8 +4,8 @@
  * then starting over. An operation is one whole open-and-close cycle.
  */
 import { dialectFor, openSession } from "./dialect.js";
-import { emptyChecks, type LoadResult, type LoadRun, type LoadTask } from "./types.js";
 import { waitUntil } from "./settle.js";
+import { emptyChecks, type LoadResult, type LoadRun, type LoadTask } from "./types.js";
 
 export async function startConnect(task: LoadTask): Promise<LoadRun> {
   const dialect = dialectFor(task.dialect);

@@ -3,8 +3,7 @@
  * sequence number) releases the next message, and all releases of one incoming batch go out in
  * one write. With one connection and one message in flight it measures round-trip latency.
  */
-import { dialectFor } from "./dialect.js";
-import { openSession } from "./dialect.js";
+import { dialectFor, openSession } from "./dialect.js";
 import { SequencedMessage } from "./messages.js";
 import { inBatches, waitUntil } from "./settle.js";
 import { emptyChecks, type LoadResult, type LoadRun, type LoadTask } from "./types.js";
@@ -54,7 +53,8 @@ export async function startEcho(task: LoadTask): Promise<LoadRun> {
         }
         lane.received++;
         checks.ops++;
-        if (samples && sampleCount < samples.length) samples[sampleCount++] = (performance.now() - sentAt) * 1000;
+        if (samples && sampleCount < samples.length)
+          samples[sampleCount++] = (performance.now() - sentAt) * 1000;
         lane.owed++;
       },
       afterData: () => flush(lane),
@@ -92,7 +92,8 @@ export async function startEcho(task: LoadTask): Promise<LoadRun> {
       for (const lane of lanes) lane.connection?.socket.destroy();
       const result: LoadResult = { checks };
       if (firstError) result.firstError = firstError;
-      if (samples) result.latency = percentiles(samples, sampleMarks[0] ?? 0, sampleMarks[1] ?? sampleCount);
+      if (samples)
+        result.latency = percentiles(samples, sampleMarks[0] ?? 0, sampleMarks[1] ?? sampleCount);
       return result;
     },
   };

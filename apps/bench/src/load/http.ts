@@ -20,7 +20,10 @@ const BODY = "pong";
 
 export async function startHttp(task: LoadTask): Promise<LoadRun> {
   const checks = emptyChecks();
-  const request = Buffer.from(`GET /ping HTTP/1.1\r\nHost: ${LOOPBACK}:${task.port}\r\n\r\n`, "latin1");
+  const request = Buffer.from(
+    `GET /ping HTTP/1.1\r\nHost: ${LOOPBACK}:${task.port}\r\n\r\n`,
+    "latin1",
+  );
   let running = true;
   let totalSent = 0;
   let firstError: string | undefined;

@@ -16,7 +16,8 @@ export class SequencedMessage {
 
   constructor(payloadBytes: number, envelope: { prefix: string; suffix: string }) {
     if (payloadBytes < DIGITS) throw new Error(`payload must be at least ${DIGITS} bytes`);
-    const text = envelope.prefix + "0".repeat(DIGITS) + "x".repeat(payloadBytes - DIGITS) + envelope.suffix;
+    const text =
+      envelope.prefix + "0".repeat(DIGITS) + "x".repeat(payloadBytes - DIGITS) + envelope.suffix;
     this.#template = Buffer.from(text, "latin1");
     this.#seqAt = envelope.prefix.length;
     this.length = this.#template.length;
@@ -38,7 +39,8 @@ export class SequencedMessage {
   send(connection: WsConnection, firstSeq: number, count: number): void {
     const batch = Buffer.allocUnsafe(this.frameLength * count);
     let offset = 0;
-    for (let i = 0; i < count; i++) offset += this.writeFrame(connection, batch, offset, firstSeq + i);
+    for (let i = 0; i < count; i++)
+      offset += this.writeFrame(connection, batch, offset, firstSeq + i);
     connection.socket.write(batch);
   }
 

@@ -9,7 +9,11 @@ export async function waitUntil(done: () => boolean, timeoutMs: number): Promise
 }
 
 /** Runs `open` for `count` items, at most `concurrency` at a time. */
-export async function inBatches<T>(count: number, concurrency: number, open: (index: number) => Promise<T>): Promise<T[]> {
+export async function inBatches<T>(
+  count: number,
+  concurrency: number,
+  open: (index: number) => Promise<T>,
+): Promise<T[]> {
   const results: T[] = new Array(count);
   let next = 0;
   const lane = async () => {

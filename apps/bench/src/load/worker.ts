@@ -38,7 +38,8 @@ process.on("message", (message: ToWorker) => {
         setTimeout(() => void stop(), message.task.maxMs + 1000).unref();
         report({ type: "ready" });
       },
-      (error: unknown) => report({ type: "failed", message: String((error as Error)?.message ?? error) }),
+      (error: unknown) =>
+        report({ type: "failed", message: String((error as Error)?.message ?? error) }),
     );
   } else if (message.type === "mark") {
     report({ type: "marked", ops: run?.mark() ?? 0 });

@@ -106,7 +106,9 @@ export class WsConnection {
         const second = data[at + 1] as number;
         if ((second & 0x80) !== 0 || (first & 0x80) === 0) {
           // Servers never mask, and none of the servers here fragments a message this size.
-          throw new ProtocolViolation(`unexpected frame header ${first.toString(16)} ${second.toString(16)}`);
+          throw new ProtocolViolation(
+            `unexpected frame header ${first.toString(16)} ${second.toString(16)}`,
+          );
         }
         let length = second & 0x7f;
         let header = 2;
@@ -134,7 +136,10 @@ export class WsConnection {
   }
 
   #onFrame(opcode: number, payload: Buffer): void {
-    if (opcode === OPCODE_PING) return this.#control(OPCODE_PONG, payload);
+    if (opcode === OPCODE_PING) {
+      this.#control(OPCODE_PONG, payload);
+      return;
+    }
     if (opcode === OPCODE_PONG) return;
     if (opcode === OPCODE_CLOSE) {
       if (!this.#closing) {
@@ -153,11 +158,19 @@ function headerSize(payloadLength: number): number {
 }
 
 /** Opens a TCP connection and completes the WebSocket handshake for `path`. */
-export function connectWebSocket(port: number, path: string, handlers: WsHandlers, timeoutMs = 10_000): Promise<WsConnection> {
+export function connectWebSocket(
+  port: number,
+  path: string,
+  handlers: WsHandlers,
+  timeoutMs = 10_000,
+): Promise<WsConnection> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: LOOPBACK, port, noDelay: true });
     let head: Buffer = Buffer.alloc(0);
-    const timer = setTimeout(() => fail(new Error(`handshake timed out after ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`handshake timed out after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const fail = (error: Error) => {
       clearTimeout(timer);
       socket.destroy();
@@ -171,7 +184,8 @@ export function connectWebSocket(port: number, path: string, handlers: WsHandler
       socket.off("error", fail);
       clearTimeout(timer);
       const statusLine = head.toString("latin1", 0, head.indexOf("\r\n"));
-      if (!statusLine.startsWith("HTTP/1.1 101")) return fail(new Error(`upgrade refused: ${statusLine}`));
+      if (!statusLine.startsWith("HTTP/1.1 101"))
+        return fail(new Error(`upgrade refused: ${statusLine}`));
       // Errors after the handshake surface as "close"; the handlers count what went missing.
       socket.on("error", () => {});
       resolve(new WsConnection(socket, head.subarray(end + 4), handlers));

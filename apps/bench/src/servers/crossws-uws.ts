@@ -1,7 +1,8 @@
 // crossws on uWebSockets.js: its uws adapter mounted as the app's WebSocket behaviour.
 // Broadcast is crossws pub/sub, which this adapter maps onto uWS's native publish.
-import crossws from "crossws/adapters/uws";
+
 import uWS from "uWebSockets.js";
+import crossws from "crossws/adapters/uws";
 import { isBroadcastUrl, serve } from "./harness.js";
 
 const TOPIC = "everyone";

@@ -5,7 +5,11 @@ import { isBroadcastUrl, serve } from "./harness.js";
 
 serve(async () => {
   const everyone = new Set<WebSocket>();
-  const wss = new WebSocketServer({ noServer: true, clientTracking: false, perMessageDeflate: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    perMessageDeflate: false,
+  });
   const http = createServer((req, res) => {
     if (req.method === "GET" && req.url === "/ping") {
       res.writeHead(200, { "content-type": "text/plain; charset=utf-8", "content-length": "4" });

@@ -14,7 +14,11 @@ serve(async () => {
       res.writeHead(404).end();
     }
   });
-  const io = new Server(http, { transports: ["websocket"], serveClient: false, perMessageDeflate: false });
+  const io = new Server(http, {
+    transports: ["websocket"],
+    serveClient: false,
+    perMessageDeflate: false,
+  });
   io.on("connection", (socket) => {
     socket.on("echo", (payload: string) => socket.emit("echo", payload));
     socket.on("broadcast", (payload: string) => io.emit("broadcast", payload));
