@@ -50,7 +50,7 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
         compression: uWS.DISABLED,
         upgrade: (res, req, context) => {
           const request = copyRequest(res, req);
-          host.upgrade(request, upgradeResponder(res, request, context));
+          handUpgrade(host, res, request, context);
         },
         open: (ws) => {
           const data = ws.getUserData();
@@ -73,7 +73,7 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
       next.any("/*", (res, req) => {
         const request = copyRequest(res, req);
         // node:http routes every Upgrade request to its upgrade handler; do the same.
-        if (isUpgradeRequest(request.headers)) host.upgrade(request, upgradeResponder(res, request, undefined));
+        if (isUpgradeRequest(request.headers)) handUpgrade(host, res, request, undefined);
         else {
           const { exchange, handlerReturned } = httpExchange(res, request, host.limits);
           host.http(exchange);
@@ -103,17 +103,26 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
   };
 }
 
+/** Hands an upgrade to core, then gives uWS an abort handler only if core has not decided yet. */
+function handUpgrade(
+  host: EngineHost,
+  res: HttpResponse,
+  request: CopiedRequest,
+  context: us_socket_context_t | undefined,
+): void {
+  const { responder, handlerReturned } = upgradeResponder(res, request, context);
+  host.upgrade(request, responder);
+  handlerReturned();
+}
+
 function upgradeResponder(
   res: HttpResponse,
   request: CopiedRequest,
   context: us_socket_context_t | undefined,
-): UpgradeResponder {
+): { responder: UpgradeResponder; handlerReturned(): void } {
+  // Set once the upgrade is answered (accepted or refused) or the client went away.
   let aborted = false;
   let onAbort: (() => void) | undefined;
-  res.onAborted(() => {
-    aborted = true;
-    onAbort?.();
-  });
   const reject: UpgradeResponder["reject"] = (status, headers, body) => {
     if (aborted) return;
     aborted = true;
@@ -124,7 +133,7 @@ function upgradeResponder(
       res.end(body, true);
     });
   };
-  return {
+  const responder: UpgradeResponder = {
     accept(protocol, socketContext) {
       if (aborted) return;
       if (!context) return reject(400, [], "not a WebSocket handshake");
@@ -143,6 +152,18 @@ function upgradeResponder(
     reject,
     onAbort(callback) {
       onAbort = callback;
+    },
+  };
+  return {
+    responder,
+    handlerReturned() {
+      // uWS needs onAborted only for a request still pending when its handler returns; core
+      // answers most upgrades at once, and then no callback is created for them at all.
+      if (aborted) return;
+      res.onAborted(() => {
+        aborted = true;
+        onAbort?.();
+      });
     },
   };
 }
