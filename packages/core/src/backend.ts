@@ -161,4 +161,11 @@ export interface Backend {
   listen(host: EngineHost, address: ListenAddress): Promise<{ port: number }>;
   /** Stops listening and releases every engine resource. Core has closed all sockets first. */
   close(): Promise<void>;
+  /**
+   * Optional: queues one whole message for every open socket except `exclude`, in one engine
+   * operation (uWS pub/sub batches the writes to each socket). Core calls it only after checking
+   * every recipient (open, no fragmented message in progress, room in its buffer); without it,
+   * `broadcast` sends to each socket in turn.
+   */
+  publish?(data: Uint8Array, binary: boolean, exclude: EngineSocket | undefined): void;
 }

@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import type { EngineSocket, FramePart } from "./backend.js";
 import { checkClose } from "./close.js";
 import { SwitchboardError } from "./errors.js";
@@ -23,9 +24,6 @@ export interface ChannelOwner {
 export type SendData = string | Uint8Array | ArrayBuffer;
 
 type State = "open" | "closing" | "closed";
-
-const encoder = new TextEncoder();
-const strictDecoder = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * One WebSocket connection. Handed to every callback; keep per-connection state in `data`.
@@ -54,6 +52,11 @@ export class Channel<Data = unknown> {
   #quietScans = 0;
   #tokens = 0;
   #tokensAt = 0;
+  /**
+   * bufferedAmount as read after the last send or admitted publish: at least what is buffered
+   * now, give or take control frames the engine answers by itself (pongs, a few bytes each).
+   */
+  #bufferedBound = 0;
   #drainWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
 
   /** @internal Created by the server when a socket opens. */
@@ -109,8 +112,14 @@ export class Channel<Data = unknown> {
     }
     const part = this.#nextPart(binary, fin);
     const { maxBufferedBytes, highWaterMark } = this.#owner.flow;
-    const room = maxBufferedBytes - this.#socket.bufferedAmount;
-    const size = payloadSize(payload, room);
+    // The amount read after the last send is an upper bound (the engine only drains between
+    // sends), so the engine is asked again only when that bound leaves too little room.
+    let room = maxBufferedBytes - this.#bufferedBound;
+    let size = payloadSize(payload, room);
+    if (size > room) {
+      room = maxBufferedBytes - this.#socket.bufferedAmount;
+      size = payloadSize(payload, room);
+    }
     if (size > room && size > 0) {
       this.#owner.overflowed(this);
       this.close(CloseCode.POLICY_VIOLATION, "send buffer overflow");
@@ -120,9 +129,30 @@ export class Channel<Data = unknown> {
       );
     }
     this.#socket.send(payload, binary, part);
-    if (this.#socket.bufferedAmount < highWaterMark) return true;
+    this.#bufferedBound = this.#socket.bufferedAmount;
+    if (this.#bufferedBound < highWaterMark) return true;
     this.#waitingForDrain = true;
     return false;
+  }
+
+  /**
+   * @internal Whether a whole message of `size` bytes may be published to this channel now: open,
+   * no fragmented message in progress, and room in its buffer. Records a pending drain as `send`
+   * would when the message takes the buffer past `highWaterMark`.
+   */
+  admitsWhole(size: number): boolean {
+    if (this.#state !== "open" || this.#fragment !== "none") return false;
+    const buffered = this.#socket.bufferedAmount + size;
+    if (buffered > this.#owner.flow.maxBufferedBytes) return false;
+    if (buffered >= this.#owner.flow.highWaterMark) this.#waitingForDrain = true;
+    // The publish about to happen grows the buffer outside `send`: keep the bound an upper bound.
+    this.#bufferedBound = buffered;
+    return true;
+  }
+
+  /** @internal The engine socket, for a backend's `publish` to leave out. */
+  get engineSocket(): EngineSocket {
+    return this.#socket;
   }
 
   /**
@@ -251,11 +281,11 @@ export function isBinary(data: SendData, opcode: Opcode | undefined): boolean {
 /** Validates and encodes once for many recipients: text goes out as UTF-8 bytes too. */
 export function encodeOnce(data: SendData, binary: boolean): Uint8Array {
   const payload = toPayload(data, binary);
-  return typeof payload === "string" ? encoder.encode(payload) : payload;
+  return typeof payload === "string" ? Buffer.from(payload, "utf8") : payload;
 }
 
 function toPayload(data: SendData, binary: boolean): Uint8Array | string {
-  if (typeof data === "string") return binary ? encoder.encode(data) : data;
+  if (typeof data === "string") return binary ? Buffer.from(data, "utf8") : data;
   let bytes: Uint8Array;
   if (data instanceof Uint8Array) bytes = data;
   else if (data instanceof ArrayBuffer) bytes = new Uint8Array(data);
@@ -268,12 +298,9 @@ function toPayload(data: SendData, binary: boolean): Uint8Array | string {
       `send data must be a string, Uint8Array or ArrayBuffer, got ${typeof data}`,
     );
   }
-  if (!binary) {
-    try {
-      strictDecoder.decode(bytes);
-    } catch {
-      throw new SwitchboardError("INVALID_ARGUMENT", "a TEXT message must be valid UTF-8");
-    }
+  // Validating without decoding: building a string only to throw it away costs far more.
+  if (!binary && !isUtf8(bytes)) {
+    throw new SwitchboardError("INVALID_ARGUMENT", "a TEXT message must be valid UTF-8");
   }
   return bytes;
 }

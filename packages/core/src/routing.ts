@@ -143,7 +143,10 @@ export class HttpCall {
     } else {
       throw new HttpError(404, "not found");
     }
-    const result = await handler(req, res);
+    let result = handler(req, res);
+    // Only wait when the handler is async: a synchronous answer goes out in the engine's own
+    // callback instead of a microtask later (uWS then writes it without an extra cork).
+    if (isThenable(result)) result = await result;
     if (res.headersSent || res.finished) return;
     if (result === undefined) {
       throw new Error(`${req.method} ${req.path}: the handler finished without responding`);
@@ -163,4 +166,8 @@ function sendResult(res: HttpResponse, result: RouteResult): void {
   if (typeof result === "string") res.text(result);
   else if (result instanceof Uint8Array) res.send(result);
   else res.json(result);
+}
+
+function isThenable(value: unknown): value is PromiseLike<RouteResult> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === "function";
 }

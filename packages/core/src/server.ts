@@ -255,7 +255,7 @@ export class WebServer<Data = unknown> {
   broadcast(data: SendData, options: BroadcastOptions = {}): number {
     const message = prepareMessage(data, options.opcode);
     this.#toPubSub((pubsub) => pubsub.publish(BROADCAST_TOPIC, message.payload, message.binary));
-    return fanOut(this.#channels, message, options.exclude);
+    return this.#toEveryone(message, options.exclude);
   }
 
   // ---- topics -------------------------------------------------------------------------------
@@ -319,11 +319,38 @@ export class WebServer<Data = unknown> {
   /** A message another process published: local delivery only. */
   #deliverRemote(topic: string, payload: Uint8Array, binary: boolean): void {
     const message: PreparedMessage = { payload, binary };
-    fanOut(
-      topic === BROADCAST_TOPIC ? this.#channels : this.#topics.subscribers(topic),
-      message,
-      null,
-    );
+    if (topic === BROADCAST_TOPIC) this.#toEveryone(message, null);
+    else fanOut(this.#topics.subscribers(topic), message, null);
+  }
+
+  /** Local delivery to every channel: through the engine's own publish when it has one. */
+  #toEveryone(message: PreparedMessage, exclude: BroadcastOptions["exclude"]): number {
+    if (this.#backend.publish && (!exclude || exclude instanceof Channel)) {
+      const published = this.#publishNatively(message, exclude as Channel<Data> | null | undefined);
+      if (published !== undefined) return published;
+    }
+    return fanOut(this.#channels, message, exclude);
+  }
+
+  /**
+   * Broadcast through the engine's own publish, when every recipient can take the message as a
+   * whole now; undefined when one cannot (closing, mid-fragment, buffer full), so the caller
+   * falls back to sending channel by channel, which applies the per-channel policy.
+   */
+  #publishNatively(
+    message: PreparedMessage,
+    exclude: Channel<Data> | null | undefined,
+  ): number | undefined {
+    if (exclude && !exclude.isOpen) return undefined;
+    let recipients = 0;
+    for (const channel of this.#channels) {
+      if (channel === exclude) continue;
+      if (!channel.admitsWhole(message.payload.byteLength)) return undefined;
+      recipients++;
+    }
+    if (recipients > 0)
+      this.#backend.publish?.(message.payload, message.binary, exclude?.engineSocket);
+    return recipients;
   }
 
   // ---- HTTP -------------------------------------------------------------------------------
@@ -635,9 +662,17 @@ export class WebServer<Data = unknown> {
 
   #deliver(channel: Channel<Data>, data: Uint8Array, binary: boolean): unknown {
     const frame = this.onWsMessageFrame(channel, data, binary ? Opcode.BINARY : Opcode.TEXT);
-    if (binary) return frame;
+    // A server that only takes frames should not pay for decoding every text message.
+    if (binary || !this.#wantsText()) return frame;
     const text = this.onWsMessage(channel, decoder.decode(data));
     return isThenable(frame) ? Promise.all([frame, text]) : text;
+  }
+
+  /** Whether `onWsMessage` does anything: overridden, assigned, or passed as an option. */
+  #wantsText(): boolean {
+    return (
+      this.onWsMessage !== WebServer.prototype.onWsMessage || this.#hooks.onWsMessage !== undefined
+    );
   }
 
   #channelOwner(): ChannelOwner {

@@ -6,14 +6,15 @@ import type {
 } from "uWebSockets.js";
 import {
   type Backend,
+  type EngineHost,
   isUpgradeRequest,
   reasonPhrase,
   type UpgradeResponder,
 } from "@switchboard/core";
-import { lentText, loadEngine, sslApp } from "./engine.js";
+import { copyLent, lentText, loadEngine, sslApp } from "./engine.js";
 import { httpExchange } from "./exchange.js";
 import { type CopiedRequest, copyRequest } from "./request.js";
-import { engineSocket, type SocketData } from "./socket.js";
+import { engineSocket, insideEngineCallback, type SocketData, uwsSocketOf } from "./socket.js";
 
 /** Options of `uwsBackend()`. Limits and policy are set on the server, not here. */
 export type UwsBackendOptions = Record<string, never>;
@@ -28,6 +29,9 @@ const OVERSIZE_HEADROOM = 16 * 1024 * 1024;
 const SAME_PORT_RESTART =
   "reconnects after the server restarts on the same port, then sends what was queued";
 
+/** Every socket subscribes to this topic, so a broadcast is one uWS publish. */
+const EVERYONE = "switchboard:everyone";
+
 /**
  * The uWebSockets.js engine: HTTP and WebSockets from one native event loop.
  *
@@ -39,6 +43,7 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
   const uWS = loadEngine();
   let app: TemplatedApp | undefined;
   let listenSocket: us_listen_socket | undefined;
+  let deflate = false;
   return {
     name: "uws",
     limitations: {
@@ -51,6 +56,7 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
     },
     async listen(host, address) {
       if (app) throw new Error("uws backend is already listening");
+      deflate = host.perMessageDeflate;
       const next = address.tls ? await sslApp(uWS, address.tls) : uWS.App();
       next.ws<SocketData>("/*", {
         maxPayloadLength: host.limits.maxMessageBytes + OVERSIZE_HEADROOM,
@@ -65,7 +71,7 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
           : uWS.DISABLED,
         upgrade: (res, req, context) => {
           const request = copyRequest(res, req);
-          host.upgrade(request, upgradeResponder(res, request, context));
+          handUpgrade(host, res, request, context);
         },
         open: (ws) => {
           const data = ws.getUserData();
@@ -74,21 +80,26 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
             data.context,
             data.protocol,
           );
-          data.events.open();
+          // Before onWsOpen runs, which may already broadcast.
+          ws.subscribe(EVERYONE);
+          insideEngineCallback(ws, () => data.events?.open());
         },
         message: (ws, message, isBinary) => {
+          const events = ws.getUserData().events;
           // The ArrayBuffer is neutered after this callback: copy it.
-          ws.getUserData().events?.message(new Uint8Array(message.slice(0)), isBinary);
+          if (events) insideEngineCallback(ws, () => events.message(copyLent(message), isBinary));
         },
-        drain: (ws) => ws.getUserData().events?.drain(),
+        drain: (ws) => {
+          const events = ws.getUserData().events;
+          if (events) insideEngineCallback(ws, () => events.drain());
+        },
         pong: (ws) => ws.getUserData().events?.pong(),
         close: (ws, code, message) => ws.getUserData().events?.close(code, lentText(message)),
       });
       next.any("/*", (res, req) => {
         const request = copyRequest(res, req);
         // node:http routes every Upgrade request to its upgrade handler; do the same.
-        if (isUpgradeRequest(request.headers))
-          host.upgrade(request, upgradeResponder(res, request, undefined));
+        if (isUpgradeRequest(request.headers)) handUpgrade(host, res, request, undefined);
         else {
           const exchange = httpExchange(res, request, host.limits);
           host.http(exchange);
@@ -99,6 +110,12 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
       const port = uWS.us_socket_local_port(listenSocket);
       app = next;
       return { port };
+    },
+    publish(data, binary, exclude) {
+      // uWS leaves out the socket a publish is made from.
+      const sender = exclude && uwsSocketOf(exclude);
+      if (sender) sender.publish(EVERYONE, data, binary, deflate);
+      else app?.publish(EVERYONE, data, binary, deflate);
     },
     async close() {
       // Release the port synchronously, so listen() on it right after close() succeeds.
@@ -111,17 +128,25 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
   };
 }
 
+function handUpgrade(
+  host: EngineHost,
+  res: HttpResponse,
+  request: CopiedRequest,
+  context: us_socket_context_t | undefined,
+): void {
+  const { responder, handlerReturned } = upgradeResponder(res, request, context);
+  host.upgrade(request, responder);
+  handlerReturned();
+}
+
 function upgradeResponder(
   res: HttpResponse,
   request: CopiedRequest,
   context: us_socket_context_t | undefined,
-): UpgradeResponder {
+): { responder: UpgradeResponder; handlerReturned(): void } {
+  // Set once the upgrade is answered (accepted or refused) or the client went away.
   let aborted = false;
   let onAbort: (() => void) | undefined;
-  res.onAborted(() => {
-    aborted = true;
-    onAbort?.();
-  });
   const reject: UpgradeResponder["reject"] = (status, headers, body) => {
     if (aborted) return;
     aborted = true;
@@ -132,7 +157,7 @@ function upgradeResponder(
       res.end(body, true);
     });
   };
-  return {
+  const responder: UpgradeResponder = {
     accept(protocol, socketContext) {
       if (aborted) return;
       if (!context) return reject(400, [], "not a WebSocket handshake");
@@ -151,6 +176,18 @@ function upgradeResponder(
     reject,
     onAbort(callback) {
       onAbort = callback;
+    },
+  };
+  return {
+    responder,
+    handlerReturned() {
+      // uWS needs onAborted only for a request still pending when its handler returns; core
+      // answers most upgrades at once, and then no callback is created for them at all.
+      if (aborted) return;
+      res.onAborted(() => {
+        aborted = true;
+        onAbort?.();
+      });
     },
   };
 }

@@ -1,0 +1,72 @@
+/** The servers a run compares, each with the raw engine its ratios are taken against. */
+import type { DialectName } from "./load/dialect.js";
+
+export interface Contender {
+  id: string;
+  label: string;
+  /** File in servers/ (built to dist/servers/<entry>.js). */
+  entry: string;
+  args: string[];
+  dialect: DialectName;
+  /** The raw engine underneath, whose numbers are the 1.00 for this contender's ratios. */
+  baseline: "raw-ws" | "raw-uws";
+}
+
+export const CONTENDERS: readonly Contender[] = [
+  {
+    id: "raw-ws",
+    label: "ws (raw)",
+    entry: "raw-ws",
+    args: [],
+    dialect: "plain",
+    baseline: "raw-ws",
+  },
+  {
+    id: "sb-ws",
+    label: "Switchboard · ws",
+    entry: "switchboard",
+    args: ["--backend", "ws"],
+    dialect: "plain",
+    baseline: "raw-ws",
+  },
+  {
+    id: "raw-uws",
+    label: "uWS (raw)",
+    entry: "raw-uws",
+    args: [],
+    dialect: "plain",
+    baseline: "raw-uws",
+  },
+  {
+    id: "sb-uws",
+    label: "Switchboard · uWS",
+    entry: "switchboard",
+    args: ["--backend", "uws"],
+    dialect: "plain",
+    baseline: "raw-uws",
+  },
+  {
+    id: "socketio",
+    label: "socket.io",
+    entry: "socketio",
+    args: [],
+    dialect: "socket.io",
+    baseline: "raw-ws",
+  },
+  {
+    id: "crossws-node",
+    label: "crossws · node",
+    entry: "crossws-node",
+    args: [],
+    dialect: "plain",
+    baseline: "raw-ws",
+  },
+  {
+    id: "crossws-uws",
+    label: "crossws · uWS",
+    entry: "crossws-uws",
+    args: [],
+    dialect: "plain",
+    baseline: "raw-uws",
+  },
+];
