@@ -10,7 +10,7 @@ import {
 } from "../src/index.js";
 import { eventually } from "./support/collector.js";
 import { subscriberCount } from "./support/redis-probe.js";
-import { freePort, type RedisServer, startRedis } from "./support/redis-server.js";
+import { freePort, type RedisServer, startRedis } from "@switchboard/test-support/redis-server";
 
 interface Delivery {
   topic: string;

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { broadcastChannel, redisPubSub } from "../src/index.js";
 import { eventually } from "./support/collector.js";
 import { subscriberCount } from "./support/redis-probe.js";
-import { type RedisServer, startRedis } from "./support/redis-server.js";
+import { type RedisServer, startRedis } from "@switchboard/test-support/redis-server";
 
 let redis: RedisServer | undefined;
 
