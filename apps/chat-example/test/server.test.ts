@@ -73,7 +73,7 @@ describe.each(["ws", "uws"])("the built chat server on %s", (backend) => {
     expect(await alice.nextText()).toBe("user_2 left");
   });
 
-  it("answers GET /ping with pong as text/plain and GET /clients with the client count", async () => {
+  it("serves HTTP on the same port: /ping, /clients, the chat page at /, and 404 elsewhere", async () => {
     await start();
     const ping = await fetch(`${server!.url}/ping`);
     expect(ping.status).toBe(200);
@@ -84,10 +84,7 @@ describe.each(["ws", "uws"])("the built chat server on %s", (backend) => {
     await joined();
     await joined();
     expect(await (await fetch(`${server!.url}/clients`)).text()).toBe("2");
-  });
 
-  it("serves the chat page at / with its script and stylesheet, and 404 for unknown paths", async () => {
-    await start();
     const page = await fetch(`${server!.url}/`);
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toMatch(/^text\/html/);
@@ -143,35 +140,33 @@ describe.each(["ws", "uws"])("the built chat server on %s", (backend) => {
     expect(await alice.nextText()).toBe(`echo: ${"x".repeat(16)}`);
   });
 
-  it.each([
-    ["invalid UTF-8 in a text frame", maskedFrame(0x1, new Uint8Array([0xff, 0xfe]))],
-    ["a reserved opcode", maskedFrame(0x3, new Uint8Array([1]))],
-    ["a fragment with nothing to continue", maskedFrame(0x0, new TextEncoder().encode("hi"))],
-  ])("survives %s: the sender is dropped, everyone else chats on", async (_name, frame) => {
+  it("survives malformed input: bad frames drop their sender only, and HTTP garbage is refused", async () => {
     await start();
     const alice = await joined();
-    // uWS leaves some of these connections open: take what came within half a second.
-    const answer = await rawExchange(
-      server!.port,
-      Buffer.concat([Buffer.from(upgradeRequest("/chat"), "latin1"), frame]),
-      500,
-    );
-    expect(statusOf(answer)).toBe(101);
-    expect(await alice.texts(2)).toEqual(["user_2 joined", "user_2 left"]);
-    const bob = await join();
-    expect(await bob.nextText()).toBe("welcome user_3");
-    bob.send("after the bad frame");
-    expect(await alice.texts(2)).toEqual(["user_3 joined", "user_3: after the bad frame"]);
-    expect(await (await fetch(`${server!.url}/ping`)).text()).toBe("pong");
-  });
+    const badFrames = [
+      maskedFrame(0x1, new Uint8Array([0xff, 0xfe])), // invalid UTF-8 in a text frame
+      maskedFrame(0x3, new Uint8Array([1])), // a reserved opcode
+      maskedFrame(0x0, new TextEncoder().encode("hi")), // a continuation of nothing
+    ];
+    for (const [index, frame] of badFrames.entries()) {
+      // uWS leaves some of these connections open: take what came within half a second.
+      const answer = await rawExchange(
+        server!.port,
+        Buffer.concat([Buffer.from(upgradeRequest("/chat"), "latin1"), frame]),
+        500,
+      );
+      expect(statusOf(answer)).toBe(101);
+      const user = `user_${index + 2}`;
+      expect(await alice.texts(2)).toEqual([`${user} joined`, `${user} left`]);
+    }
+    const garbage = await rawExchange(server!.port, "\x00\x01 NOT HTTP AT ALL\r\n\r\n", 500);
+    expect(statusOf(garbage)).not.toBe(200);
 
-  it("survives an HTTP request that is not HTTP", async () => {
-    await start();
-    const alice = await joined();
-    const answer = await rawExchange(server!.port, "\x00\x01 NOT HTTP AT ALL\r\n\r\n", 500);
-    expect(statusOf(answer)).not.toBe(200);
-    alice.send("fine");
-    expect(await alice.nextText()).toBe("echo: fine");
+    const bob = await join();
+    expect(await bob.nextText()).toBe("welcome user_5");
+    bob.send("after the bad input");
+    expect(await alice.texts(2)).toEqual(["user_5 joined", "user_5: after the bad input"]);
+    expect(await (await fetch(`${server!.url}/ping`)).text()).toBe("pong");
   });
 
   it.each(["SIGTERM", "SIGINT"] as const)(

@@ -37,21 +37,14 @@ export class ChatPage {
 
   /** Waits until the list has `count` lines, then returns them all. */
   async waitForLines(count: number): Promise<string[]> {
-    await this.page.waitForFunction(
-      (n) => document.querySelectorAll("#messages li").length >= n,
-      count,
-      { timeout: WAIT_MS },
-    );
+    await this.page.locator("#messages li").nth(count - 1).waitFor({ timeout: WAIT_MS });
     return this.lines();
   }
 
   /** Waits until the element `#id` shows exactly `text`. */
   async waitForText(id: "nickname" | "online" | "state", text: string): Promise<void> {
-    await this.page.waitForFunction(
-      ([selector, wanted]) => document.querySelector(selector)?.textContent === wanted,
-      [`#${id}`, text] as const,
-      { timeout: WAIT_MS },
-    );
+    const exactly = new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
+    await this.page.locator(`#${id}`, { hasText: exactly }).waitFor({ timeout: WAIT_MS });
   }
 
   /** Types `text` into the input and presses Enter. */
