@@ -37,7 +37,10 @@ export class ChatPage {
 
   /** Waits until the list has `count` lines, then returns them all. */
   async waitForLines(count: number): Promise<string[]> {
-    await this.page.locator("#messages li").nth(count - 1).waitFor({ timeout: WAIT_MS });
+    await this.page
+      .locator("#messages li")
+      .nth(count - 1)
+      .waitFor({ timeout: WAIT_MS });
     return this.lines();
   }
 
