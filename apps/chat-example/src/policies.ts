@@ -12,7 +12,8 @@ export const CHAT_PATH = "/chat";
 /**
  * `onWsUpgrade` for the chat: only `/chat` joins the chat, any other path is refused with 404
  * (as an unknown HTTP path is), so a mistyped URL fails loudly instead of joining silently.
- * With `nextNumber`, each accepted client carries the number it asked for as `channel.data`.
+ * With `nextNumber` (Redis), each accepted client carries the user number handed out for it as
+ * `channel.data`.
  */
 export function chatUpgrades(nextNumber?: () => Promise<number>) {
   return async (request: WsUpgradeRequest, admission: Admission): Promise<void> => {
