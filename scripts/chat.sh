@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds the chat example and runs it. Flags go to the server:
-#   bash scripts/chat.sh [--backend ws] [--port 8080] [--host 127.0.0.1] [--max-message-bytes N]
+#   bash scripts/chat.sh [--backend ws|uws] [--port 8080] [--host 127.0.0.1] [--max-message-bytes N]
+#                        [--redis redis://127.0.0.1:6379]
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { type BackendName, backends, isBackendName } from "./backends.js";
+import { USAGE_EXIT_CODE } from "./exit-codes.js";
 
 /** What the command line asks for. */
 export interface ChatOptions {
@@ -7,19 +8,21 @@ export interface ChatOptions {
   port: number;
   host: string;
   maxMessageBytes: number;
+  /** Redis URL: share one chat room with every process on the same Redis. */
+  redis: string | undefined;
 }
 
 /** A command line that cannot be run; the process exits with `USAGE_EXIT_CODE`. */
 export class UsageError extends Error {}
 
-/** The conventional exit code of a command-line usage error. */
-export const USAGE_EXIT_CODE = 2;
+export { USAGE_EXIT_CODE };
 
 export const USAGE = `usage: node dist/server.js [--backend ${Object.keys(backends).join("|")}] [--port N] [--host H] [--max-message-bytes N]
   --backend            engine to run on (default ws)
   --port               TCP port, 0 picks a free one (default 8080)
   --host               address to bind (default 127.0.0.1)
-  --max-message-bytes  largest WebSocket message accepted (default 65536)`;
+  --max-message-bytes  largest WebSocket message accepted (default 65536)
+  --redis              share one chat room with every chat process on this Redis, e.g. redis://127.0.0.1:6379`;
 
 /** Parses `argv` (without `node` and the script); throws `UsageError` on anything unexpected. */
 export function parseChatArgs(argv: string[]): ChatOptions | "help" {
@@ -34,6 +37,7 @@ export function parseChatArgs(argv: string[]): ChatOptions | "help" {
         port: { type: "string", default: "8080" },
         host: { type: "string", default: "127.0.0.1" },
         "max-message-bytes": { type: "string", default: "65536" },
+        redis: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     }));
@@ -54,6 +58,7 @@ export function parseChatArgs(argv: string[]): ChatOptions | "help" {
     port: integerFlag("port", values["port"], 0, 65535),
     host,
     maxMessageBytes: integerFlag("max-message-bytes", values["max-message-bytes"], 1, 2 ** 31),
+    redis: redisFlag(values["redis"]),
   };
 }
 
@@ -78,4 +83,13 @@ function integerFlag(name: string, raw: unknown, min: number, max: number): numb
     throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${text}"`);
   }
   return value;
+}
+
+function redisFlag(raw: unknown): string | undefined {
+  if (raw === undefined) return undefined;
+  const text = String(raw);
+  if (!URL.canParse(text) || !/^rediss?:$/.test(new URL(text).protocol)) {
+    throw new UsageError(`--redis must be a redis:// or rediss:// URL, got "${text}"`);
+  }
+  return text;
 }

@@ -1,7 +1,5 @@
 import { type Channel, WebServer } from "@switchboard/core";
-import { chatArgsOrExit } from "./args.js";
-import { backends } from "./backends.js";
-import { closeOnSignals, closeTimeoutMs } from "./shutdown.js";
+import { runChat } from "./run.js";
 
 export class ChatServer extends WebServer {
   readonly clients = new Map<Channel, string>();
@@ -32,10 +30,5 @@ export class ChatServer extends WebServer {
   }
 }
 
-const { backend, port, host, maxMessageBytes } = chatArgsOrExit(process.argv.slice(2));
-const server = new ChatServer({ backend: backends[backend](), maxMessageBytes, closeTimeoutMs });
-const { url } = await server.listen({ port, host });
-console.log(
-  `chat-example (${backend}) listening on ${url}, WebSocket at ${url.replace("http", "ws")}/chat`,
-);
-closeOnSignals(server, (line) => console.error(`chat-example: ${line}`));
+// Flags, the web page, Redis and Ctrl-C are wired up in run.ts: the chat itself is all above.
+await runChat(ChatServer, process.argv.slice(2));

@@ -7,10 +7,14 @@ export const SHUTDOWN_BUDGET_MS = 5000;
 export const closeTimeoutMs = 3000;
 
 /**
- * On SIGINT or SIGTERM: `server.close()` (every client gets 1001), then exit 0. A second signal,
- * or a shutdown over budget, exits 1 at once.
+ * On SIGINT or SIGTERM: `server.close()` (every client gets 1001), then `also()`, then exit 0. A
+ * second signal, or a shutdown over budget, exits 1 at once.
  */
-export function closeOnSignals(server: WebServer, log: (line: string) => void): void {
+export function closeOnSignals(
+  server: WebServer,
+  log: (line: string) => void,
+  also: () => Promise<void> = async () => {},
+): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -23,13 +27,16 @@ export function closeOnSignals(server: WebServer, log: (line: string) => void): 
       log(`shutdown took over ${SHUTDOWN_BUDGET_MS} ms: exiting`);
       process.exit(1);
     }, SHUTDOWN_BUDGET_MS).unref();
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log(`shutdown failed: ${String(error)}`);
-        process.exit(1);
-      },
-    );
+    server
+      .close()
+      .then(also)
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log(`shutdown failed: ${String(error)}`);
+          process.exit(1);
+        },
+      );
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

@@ -1,4 +1,5 @@
 import { BROADCAST_TOPIC } from "@switchboard/core";
+import { freePort, type RedisServer, startRedis } from "@switchboard/test-support/redis-server";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -10,7 +11,6 @@ import {
 } from "../src/index.js";
 import { eventually } from "./support/collector.js";
 import { subscriberCount } from "./support/redis-probe.js";
-import { freePort, type RedisServer, startRedis } from "./support/redis-server.js";
 
 interface Delivery {
   topic: string;

@@ -1,6 +1,6 @@
+import { freePort, type RedisServer, startRedis } from "@switchboard/test-support/redis-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RedisPubSubError, redisCounter } from "../src/index.js";
-import { freePort, type RedisServer, startRedis } from "./support/redis-server.js";
 
 let redis: RedisServer;
 

@@ -1,9 +1,9 @@
 import { BROADCAST_TOPIC } from "@switchboard/core";
+import { type RedisServer, startRedis } from "@switchboard/test-support/redis-server";
 import { afterAll, describe, expect, it } from "vitest";
 import { broadcastChannel, redisPubSub } from "../src/index.js";
 import { eventually } from "./support/collector.js";
 import { subscriberCount } from "./support/redis-probe.js";
-import { type RedisServer, startRedis } from "./support/redis-server.js";
 
 let redis: RedisServer | undefined;
 

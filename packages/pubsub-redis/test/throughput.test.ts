@@ -1,8 +1,8 @@
+import { type RedisServer, startRedis } from "@switchboard/test-support/redis-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channelOf, DEFAULT_PREFIX } from "../src/index.js";
 import { Collector, eventually } from "./support/collector.js";
 import { subscriberCount } from "./support/redis-probe.js";
-import { type RedisServer, startRedis } from "./support/redis-server.js";
 import { type ServerProcess, startServerProcess } from "./support/server-process.js";
 
 /**

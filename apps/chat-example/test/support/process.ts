@@ -1,14 +1,17 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
+import { hasExited, spawnTracked } from "@switchboard/test-support/children";
 
-/** The built entry point: the test runs exactly what users run. */
+/** The built entry points: the tests run exactly what users run. */
 export const SERVER_JS = fileURLToPath(new URL("../../dist/server.js", import.meta.url));
+export const CLI_JS = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
 
 /** A finished process. */
 export interface Exit {
   code: number | null;
   signal: NodeJS.Signals | null;
+  stdout: string;
   stderr: string;
 }
 
@@ -17,47 +20,74 @@ export interface RunningServer {
   child: ChildProcess;
   /** `http://127.0.0.1:PORT`, as printed. */
   url: string;
+  port: number;
+  /** `ws://127.0.0.1:PORT/chat`. */
+  chatUrl: string;
   exited: Promise<Exit>;
 }
 
-const LISTENING = /listening on (http:\/\/\S+?),? /;
+const LISTENING = /listening on (http:\/\/[^\s,]+)/;
+const READY_TIMEOUT_MS = 15_000;
 
-/** Runs `node dist/server.js ...args` to completion (for flags that must fail). */
+/** Runs `node dist/<script> ...args` to completion, with `input` as stdin. */
+export async function runNode(script: string, args: string[], input = ""): Promise<Exit> {
+  const child = spawnTracked(process.execPath, [script, ...args], {
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const exited = exitOf(child);
+  child.stdin?.end(input);
+  return exited;
+}
+
+/** Runs the server to completion (for flags that must fail). */
 export function runServer(args: string[]): Promise<Exit> {
-  return exitOf(
-    spawn(process.execPath, [SERVER_JS, ...args], { stdio: ["ignore", "pipe", "pipe"] }),
-  );
+  return runNode(SERVER_JS, args);
 }
 
 /** Starts the server and resolves once it prints the URL it listens on. */
 export async function startServer(args: string[]): Promise<RunningServer> {
-  const child = spawn(process.execPath, [SERVER_JS, ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawnTracked(process.execPath, [SERVER_JS, ...args], {});
   const exited = exitOf(child);
-  let stdout = "";
   const url = await new Promise<string>((resolve, reject) => {
+    let stdout = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`server did not listen within ${READY_TIMEOUT_MS} ms: ${stdout}`));
+    }, READY_TIMEOUT_MS);
     child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
       stdout += chunk;
       const match = LISTENING.exec(stdout);
-      if (match?.[1]) resolve(match[1]);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
     });
-    exited.then((exit) => reject(new Error(`server exited before listening: ${exit.stderr}`)));
+    exited.then((exit) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited before listening: ${exit.stderr}`));
+    });
   });
-  return { child, url, exited };
+  const port = Number(new URL(url).port);
+  return { child, url, port, chatUrl: `ws://127.0.0.1:${port}/chat`, exited };
 }
 
-/** Kills a server a test left running. */
-export async function stopServer(server: RunningServer | undefined): Promise<void> {
-  if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return;
+/** Kills a server (or any child) a test left running. */
+export async function stopServer(server: { child: ChildProcess } | undefined): Promise<void> {
+  if (!server || hasExited(server.child)) return;
+  const closed = once(server.child, "close");
   server.child.kill("SIGKILL");
-  await server.exited;
+  await closed;
 }
 
-function exitOf(child: ChildProcess): Promise<Exit> {
+/** Collects a child's output until it exits. */
+export function exitOf(child: ChildProcess): Promise<Exit> {
+  let stdout = "";
   let stderr = "";
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk;
+  });
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
     stderr += chunk;
   });
-  return once(child, "close").then(([code, signal]) => ({ code, signal, stderr }));
+  return once(child, "close").then(([code, signal]) => ({ code, signal, stdout, stderr }));
 }

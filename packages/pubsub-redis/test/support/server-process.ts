@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { spawnTracked, stopChild, waitForLine } from "./children.js";
+import { spawnTracked, stopChild, waitForLine } from "@switchboard/test-support/children";
 
 /** A Switchboard server with the Redis adapter, running in its own process. */
 export interface ServerProcess {

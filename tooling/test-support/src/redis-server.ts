@@ -57,7 +57,7 @@ export async function startRedis(port?: number): Promise<RedisServer> {
       reject(
         new Error(
           error.code === "ENOENT"
-            ? `redis-server was not found on PATH: the pubsub-redis tests need a real Redis. Install it (Debian/Ubuntu: apt-get install redis-server) or set REDIS_SERVER to its path.`
+            ? `redis-server was not found on PATH: these tests need a real Redis. Install it (Debian/Ubuntu: apt-get install redis-server) or set REDIS_SERVER to its path.`
             : `could not start redis-server: ${error.message}`,
         ),
       );

@@ -7,9 +7,12 @@ process.once("exit", () => {
   for (const child of running) child.kill("SIGKILL");
 });
 
-/** Spawns a child process that is killed when the test process exits, whatever happens. */
+/**
+ * Spawns a child process that is killed when the test process exits, whatever happens. stdout and
+ * stderr are piped; stdin is ignored unless `options.stdio` says otherwise.
+ */
 export function spawnTracked(command: string, args: string[], options: SpawnOptions): ChildProcess {
-  const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], ...options });
   running.add(child);
   child.once("exit", () => running.delete(child));
   child.once("error", () => running.delete(child));

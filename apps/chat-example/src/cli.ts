@@ -1,0 +1,78 @@
+import { createInterface } from "node:readline";
+import { ClientError, WebSocketClient } from "@switchboard/client-node";
+import { CLI_USAGE, parseCliArgs } from "./cli-args.js";
+import { USAGE_EXIT_CODE } from "./exit-codes.js";
+
+/** How long quitting waits for the server to answer the close frame. */
+const CLOSE_BUDGET_MS = 2000;
+
+const parsed = parseCliArgs(process.argv.slice(2));
+if ("help" in parsed) {
+  console.log(CLI_USAGE);
+  process.exit(0);
+}
+if ("error" in parsed) {
+  console.error(`chat-cli: ${parsed.error}\n${CLI_USAGE}`);
+  process.exit(USAGE_EXIT_CODE);
+}
+const { url } = parsed;
+
+// Chat lines go to stdout, unchanged, so the output can be piped; everything else is stderr.
+const status = (line: string) => console.error(`[${line}]`);
+let everOpen = false;
+let unreachable = false;
+let quitting = false;
+
+const client = new WebSocketClient({
+  reconnect: { initialDelay: 250, maxDelay: 2000 },
+  // Messages are printed as they arrive; none are kept for nextMessage().
+  maxUnreadMessages: 0,
+  onOpen() {
+    status(everOpen ? `reconnected to ${url}` : `connected to ${url}`);
+    everOpen = true;
+    unreachable = false;
+  },
+  onMessage(text) {
+    process.stdout.write(`${text}\n`);
+  },
+  onClose(code) {
+    if (!quitting) status(`connection lost (${code}), reconnecting…`);
+  },
+  onError(error) {
+    // Every failed attempt reports here while the server is down: say it once per outage.
+    if (error instanceof ClientError && error.code === "CONNECT_FAILED") {
+      if (!unreachable) status(`cannot reach ${url}, retrying…`);
+      unreachable = true;
+    } else {
+      status(error instanceof Error ? error.message : String(error));
+    }
+  },
+});
+
+async function quit(): Promise<void> {
+  if (quitting) return;
+  quitting = true;
+  const budget = setTimeout(() => process.exit(0), CLOSE_BUDGET_MS);
+  await client.close();
+  clearTimeout(budget);
+  process.exit(0);
+}
+
+const input = createInterface({ input: process.stdin, terminal: false });
+input.on("line", (line) => {
+  // An empty line would broadcast "user_N: " to everyone.
+  if (line === "" || quitting) return;
+  try {
+    client.send(line);
+  } catch (error) {
+    status(`not sent: ${error instanceof Error ? error.message : String(error)}`);
+  }
+});
+input.on("close", quit);
+process.on("SIGINT", quit);
+process.on("SIGTERM", quit);
+
+client.connect(url).catch((error: unknown) => {
+  status(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

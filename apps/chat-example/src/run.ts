@@ -1,0 +1,53 @@
+import { relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chatArgsOrExit } from "./args.js";
+import { backends } from "./backends.js";
+import { CHAT_PATH, chatUpgrades, textOnly } from "./policies.js";
+import { type ChatClass, sharedRoom } from "./shared-room.js";
+import { closeOnSignals, closeTimeoutMs } from "./shutdown.js";
+import { serveWebUi } from "./web-ui.js";
+
+const CLI_JS = fileURLToPath(new URL("./cli.js", import.meta.url));
+
+/**
+ * Runs a chat server class as the command line asks: backend, address, message limit, and with
+ * `--redis` one room shared with other processes. Adds the web page, the `/chat`-only upgrade
+ * rule, text-only messages and graceful shutdown, so the class itself stays the tutorial's.
+ */
+export async function runChat(Chat: ChatClass, argv: string[]): Promise<void> {
+  const { backend, port, host, maxMessageBytes, redis } = chatArgsOrExit(argv);
+  const log = (line: string) => console.error(`chat-example: ${line}`);
+  const room = redis ? sharedRoom(redis, log) : undefined;
+  const Server = room ? room.numbered(Chat) : Chat;
+  const server = new Server({
+    backend: backends[backend](),
+    maxMessageBytes,
+    closeTimeoutMs,
+    onWsUpgrade: chatUpgrades(room?.nextNumber),
+    onWsMessageFrame: textOnly,
+    ...(room && { pubsub: room.pubsub }),
+  });
+  serveWebUi(server);
+
+  let url: string;
+  try {
+    ({ url } = await server.listen({ port, host }));
+  } catch (error) {
+    log(`cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    await room?.close();
+    process.exit(1);
+  }
+  const wsUrl = `${url.replace("http", "ws")}${CHAT_PATH}`;
+  // Tools wait for this exact first line; the next two tell a person where to go.
+  console.log(`chat-example (${backend}) listening on ${url}, WebSocket at ${wsUrl}`);
+  console.log(`  open ${url}/ in a browser to chat`);
+  console.log(`  or chat in a terminal: node ${relative(process.cwd(), CLI_JS)} ${wsUrl}`);
+  if (redis) console.log(`  sharing the room through ${redactPassword(redis)}`);
+  closeOnSignals(server, log, room?.close);
+}
+
+function redactPassword(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = "***";
+  return parsed.toString();
+}

@@ -1,0 +1,131 @@
+import type { ChildProcess } from "node:child_process";
+import { TestClient } from "@switchboard/conformance";
+import { spawnTracked } from "@switchboard/test-support/children";
+import { afterEach, describe, expect, it } from "vitest";
+import { LineReader } from "./support/lines.js";
+import {
+  CLI_JS,
+  type Exit,
+  exitOf,
+  type RunningServer,
+  runNode,
+  startServer,
+  stopServer,
+} from "./support/process.js";
+
+/** The terminal client as a child process: stdout and stderr read line by line. */
+interface Cli {
+  child: ChildProcess;
+  stdout: LineReader;
+  stderr: LineReader;
+  exited: Promise<Exit>;
+  type(line: string): void;
+}
+
+const servers: RunningServer[] = [];
+const clis: Cli[] = [];
+const clients: TestClient[] = [];
+
+function startCli(url: string): Cli {
+  const child = spawnTracked(process.execPath, [CLI_JS, url], { stdio: ["pipe", "pipe", "pipe"] });
+  const cli: Cli = {
+    child,
+    stdout: new LineReader(child.stdout),
+    stderr: new LineReader(child.stderr),
+    exited: exitOf(child),
+    type: (line) => child.stdin?.write(`${line}\n`),
+  };
+  clis.push(cli);
+  return cli;
+}
+
+async function server(...flags: string[]): Promise<RunningServer> {
+  const started = await startServer(["--port", "0", ...flags]);
+  servers.push(started);
+  return started;
+}
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.drop();
+  for (const cli of clis.splice(0)) await stopServer(cli);
+  for (const running of servers.splice(0)) await stopServer(running);
+});
+
+describe("the terminal client", () => {
+  it("prints the chat and sends each line typed: the transcript with a second client", async () => {
+    const { chatUrl } = await server();
+    const alice = startCli(chatUrl);
+    expect(await alice.stdout.next()).toBe("welcome user_1");
+    await alice.stderr.seen(/^\[connected to ws:\/\/127\.0\.0\.1:\d+\/chat\]$/);
+
+    const bob = await TestClient.connect(chatUrl);
+    clients.push(bob);
+    expect(await bob.nextText()).toBe("welcome user_2");
+    expect(await alice.stdout.next()).toBe("user_2 joined");
+
+    alice.type("hello server!");
+    expect(await alice.stdout.next()).toBe("echo: hello server!");
+    expect(await bob.nextText()).toBe("user_1: hello server!");
+
+    bob.send("hi everyone!");
+    expect(await bob.nextText()).toBe("echo: hi everyone!");
+    expect(await alice.stdout.next()).toBe("user_2: hi everyone!");
+    // An empty line is not sent: the next thing bob hears is the line after it.
+    alice.type("");
+    alice.type("bye");
+    expect(await bob.nextText()).toBe("user_1: bye");
+    expect(await alice.stdout.next()).toBe("echo: bye");
+    await bob.close();
+    expect(await alice.stdout.next()).toBe("user_2 left");
+    expect(alice.stdout.pending).toBe(0);
+  });
+
+  it("exits 0 on end of input, closing its connection so the others see it leave", async () => {
+    const { chatUrl } = await server();
+    const watcher = await TestClient.connect(chatUrl);
+    clients.push(watcher);
+    await watcher.nextText();
+    const cli = startCli(chatUrl);
+    expect(await watcher.nextText()).toBe("user_2 joined");
+    await cli.stdout.next();
+    cli.child.stdin?.end();
+    expect(await cli.exited).toMatchObject({ code: 0, signal: null });
+    expect(await watcher.nextText()).toBe("user_2 left");
+  });
+
+  it("exits 0 on Ctrl-C (SIGINT)", async () => {
+    const { chatUrl } = await server();
+    const cli = startCli(chatUrl);
+    await cli.stdout.next();
+    cli.child.kill("SIGINT");
+    expect(await cli.exited).toMatchObject({ code: 0, signal: null });
+  });
+
+  it("reconnects when the server restarts on the same port, and says so on stderr", async () => {
+    const first = await server("--backend", "ws");
+    const cli = startCli(first.chatUrl);
+    expect(await cli.stdout.next()).toBe("welcome user_1");
+
+    first.child.kill("SIGTERM");
+    await first.exited;
+    await cli.stderr.seen(/^\[connection lost \(1001\), reconnecting…\]$/);
+
+    // The ws backend can listen on the port again at once (uWS would wait for TIME_WAIT).
+    await server("--backend", "ws", "--port", String(first.port));
+    expect(await cli.stdout.next()).toBe("welcome user_1");
+    await cli.stderr.seen(/^\[reconnected to /);
+    cli.type("back again");
+    expect(await cli.stdout.next()).toBe("echo: back again");
+  });
+
+  it.each([
+    [[], /missing the chat URL/],
+    [["http://127.0.0.1:8080/chat"], /must start with ws:\/\/ or wss:\/\//],
+  ])("exits 2 with a message and the usage for %j", async (args, message) => {
+    const exit = await runNode(CLI_JS, args);
+    expect(exit.code).toBe(2);
+    expect(exit.stderr).toMatch(message);
+    expect(exit.stderr).toMatch(/^usage: node dist\/cli\.js ws:/m);
+    expect(exit.stdout).toBe("");
+  });
+});

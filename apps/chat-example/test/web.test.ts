@@ -1,0 +1,88 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser } from "playwright";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ChatPage, launchChromium } from "./support/browser.js";
+import { type RunningServer, startServer, stopServer } from "./support/process.js";
+
+let browser: Browser | undefined;
+const servers: RunningServer[] = [];
+
+async function server(...flags: string[]): Promise<RunningServer> {
+  const started = await startServer(["--port", "0", ...flags]);
+  servers.push(started);
+  return started;
+}
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+afterEach(async () => {
+  for (const context of browser?.contexts() ?? []) await context.close();
+  for (const running of servers.splice(0)) await stopServer(running);
+});
+
+describe.each(["ws", "uws"])("the chat page in Chromium, served by the %s backend", (backend) => {
+  it("lets two people chat: both pages show exactly the tutorial's transcript", async () => {
+    const { url } = await server("--backend", backend);
+    const alice = await ChatPage.open(browser!, `${url}/`);
+    expect(await alice.waitForLines(1)).toEqual(["welcome user_1"]);
+    await alice.waitForText("nickname", "user_1");
+    await alice.waitForText("state", "connected");
+    await alice.waitForText("online", "1");
+
+    const bob = await ChatPage.open(browser!, `${url}/`);
+    expect(await bob.waitForLines(1)).toEqual(["welcome user_2"]);
+    await bob.waitForText("nickname", "user_2");
+    expect(await alice.waitForLines(2)).toEqual(["welcome user_1", "user_2 joined"]);
+    await alice.waitForText("online", "2");
+
+    await alice.say("hello server!");
+    await alice.waitForLines(3);
+    expect(await bob.waitForLines(2)).toEqual(["welcome user_2", "user_1: hello server!"]);
+    await bob.say("hi everyone!");
+    expect(await bob.waitForLines(3)).toEqual([
+      "welcome user_2",
+      "user_1: hello server!",
+      "echo: hi everyone!",
+    ]);
+
+    await bob.page.close();
+    expect(await alice.waitForLines(5)).toEqual([
+      "welcome user_1",
+      "user_2 joined",
+      "echo: hello server!",
+      "user_2: hi everyone!",
+      "user_2 left",
+    ]);
+    await alice.waitForText("online", "1");
+    expect(await alice.page.inputValue("#input")).toBe("");
+    await alice.page.screenshot({ path: join(tmpdir(), `switchboard-chat-${backend}.png`) });
+  });
+});
+
+describe("the chat page's connection", () => {
+  it("reconnects by itself when the server restarts, and shows it", async () => {
+    // Same port again: only the ws backend can listen there at once (see docs/backends.md).
+    const first = await server("--backend", "ws");
+    const page = await ChatPage.open(browser!, `${first.url}/`);
+    await page.waitForLines(1);
+    await page.waitForText("state", "connected");
+
+    first.child.kill("SIGTERM");
+    await first.exited;
+    await page.waitForText("state", "reconnecting…");
+
+    await server("--backend", "ws", "--port", String(first.port));
+    // A new server process numbers from 1 again: this page is its first user.
+    expect(await page.waitForLines(2)).toEqual(["welcome user_1", "welcome user_1"]);
+    await page.waitForText("state", "connected");
+    await page.say("back");
+    expect(await page.waitForLines(3)).toEqual(["welcome user_1", "welcome user_1", "echo: back"]);
+  });
+});
