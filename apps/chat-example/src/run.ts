@@ -39,7 +39,7 @@ export async function runChat(Chat: ChatClass, argv: string[]): Promise<void> {
   }
   const wsUrl = `${url.replace("http", "ws")}${CHAT_PATH}`;
   // Tools wait for this exact first line; the next two tell a person where to go.
-  console.log(`chat-example (${backend}) listening on ${url}, WebSocket at ${wsUrl}`);
+  console.log(`chat-example listening on ${url} (backend ${backend}, WebSocket at ${wsUrl})`);
   console.log(`  open ${url}/ in a browser to chat`);
   console.log(`  or chat in a terminal: node ${relative(process.cwd(), CLI_JS)} ${wsUrl}`);
   if (redis) console.log(`  sharing the room through ${redactPassword(redis)}`);

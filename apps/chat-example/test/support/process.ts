@@ -26,7 +26,7 @@ export interface RunningServer {
   exited: Promise<Exit>;
 }
 
-const LISTENING = /listening on (http:\/\/[^\s,]+)/;
+const LISTENING = /listening on (http:\/\/\S+)/;
 const READY_TIMEOUT_MS = 15_000;
 
 /** Runs `node dist/<script> ...args` to completion, with `input` as stdin. */
