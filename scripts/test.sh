@@ -5,6 +5,9 @@ set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
+# The load tests hold over 2,000 sockets at once; raise the soft limit where the hard one allows.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
 step() {
   printf '\n== %s\n' "$1" >&2
   local started=$SECONDS
