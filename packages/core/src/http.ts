@@ -13,16 +13,19 @@ const decoder = new TextDecoder();
  * server.post("/echo", async (req, res) => res.json({ got: await req.json() }));
  */
 export class HttpRequest {
+  /** The request method, upper-case. */
   readonly method: string;
   /** Path and query as sent, e.g. `/users/7?full=1`. */
   readonly url: string;
   /** The path without the query, still percent-encoded. */
   readonly path: string;
+  /** The query string's parameters. */
   readonly query: URLSearchParams;
   /** Values of `:name` and `*` segments of the matched route, percent-decoded. */
   params: Record<string, string> = {};
   /** Lower-case header names. */
   readonly headers: Readonly<Record<string, string>>;
+  /** The peer's IP address. */
   readonly remoteAddress: string;
 
   #body: RequestBody;

@@ -5,13 +5,22 @@ export type ServerApp = "chat" | "probe";
 
 /** What the probe server recorded. */
 export interface ProbeState {
+  /** Connected clients right now. */
   clientCount: number;
-  opens: { url: string; protocol: string }[];
+  /** Every connection opened, in order. */
+  opens: {
+    /** The upgrade request's path and query. */
+    url: string;
+    /** The agreed subprotocol, or "". */
+    protocol: string;
+  }[];
+  /** The close code and reason of every connection that ended, in order. */
   closes: [code: number, reason: string][];
 }
 
 /** A Switchboard server in the globalSetup process, driven over HTTP (works from a browser too). */
 export interface RemoteServer {
+  /** The port it listens on (kept across `stop` and `restart`). */
   port: number;
   /** `ws://127.0.0.1:PORT` + path. */
   wsUrl(path?: string): string;
@@ -21,7 +30,9 @@ export interface RemoteServer {
   restart(): Promise<void>;
   /** Closes every connection with this code and reason. */
   kick(code: number, reason: string): Promise<void>;
+  /** What the probe server recorded so far. */
   state(): Promise<ProbeState>;
+  /** Closes the server for good. */
   dispose(): Promise<void>;
 }
 

@@ -6,7 +6,14 @@ import { type Channel, type Opcode, WebServer } from "@switchboard/core";
  * closes for the tests to read back.
  */
 export class ProbeServer extends WebServer {
-  readonly opens: { url: string; protocol: string }[] = [];
+  /** Every connection opened, in order. */
+  readonly opens: {
+    /** The upgrade request's path and query. */
+    url: string;
+    /** The agreed subprotocol, or "". */
+    protocol: string;
+  }[] = [];
+  /** The close code and reason of every connection that ended, in order. */
   readonly closes: [code: number, reason: string][] = [];
 
   override onWsOpen(channel: Channel, url: string) {
