@@ -43,7 +43,7 @@ function parse(markdown: string): { blocks: Block[]; prose: string } {
   markdown.split("\n").forEach((text, index) => {
     const fence = /^(\s*)(`{3,}|~{3,})(.*)$/.exec(text);
     if (open) {
-      if (fence && fence[2]?.startsWith(open.fence) && fence[3]?.trim() === "") {
+      if (fence?.[2]?.startsWith(open.fence) && fence[3]?.trim() === "") {
         blocks.push({ info: open.info, body: open.body.join("\n"), line: open.line });
         open = undefined;
       } else open.body.push(text);
