@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The full check, as CI runs it: install, build, lint, every package's tests, then the check that
-# the packed tarballs work in a project outside the workspace. Exits non-zero on any failure.
+# The full check, as CI runs it: install, build, lint, every package's tests (the docs' samples and
+# links included), the check that the packed tarballs work in a project outside the workspace, and
+# the API reference (TypeDoc, warnings are errors). Exits non-zero on any failure.
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
@@ -19,4 +20,5 @@ step build pnpm build
 step lint pnpm lint
 step test pnpm test
 step "tarball check" pnpm pack-check
+step "API reference" pnpm run docs
 printf '\nAll checks passed in %ss.\n' "$SECONDS"

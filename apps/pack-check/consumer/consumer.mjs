@@ -1,6 +1,34 @@
-import { Opcode, WebServer } from "@switchboard/core";
+import * as clientBrowser from "@switchboard/client-browser";
+import * as clientNode from "@switchboard/client-node";
+import { ChatServer, TestClient } from "@switchboard/conformance";
+import * as clientServers from "@switchboard/conformance/client-servers";
+import * as core from "@switchboard/core";
+import * as pubsubRedis from "@switchboard/pubsub-redis";
+import { uwsBackend } from "@switchboard/server-uws";
 import { wsBackend } from "@switchboard/server-ws";
 import { WebSocket } from "ws";
 import roundTrip from "./round-trip.cjs";
 
-roundTrip.main("esm", { WebServer, Opcode, wsBackend, WebSocket });
+/** The conformance helpers from their tarball: the tutorial transcript on the uWS backend. */
+async function conformanceHelpers() {
+  const server = new ChatServer({ backend: uwsBackend() });
+  const { port } = await server.listen({ port: 0 });
+  try {
+    const alice = await TestClient.connect(`ws://127.0.0.1:${port}/chat`);
+    if ((await alice.nextText()) !== "welcome user_1") throw new Error("no welcome");
+    await alice.close();
+  } finally {
+    await server.close();
+  }
+}
+
+roundTrip.main("esm", {
+  core,
+  backends: { ws: wsBackend, uws: uwsBackend },
+  clientNode,
+  clientBrowser,
+  pubsubRedis,
+  clientServers,
+  WebSocket,
+  extra: conformanceHelpers,
+});

@@ -1,3 +1,9 @@
+/**
+ * The Switchboard WebSocket client for browsers, on the native WebSocket, with no dependencies.
+ *
+ * @module @switchboard/client-browser
+ */
+
 export {
   ClientError,
   type ClientErrorCode,

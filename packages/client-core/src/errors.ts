@@ -37,6 +37,7 @@ export type ClientErrorCode =
  * }
  */
 export class ClientError extends Error {
+  /** What went wrong, to branch on. */
   readonly code: ClientErrorCode;
 
   constructor(code: ClientErrorCode, detail?: unknown, cause?: unknown) {

@@ -1,3 +1,10 @@
+/**
+ * The Switchboard WebSocket client for Node, on ws: awaitable messages, reconnect with backoff, a
+ * bounded send queue.
+ *
+ * @module @switchboard/client-node
+ */
+
 export {
   ClientError,
   type ClientErrorCode,

@@ -1,4 +1,9 @@
-// Node-only entry: the globalSetup that runs the servers the client suite connects to.
+/**
+ * The client suite's vitest globalSetup (`clientServers`), which runs the servers it connects to.
+ * Node only.
+ *
+ * @module @switchboard/conformance/client-servers
+ */
 
 export type { ClientBackend } from "./client/control-server.js";
 export { clientServers, type ProvidingProject } from "./client/global-setup.js";

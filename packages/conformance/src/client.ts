@@ -1,6 +1,10 @@
-// Browser-safe entry: no Node modules, so the same suite runs in Node and in a real browser.
+/**
+ * The client conformance suite (`clientConformance`). Browser-safe: no Node modules.
+ *
+ * @module @switchboard/conformance/client
+ */
 
-export type { ProbeState, RemoteServer, ServerApp } from "./client/control.js";
+export type { ProbeState, RemoteServer, ServerApp, SinkTally } from "./client/control.js";
 export { clientConformance } from "./client/suite.js";
 export type {
   ClientConformanceOptions,

@@ -1,3 +1,9 @@
+/**
+ * The server conformance suite every backend runs (`serverConformance`), and its test helpers.
+ *
+ * @module @switchboard/conformance
+ */
+
 export { serverConformance } from "./suite.js";
 export { ChatServer } from "./support/chat-server.js";
 export { type Closed, eventually, type Received, sleep, TestClient } from "./support/client.js";

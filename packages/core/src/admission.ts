@@ -6,10 +6,13 @@ import { reasonPhrase } from "./status.js";
 export interface WsUpgradeRequest {
   /** Path and query, e.g. `/chat?token=…`. */
   readonly url: string;
+  /** The path without the query. */
   readonly path: string;
+  /** The query string's parameters. */
   readonly query: URLSearchParams;
   /** Lower-case header names. */
   readonly headers: Readonly<Record<string, string>>;
+  /** The peer's IP address. */
   readonly remoteAddress: string;
   /** Subprotocols the client offered, in its order of preference. */
   readonly protocols: readonly string[];

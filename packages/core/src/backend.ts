@@ -5,7 +5,9 @@
 
 /** PEM-encoded certificate chain and private key for https/wss. */
 export interface TlsOptions {
+  /** The certificate chain, PEM-encoded. */
   cert: string;
+  /** The private key, PEM-encoded. */
   key: string;
   /** Passphrase of an encrypted key. */
   passphrase?: string;
@@ -13,7 +15,9 @@ export interface TlsOptions {
 
 /** Where to listen. `port: 0` asks the OS for a free port. */
 export interface ListenAddress {
+  /** The port; 0 lets the OS choose. */
   port: number;
+  /** The host or address to bind. */
   host: string;
   /** Serve https and wss instead of http and ws. */
   tls?: TlsOptions;
@@ -21,7 +25,9 @@ export interface ListenAddress {
 
 /** What `listen()` resolves to. */
 export interface BoundAddress {
+  /** The port bound (the one the OS chose for `port: 0`). */
   port: number;
+  /** The host or address listened on. */
   host: string;
   /** `http://host:port`, ready to print. */
   url: string;
@@ -81,11 +87,13 @@ export interface SocketEvents {
 
 /** An upgrade request, copied out of the engine so it stays valid. */
 export interface UpgradeRequest {
+  /** The request method (a valid upgrade is a GET). */
   method: string;
   /** Path and query, as sent. */
   url: string;
   /** Lower-case names; repeated headers joined with ", ". */
   headers: Readonly<Record<string, string>>;
+  /** The peer's IP address. */
   remoteAddress: string;
 }
 
@@ -109,9 +117,13 @@ export interface BodySink {
 
 /** One HTTP request/response exchange. */
 export interface HttpExchange {
+  /** The request method, upper-case. */
   readonly method: string;
+  /** Path and query, as sent. */
   readonly url: string;
+  /** Lower-case names; repeated headers joined with ", ". */
   readonly headers: Readonly<Record<string, string>>;
+  /** The peer's IP address. */
   readonly remoteAddress: string;
   /** Starts delivering the body to `sink`; called at most once. */
   readBody(sink: BodySink): void;
@@ -137,11 +149,18 @@ export interface HttpExchange {
 
 /** What core gives a backend: the only way engine events reach the SDK. */
 export interface EngineHost {
+  /** The limits the engine must be configured with. */
   readonly limits: EngineLimits;
   /** Negotiate permessage-deflate with clients that offer it. */
   readonly perMessageDeflate: boolean;
+  /** An HTTP request arrived (not an upgrade). */
   http(exchange: HttpExchange): void;
+  /** An upgrade request arrived; core answers it through `responder`. */
   upgrade(request: UpgradeRequest, responder: UpgradeResponder): void;
+  /**
+   * An accepted upgrade completed: `context` is what `responder.accept` was given. Returns the
+   * events the backend reports for this socket.
+   */
   open(socket: EngineSocket, context: unknown, protocol: string): SocketEvents;
 }
 
@@ -158,7 +177,13 @@ export interface Backend {
    */
   readonly limitations?: Readonly<Record<string, string>>;
   /** Binds the port and starts delivering events to `host`; resolves to the bound port. */
-  listen(host: EngineHost, address: ListenAddress): Promise<{ port: number }>;
+  listen(
+    host: EngineHost,
+    address: ListenAddress,
+  ): Promise<{
+    /** The port bound (the one the OS chose for `port: 0`). */
+    port: number;
+  }>;
   /** Stops listening and releases every engine resource. Core has closed all sockets first. */
   close(): Promise<void>;
   /**

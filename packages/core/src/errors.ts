@@ -11,6 +11,7 @@ export type SwitchboardErrorCode =
 
 /** Every error Switchboard throws on purpose carries a `code` to branch on. */
 export class SwitchboardError extends Error {
+  /** What went wrong, to branch on. */
   readonly code: SwitchboardErrorCode;
 
   constructor(code: SwitchboardErrorCode, message: string, options?: { cause?: unknown }) {
@@ -27,6 +28,7 @@ export class SwitchboardError extends Error {
  * server.get("/admin", () => { throw new HttpError(403, "forbidden"); });
  */
 export class HttpError extends Error {
+  /** The HTTP status to answer with. */
   readonly status: number;
 
   constructor(status: number, message?: string, options?: { cause?: unknown }) {

@@ -17,6 +17,7 @@ const decoder = new TextDecoder();
  * server.post("/echo", async (req, res) => res.json({ got: await req.json() }));
  */
 export class HttpRequest {
+  /** The request method, upper-case. */
   readonly method: string;
   /** Path and query as sent, e.g. `/users/7?full=1`. */
   readonly url: string;
@@ -26,6 +27,7 @@ export class HttpRequest {
   params: Record<string, string> = {};
   /** Lower-case header names. */
   readonly headers: Readonly<Record<string, string>>;
+  /** The peer's IP address. */
   readonly remoteAddress: string;
 
   #body: RequestBody;

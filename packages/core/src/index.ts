@@ -1,3 +1,10 @@
+/**
+ * Switchboard's server model: `WebServer`, `Channel`, HTTP routing, limits and policies, and the
+ * `Backend` seam an engine binding implements. No runtime dependencies and no engine.
+ *
+ * @module @switchboard/core
+ */
+
 export { type AcceptOptions, Admission, type WsUpgradeRequest } from "./admission.js";
 export type {
   Backend,

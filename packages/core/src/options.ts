@@ -46,6 +46,10 @@ export interface ServerLimits {
   bodyTimeoutMs: number;
 }
 
+/**
+ * The default of every `ServerLimits` field. `lowWaterMark` follows `highWaterMark` (a quarter of
+ * it) when only `highWaterMark` is set.
+ */
 export const DEFAULT_LIMITS: Readonly<ServerLimits> = {
   maxMessageBytes: 4 * 1024 * 1024,
   maxBodyBytes: 1024 * 1024,

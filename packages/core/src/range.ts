@@ -1,6 +1,8 @@
 /** A byte range to send, both ends inclusive, as in `Content-Range`. */
 export interface ByteRange {
+  /** The first byte, counting from 0. */
   start: number;
+  /** The last byte, inclusive. */
   end: number;
 }
 

@@ -1,5 +1,6 @@
 /** HTTP methods a route can be registered for; `ANY` matches every method. */
 export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"] as const;
+/** A method a route can be registered for. */
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 /** The result of looking a path up. */

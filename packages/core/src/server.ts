@@ -35,7 +35,9 @@ import { Topics } from "./topics.js";
 export interface ErrorContext {
   /** The callback or subsystem that failed, e.g. "onWsMessage", "http", "backpressure". */
   source: string;
+  /** The channel concerned, for WebSocket callbacks and backpressure. */
   channel?: Channel;
+  /** The request concerned, for HTTP errors. */
   request?: HttpRequest;
 }
 
@@ -122,6 +124,7 @@ const decoder = new TextDecoder();
  * const { url } = await server.listen({ port: 8080 });
  */
 export class WebServer<Data = unknown> {
+  /** The limits in force: the options given, over `DEFAULT_LIMITS`. */
   readonly limits: Readonly<ServerLimits>;
   readonly #backend: Backend;
   readonly #hooks: WebServerHooks<Data>;

@@ -15,9 +15,11 @@ export type RedisPubSubErrorCode =
 
 /** An error reported by `@switchboard/pubsub-redis`. */
 export class RedisPubSubError extends Error {
+  /** Always "RedisPubSubError". */
   override name = "RedisPubSubError";
 
   constructor(
+    /** What went wrong, to branch on. */
     readonly code: RedisPubSubErrorCode,
     message: string,
     options?: { cause?: unknown },

@@ -1,3 +1,10 @@
+/**
+ * Scale-out through Redis: `publish()` and `broadcast()` reach the clients of every server
+ * process.
+ *
+ * @module @switchboard/pubsub-redis
+ */
+
 export { RedisPubSub, type RedisPubSubStats, redisPubSub } from "./adapter.js";
 export { broadcastChannel, channelOf, DEFAULT_PREFIX } from "./channels.js";
 export { type RedisCounter, redisCounter } from "./counter.js";

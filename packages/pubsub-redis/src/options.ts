@@ -7,6 +7,7 @@ export type RedisRole = "publisher" | "subscriber" | "counter";
 
 /** Where an error reported to `onError` came from. */
 export interface RedisErrorContext {
+  /** The connection that failed. */
   connection: RedisRole;
 }
 
@@ -43,9 +44,13 @@ export interface ResolvedConnectionOptions {
 
 /** The defaults, in one place. */
 export const DEFAULTS = {
+  /** Default of `connectTimeoutMs`. */
   connectTimeoutMs: 5000,
+  /** Default of `reconnectMinDelayMs`. */
   reconnectMinDelayMs: 100,
+  /** Default of `reconnectMaxDelayMs`. */
   reconnectMaxDelayMs: 2000,
+  /** Default of `prefix`. */
   prefix: DEFAULT_PREFIX,
 } as const;
 

@@ -1,1 +1,7 @@
+/**
+ * The Switchboard backend on uWebSockets.js: `uwsBackend()`.
+ *
+ * @module @switchboard/server-uws
+ */
+
 export { type UwsBackendOptions, uwsBackend } from "./backend.js";

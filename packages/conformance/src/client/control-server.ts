@@ -7,7 +7,9 @@ import { ProbeServer } from "./probe-server.js";
 
 /** A server backend the client suite runs against, e.g. `{ name: "ws", backend: () => wsBackend() }`. */
 export interface ClientBackend {
+  /** Shown in test names, e.g. "ws". */
   name: string;
+  /** Makes a fresh backend; called once per server started. */
   backend: () => Backend;
 }
 

@@ -5,15 +5,34 @@ export type ServerApp = "chat" | "probe";
 
 /** What the probe server recorded. */
 export interface ProbeState {
+  /** Connected clients right now. */
   clientCount: number;
-  opens: { url: string; protocol: string }[];
+  /** Every connection opened, in order. */
+  opens: {
+    /** The upgrade request's path and query. */
+    url: string;
+    /** The agreed subprotocol, or "". */
+    protocol: string;
+  }[];
+  /** The close code and reason of every connection that ended, in order. */
   closes: [code: number, reason: string][];
-  /** Binary messages `?sink=1` connections sent: how many, their bytes, and whether numbered in order. */
-  sunk: { count: number; bytes: number; inOrder: boolean };
+  /** Binary messages `?sink=1` connections sent. */
+  sunk: SinkTally;
+}
+
+/** What a probe server counted of the binary messages sent to it on `?sink=1`. */
+export interface SinkTally {
+  /** How many arrived. */
+  count: number;
+  /** Their bytes in all. */
+  bytes: number;
+  /** Whether their first four bytes numbered them 0, 1, 2… in arrival order. */
+  inOrder: boolean;
 }
 
 /** A Switchboard server in the globalSetup process, driven over HTTP (works from a browser too). */
 export interface RemoteServer {
+  /** The port it listens on (kept across `stop` and `restart`). */
   port: number;
   /** `ws://127.0.0.1:PORT` + path. */
   wsUrl(path?: string): string;
@@ -23,7 +42,9 @@ export interface RemoteServer {
   restart(): Promise<void>;
   /** Closes every connection with this code and reason. */
   kick(code: number, reason: string): Promise<void>;
+  /** What the probe server recorded so far. */
   state(): Promise<ProbeState>;
+  /** Closes the server for good. */
   dispose(): Promise<void>;
 }
 

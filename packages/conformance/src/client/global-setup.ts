@@ -3,6 +3,7 @@ import { CLIENT_SERVERS_KEY, type ClientServersInfo } from "./types.js";
 
 /** The part of vitest's `TestProject` the setup uses. */
 export interface ProvidingProject {
+  /** Hands a value to the tests, which read it with `inject(key)`. */
   provide(key: typeof CLIENT_SERVERS_KEY, value: ClientServersInfo): void;
 }
 

@@ -1,4 +1,5 @@
 import { type Channel, type Opcode, WebServer } from "@switchboard/core";
+import type { SinkTally } from "./control.js";
 
 /**
  * The server the client suite talks to: echoes every message with its opcode, sends
@@ -7,9 +8,17 @@ import { type Channel, type Opcode, WebServer } from "@switchboard/core";
  * messages it gets, checking that their first four bytes number them 0, 1, 2…
  */
 export class ProbeServer extends WebServer {
-  readonly opens: { url: string; protocol: string }[] = [];
+  /** Every connection opened, in order. */
+  readonly opens: {
+    /** The upgrade request's path and query. */
+    url: string;
+    /** The agreed subprotocol, or "". */
+    protocol: string;
+  }[] = [];
+  /** The close code and reason of every connection that ended, in order. */
   readonly closes: [code: number, reason: string][] = [];
-  readonly sunk = { count: 0, bytes: 0, inOrder: true };
+  /** What `?sink=1` connections sent. */
+  readonly sunk: SinkTally = { count: 0, bytes: 0, inOrder: true };
 
   override onWsOpen(channel: Channel, url: string) {
     this.opens.push({ url, protocol: channel.protocol });

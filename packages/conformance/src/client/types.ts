@@ -7,45 +7,76 @@
 export interface ConformanceMessage {
   /** 1 for TEXT, 2 for BINARY. */
   readonly opcode: number;
+  /** The message as text. */
   readonly text: string;
+  /** The message as bytes. */
   readonly data: Uint8Array;
 }
 
 /** Reconnect policy, in ms. */
 export interface ConformanceReconnect {
+  /** Delay before the first retry. */
   initialDelay?: number;
+  /** Upper bound of any delay. */
   maxDelay?: number;
+  /** Growth of the delay per retry. */
   factor?: number;
+  /** Spread of each delay, 0 to 1. */
   jitter?: number;
+  /** Retries before giving up. */
   maxRetries?: number;
 }
 
 /** The options the suite passes to `createClient`. */
 export interface ConformanceClientOptions {
+  /** Subprotocols to offer. */
   protocols?: string[];
+  /** How long one connection attempt may take, in ms. */
   connectTimeout?: number;
+  /** Reconnect when the connection drops. */
   reconnect?: boolean | ConformanceReconnect;
+  /** Messages sent while (re)connecting that may wait for the connection. */
   maxQueuedMessages?: number;
+  /** Received messages kept until read. */
   maxUnreadMessages?: number;
+  /** `send` returns false once this many bytes are buffered. */
   highWaterMark?: number;
+  /** `drain()` resolves once the buffer is down to this. */
   lowWaterMark?: number;
+  /** The connection opened. */
   onOpen?(): unknown;
+  /** An open connection ended. */
   onClose?(code: number, reason: string): unknown;
+  /** A TEXT message arrived. */
   onMessage?(text: string): unknown;
+  /** Any message arrived, as bytes. */
   onMessageFrame?(data: Uint8Array, opcode: number): unknown;
+  /** Something went wrong that no promise reports. */
   onError?(error: unknown): void;
 }
 
 /** The client under test. Errors carry a `code` (see the client's `ClientErrorCode`). */
 export interface ConformanceClient extends AsyncIterable<ConformanceMessage> {
+  /** Connects; resolves once open. */
   connect(url: string | (() => string | Promise<string>)): Promise<void>;
+  /** Drops the connection and connects again. */
   reconnect(): Promise<void>;
+  /** Sends (or queues while reconnecting); false asks the caller to wait for `drain()`. */
   send(data: string | Uint8Array | ArrayBuffer | ArrayBufferView): boolean;
+  /** Closes; resolves once the closing handshake is done. */
   close(code?: number, reason?: string): Promise<void>;
+  /** Resolves once the send buffer is low again. */
   drain(): Promise<void>;
-  nextMessage(options?: { timeout?: number }): Promise<ConformanceMessage>;
+  /** The next received message. */
+  nextMessage(options?: {
+    /** Reject after this many ms. */
+    timeout?: number;
+  }): Promise<ConformanceMessage>;
+  /** True while the connection is open. */
   readonly isConnected: boolean;
+  /** The subprotocol the server picked, or "". */
   readonly protocol: string;
+  /** Bytes sent but not yet written out. */
   readonly bufferedAmount: number;
 }
 

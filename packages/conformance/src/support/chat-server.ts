@@ -2,8 +2,11 @@ import { type Channel, WebServer } from "@switchboard/core";
 
 /** The dasHV HV-06 tutorial's ChatServer, written with the SDK. */
 export class ChatServer extends WebServer {
+  /** Each connected channel's nickname. */
   readonly clients = new Map<Channel, string>();
+  /** The number of the last nickname given out. */
   nextId = 0;
+  /** The URL of every connection opened, in order. */
   readonly opened: string[] = [];
 
   override onInit() {

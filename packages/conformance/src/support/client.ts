@@ -2,14 +2,19 @@ import { WebSocket } from "ws";
 
 /** A message as a test client received it. */
 export interface Received {
+  /** The message's bytes. */
   data: Uint8Array;
+  /** True for a BINARY message. */
   binary: boolean;
+  /** A TEXT message's text; "" for a BINARY one. */
   text: string;
 }
 
 /** How a test client's connection ended. */
 export interface Closed {
+  /** The close code the client saw (1006 when the connection dropped without a close frame). */
   code: number;
+  /** The close reason. */
   reason: string;
 }
 
@@ -20,7 +25,9 @@ const DEFAULT_TIMEOUT_MS = 5000;
  * Built on ws so it works against any backend.
  */
 export class TestClient {
+  /** The underlying ws socket, for tests that need to misbehave. */
   readonly ws: WebSocket;
+  /** Resolves with the close code and reason once the connection has ended. */
   readonly closed: Promise<Closed>;
   #queue: Received[] = [];
   #waiters: ((message: Received) => void)[] = [];
@@ -107,6 +114,7 @@ export class TestClient {
     return this.#queue.length;
   }
 
+  /** Sends a message: strings as TEXT and bytes as BINARY unless `binary` says otherwise. */
   send(data: string | Uint8Array, binary = typeof data !== "string"): void {
     this.ws.send(data, { binary });
   }

@@ -11,7 +11,9 @@ export interface ServerConformanceOptions {
 
 /** A running server under test. */
 export interface Running<S extends WebServer> {
+  /** The server, listening. */
   server: S;
+  /** Where it listens. */
   address: BoundAddress;
   /** `ws://127.0.0.1:PORT` + path. */
   wsUrl(path?: string): string;
@@ -21,6 +23,7 @@ export interface Running<S extends WebServer> {
 
 /** Helpers each case file receives. */
 export interface SuiteContext {
+  /** Makes a fresh backend of the engine under test. */
   backend: () => Backend;
   /** Starts a server on 127.0.0.1:0; it is closed after the test. */
   start<S extends WebServer>(create: (backend: Backend) => S): Promise<Running<S>>;
