@@ -66,6 +66,10 @@ export interface EngineSocket {
   terminate(): void;
   /** Sends a ping frame (heartbeat). */
   ping(): void;
+  /** With `Backend.publish`: this socket joins `topic` for the engine's own publish. */
+  subscribe?(topic: string): void;
+  /** With `Backend.publish`: this socket leaves `topic`. */
+  unsubscribe?(topic: string): void;
 }
 
 /** Engine events for one socket, given to the backend by `EngineHost.open`. */
@@ -187,10 +191,16 @@ export interface Backend {
   /** Stops listening and releases every engine resource. Core has closed all sockets first. */
   close(): Promise<void>;
   /**
-   * Optional: queues one whole message for every open socket except `exclude`, in one engine
-   * operation (uWS pub/sub batches the writes to each socket). Core calls it only after checking
-   * every recipient (open, no fragmented message in progress, room in its buffer); without it,
-   * `broadcast` sends to each socket in turn.
+   * Optional: queues one whole message, in one engine operation (uWS pub/sub batches the writes
+   * to each socket), for every open socket (`topic` null) or every socket subscribed to `topic`
+   * with `EngineSocket.subscribe`, except `exclude`. Core calls it only after checking every
+   * recipient (open, no fragmented message in progress, room in its buffer); without it,
+   * `broadcast` and `publish` send to each socket in turn.
    */
-  publish?(data: Uint8Array, binary: boolean, exclude: EngineSocket | undefined): void;
+  publish?(
+    topic: string | null,
+    data: Uint8Array,
+    binary: boolean,
+    exclude: EngineSocket | undefined,
+  ): void;
 }

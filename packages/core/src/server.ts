@@ -258,7 +258,7 @@ export class WebServer<Data = unknown> {
   broadcast(data: SendData, options: BroadcastOptions = {}): number {
     const message = prepareMessage(data, options.opcode);
     this.#toPubSub((pubsub) => pubsub.publish(BROADCAST_TOPIC, message.payload, message.binary));
-    return this.#toEveryone(message, options.exclude);
+    return this.#publishLocally(null, message, options.exclude);
   }
 
   // ---- topics -------------------------------------------------------------------------------
@@ -270,11 +270,14 @@ export class WebServer<Data = unknown> {
   subscribe(channel: Channel<Data>, topic: string): void {
     if (!channel.isOpen)
       throw new SwitchboardError("CHANNEL_CLOSED", `channel ${channel.id} is closed`);
-    if (this.#topics.subscribe(channel, topic)) this.#toPubSub((pubsub) => pubsub.subscribe(topic));
+    const first = this.#topics.subscribe(channel, topic);
+    channel.engineSocket.subscribe?.(topic);
+    if (first) this.#toPubSub((pubsub) => pubsub.subscribe(topic));
   }
 
   /** Removes a channel from a topic. */
   unsubscribe(channel: Channel<Data>, topic: string): void {
+    if (channel.isOpen) channel.engineSocket.unsubscribe?.(topic);
     if (this.#topics.unsubscribe(channel, topic))
       this.#toPubSub((pubsub) => pubsub.unsubscribe(topic));
   }
@@ -306,7 +309,7 @@ export class WebServer<Data = unknown> {
     }
     const message = prepareMessage(data, options.opcode);
     this.#toPubSub((pubsub) => pubsub.publish(topic, message.payload, message.binary));
-    return fanOut(this.#topics.subscribers(topic), message, options.exclude);
+    return this.#publishLocally(topic, message, options.exclude);
   }
 
   /** Hands something to the pubsub adapter; its failure never stops local delivery. */
@@ -322,37 +325,48 @@ export class WebServer<Data = unknown> {
   /** A message another process published: local delivery only. */
   #deliverRemote(topic: string, payload: Uint8Array, binary: boolean): void {
     const message: PreparedMessage = { payload, binary };
-    if (topic === BROADCAST_TOPIC) this.#toEveryone(message, null);
-    else fanOut(this.#topics.subscribers(topic), message, null);
-  }
-
-  /** Local delivery to every channel: through the engine's own publish when it has one. */
-  #toEveryone(message: PreparedMessage, exclude: BroadcastOptions["exclude"]): number {
-    if (this.#backend.publish && (!exclude || exclude instanceof Channel)) {
-      const published = this.#publishNatively(message, exclude as Channel<Data> | null | undefined);
-      if (published !== undefined) return published;
-    }
-    return fanOut(this.#channels, message, exclude);
+    this.#publishLocally(topic === BROADCAST_TOPIC ? null : topic, message, null);
   }
 
   /**
-   * Broadcast through the engine's own publish, when every recipient can take the message as a
+   * Local delivery to every channel (`topic` null) or a topic's subscribers: through the engine's
+   * own publish when it has one.
+   */
+  #publishLocally(
+    topic: string | null,
+    message: PreparedMessage,
+    exclude: BroadcastOptions["exclude"],
+  ): number {
+    const recipients = topic === null ? this.#channels : this.#topics.subscribers(topic);
+    if (this.#backend.publish && (!exclude || exclude instanceof Channel)) {
+      const excluded = exclude as Channel<Data> | null | undefined;
+      const published = this.#publishNatively(topic, recipients, message, excluded);
+      if (published !== undefined) return published;
+    }
+    return fanOut(recipients, message, exclude);
+  }
+
+  /**
+   * Delivery through the engine's own publish, when every recipient can take the message as a
    * whole now; undefined when one cannot (closing, mid-fragment, buffer full), so the caller
    * falls back to sending channel by channel, which applies the per-channel policy.
    */
   #publishNatively(
+    topic: string | null,
+    channels: Iterable<Channel>,
     message: PreparedMessage,
     exclude: Channel<Data> | null | undefined,
   ): number | undefined {
     if (exclude && !exclude.isOpen) return undefined;
     let recipients = 0;
-    for (const channel of this.#channels) {
+    for (const channel of channels) {
       if (channel === exclude) continue;
       if (!channel.admitsWhole(message.payload.byteLength)) return undefined;
       recipients++;
     }
-    if (recipients > 0)
-      this.#backend.publish?.(message.payload, message.binary, exclude?.engineSocket);
+    if (recipients > 0) {
+      this.#backend.publish?.(topic, message.payload, message.binary, exclude?.engineSocket);
+    }
     return recipients;
   }
 

@@ -14,7 +14,13 @@ import {
 import { copyLent, lentText, loadEngine, sslApp } from "./engine.js";
 import { httpExchange } from "./exchange.js";
 import { type CopiedRequest, copyRequest } from "./request.js";
-import { engineSocket, insideEngineCallback, type SocketData, uwsSocketOf } from "./socket.js";
+import {
+  engineSocket,
+  engineTopic,
+  insideEngineCallback,
+  type SocketData,
+  uwsSocketOf,
+} from "./socket.js";
 
 /** Options of `uwsBackend()`. Limits and policy are set on the server, not here. */
 export type UwsBackendOptions = Record<string, never>;
@@ -30,7 +36,7 @@ const SAME_PORT_RESTART =
   "reconnects after the server restarts on the same port, then sends what was queued";
 
 /** Every socket subscribes to this topic, so a broadcast is one uWS publish. */
-const EVERYONE = "switchboard:everyone";
+const EVERYONE = "all";
 
 /**
  * The uWebSockets.js engine: HTTP and WebSockets from one native event loop.
@@ -111,11 +117,12 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
       app = next;
       return { port };
     },
-    publish(data, binary, exclude) {
+    publish(topic, data, binary, exclude) {
+      const name = topic === null ? EVERYONE : engineTopic(topic);
       // uWS leaves out the socket a publish is made from.
       const sender = exclude && uwsSocketOf(exclude);
-      if (sender) sender.publish(EVERYONE, data, binary, deflate);
-      else app?.publish(EVERYONE, data, binary, deflate);
+      if (sender) sender.publish(name, data, binary, deflate);
+      else app?.publish(name, data, binary, deflate);
     },
     async close() {
       // Release the port synchronously, so listen() on it right after close() succeeds.

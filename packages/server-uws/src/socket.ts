@@ -8,6 +8,11 @@ export interface SocketData {
   events?: SocketEvents;
 }
 
+/** A user topic's name in uWS: prefixed, so it never meets the binding's own "all". */
+export function engineTopic(topic: string): string {
+  return `t/${topic}`;
+}
+
 /** The socket whose uWS callback is running: uWS has corked it already. */
 let corkedByEngine: WebSocket<SocketData> | undefined;
 
@@ -76,6 +81,14 @@ class UwsEngineSocket implements EngineSocket {
 
   ping(): void {
     this.ws.ping();
+  }
+
+  subscribe(topic: string): void {
+    this.ws.subscribe(engineTopic(topic));
+  }
+
+  unsubscribe(topic: string): void {
+    this.ws.unsubscribe(engineTopic(topic));
   }
 }
 
