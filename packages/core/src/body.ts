@@ -16,7 +16,8 @@ export interface BodyLimits {
  * @internal
  */
 export class RequestBody {
-  readonly #result: Promise<Uint8Array>;
+  /** Unset for a request that declares no body (most GETs): no promise to build for it. */
+  #result: Promise<Uint8Array> | undefined;
   #settle!: { resolve(body: Uint8Array): void; reject(error: HttpError): void };
   #chunks: Uint8Array[] = [];
   #size = 0;
@@ -26,6 +27,12 @@ export class RequestBody {
   #onFailure: ((error: HttpError) => void) | undefined;
 
   constructor(exchange: HttpExchange, limits: BodyLimits) {
+    const { headers } = exchange;
+    const lengthHeader = headers["content-length"];
+    if (lengthHeader === undefined && headers["transfer-encoding"] === undefined) {
+      this.#done = true;
+      return;
+    }
     this.#result = new Promise<Uint8Array>((resolve, reject) => {
       this.#settle = { resolve, reject };
     });
@@ -39,8 +46,6 @@ export class RequestBody {
       this.#onFailure?.(error);
     };
 
-    const { headers } = exchange;
-    const lengthHeader = headers["content-length"];
     const declared = lengthHeader === undefined ? 0 : Number(lengthHeader);
     if (!Number.isSafeInteger(declared) || declared < 0) {
       fail(new HttpError(400, "invalid content-length"));
@@ -82,7 +87,12 @@ export class RequestBody {
 
   /** The whole body; rejects with the `HttpError` (400, 408 or 413) that ended the reading. */
   get bytes(): Promise<Uint8Array> {
-    return this.#result;
+    return this.#result ?? Promise.resolve(new Uint8Array(0));
+  }
+
+  /** True while body bytes are still expected. */
+  get receiving(): boolean {
+    return !this.#done;
   }
 
   /** Why the body was refused as soon as the request arrived (from its headers), if it was. */

@@ -547,11 +547,13 @@ export class WebServer<Data = unknown> {
     const response = new HttpResponse(exchange, exchange.method === "HEAD");
     // Reading starts now, so a body that is too big or too slow is refused whatever the handler does.
     const body = new RequestBody(exchange, this.limits);
-    exchange.onAbort(() => body.stop());
     const request = new HttpRequest(exchange, body);
     const call = new HttpCall(this.#http, request, response);
     const report = (error: unknown) => this.#report(error, { source: "http", request });
-    body.onFailure((error) => call.fail(error).catch(report));
+    if (body.receiving) {
+      exchange.onAbort(() => body.stop());
+      body.onFailure((error) => call.fail(error).catch(report));
+    }
     const refusal = body.failure ?? checkHead(exchange, this.limits.maxHeaderBytes);
     (refusal ? call.fail(refusal) : call.run()).catch(report);
   }
