@@ -1,6 +1,7 @@
 import { HttpError } from "./errors.js";
 import type { HttpRequest, HttpResponse } from "./http.js";
 import { MalformedPathError, type Router } from "./router.js";
+import { isThenable } from "./thenable.js";
 
 /** What a route handler may return instead of calling `res`: text, bytes or a JSON value. */
 // biome-ignore lint/suspicious/noConfusingVoidType: `void` lets `(req, res) => { res.text("x"); }` be a handler.
@@ -146,7 +147,7 @@ export class HttpCall {
     let result = handler(req, res);
     // Only wait when the handler is async: a synchronous answer goes out in the engine's own
     // callback instead of a microtask later (uWS then writes it without an extra cork).
-    if (isThenable(result)) result = await result;
+    if (isThenable<RouteResult>(result)) result = await result;
     if (res.headersSent || res.finished) return;
     if (result === undefined) {
       throw new Error(`${req.method} ${req.path}: the handler finished without responding`);
@@ -166,8 +167,4 @@ function sendResult(res: HttpResponse, result: RouteResult): void {
   if (typeof result === "string") res.text(result);
   else if (result instanceof Uint8Array) res.send(result);
   else res.json(result);
-}
-
-function isThenable(value: unknown): value is PromiseLike<RouteResult> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === "function";
 }

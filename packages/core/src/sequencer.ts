@@ -1,3 +1,5 @@
+import { isThenable } from "./thenable.js";
+
 /**
  * Runs one connection's callbacks in order even when some are async: a message waits for an
  * async `onWsOpen`, `onWsClose` waits for the last message. Synchronous callbacks run at once,
@@ -21,11 +23,6 @@ export class Sequencer {
     if (isThenable(result)) this.#follow(settle(() => result, onError));
   }
 
-  /** Resolves when every queued callback has finished. */
-  idle(): Promise<void> {
-    return this.#tail ?? Promise.resolve();
-  }
-
   #follow(tail: Promise<void>): void {
     this.#tail = tail;
     // Back to the synchronous fast path once the last queued task is done.
@@ -41,8 +38,4 @@ async function settle(task: () => unknown, onError: (error: unknown) => void): P
   } catch (error) {
     onError(error);
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === "function";
 }

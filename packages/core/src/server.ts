@@ -29,6 +29,7 @@ import {
   type RouteHandler,
 } from "./routing.js";
 import { Sequencer } from "./sequencer.js";
+import { isThenable } from "./thenable.js";
 import { Topics } from "./topics.js";
 
 /** Where an error reported to `onError` came from. */
@@ -762,8 +763,4 @@ function checkHead(exchange: HttpExchange, limit: number): HttpError | undefined
 
 function formatHost(host: string): string {
   return host.includes(":") ? `[${host}]` : host;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === "function";
 }
