@@ -7,6 +7,7 @@ export default defineConfig({
     "src/compare.ts",
     "src/servers/*.ts",
     "!src/servers/harness.ts",
+    "!src/servers/crossws-hooks.ts",
     "src/load/worker.ts",
   ],
   format: ["esm"],

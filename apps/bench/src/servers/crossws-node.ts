@@ -2,26 +2,14 @@
 // Broadcast is crossws pub/sub: every peer subscribes to one topic, the adapter publishes to it.
 import { createServer } from "node:http";
 import crossws from "crossws/adapters/node";
-import { isBroadcastUrl, serve } from "./harness.js";
-
-const TOPIC = "everyone";
+import { benchHooks } from "./crossws-hooks.js";
+import { serve } from "./harness.js";
 
 serve(async () => {
-  // Decided once per peer at open, so the message hook does not parse the URL every time.
-  const broadcasters = new WeakSet<object>();
   const ws = crossws({
     // No heartbeat: none of the other servers pings idle clients either.
     idleTimeout: 0,
-    hooks: {
-      open(peer) {
-        peer.subscribe(TOPIC);
-        if (isBroadcastUrl(new URL(peer.request.url).pathname)) broadcasters.add(peer);
-      },
-      message(peer, message) {
-        if (broadcasters.has(peer)) ws.publish(TOPIC, message.text());
-        else peer.send(message.text());
-      },
-    },
+    hooks: benchHooks((topic, text) => ws.publish(topic, text)),
   });
   const http = createServer((req, res) => {
     if (req.method === "GET" && req.url === "/ping") {

@@ -3,25 +3,13 @@
 
 import uWS from "uWebSockets.js";
 import crossws from "crossws/adapters/uws";
-import { isBroadcastUrl, serve } from "./harness.js";
-
-const TOPIC = "everyone";
+import { benchHooks } from "./crossws-hooks.js";
+import { serve } from "./harness.js";
 
 serve(async () => {
-  // Decided once per peer at open, so the message hook does not parse the URL every time.
-  const broadcasters = new WeakSet<object>();
   const ws = crossws({
     idleTimeout: 0,
-    hooks: {
-      open(peer) {
-        peer.subscribe(TOPIC);
-        if (isBroadcastUrl(new URL(peer.request.url).pathname)) broadcasters.add(peer);
-      },
-      message(peer, message) {
-        if (broadcasters.has(peer)) ws.publish(TOPIC, message.text());
-        else peer.send(message.text());
-      },
-    },
+    hooks: benchHooks((topic, text) => ws.publish(topic, text)),
   });
   const app = uWS.App();
   app.ws("/*", { ...ws.websocket, compression: uWS.DISABLED, maxPayloadLength: 16 * 1024 * 1024 });
