@@ -55,9 +55,10 @@ export interface EngineSocket {
   /**
    * Queues a frame. Only called while the socket is open, with a part sequence core checked.
    * The caller may reuse `data` as soon as this returns: an engine that keeps a reference to
-   * queued bytes must copy them.
+   * queued bytes must copy them (`copyBytes` does it cheaply). Returns `bufferedAmount` after
+   * the send, which some engines know without being asked.
    */
-  send(data: Uint8Array | string, binary: boolean, part: FramePart): void;
+  send(data: Uint8Array | string, binary: boolean, part: FramePart): number;
   /** Bytes accepted by `send` but not yet written to the kernel. */
   readonly bufferedAmount: number;
   /** Starts the closing handshake with a code and reason core already validated. */

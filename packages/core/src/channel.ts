@@ -57,7 +57,8 @@ export class Channel<Data = unknown> {
    * now, give or take control frames the engine answers by itself (pongs, a few bytes each).
    */
   #bufferedBound = 0;
-  #drainWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  /** Created on the first `drain()` that has to wait: most channels never need one. */
+  #drainWaiters: { resolve: () => void; reject: (error: Error) => void }[] | undefined;
 
   /** @internal Created by the server when a socket opens. */
   constructor(
@@ -128,8 +129,7 @@ export class Channel<Data = unknown> {
         `channel ${this.id}: sending ${size} bytes would exceed maxBufferedBytes (${maxBufferedBytes}); the channel was closed`,
       );
     }
-    this.#socket.send(payload, binary, part);
-    this.#bufferedBound = this.#socket.bufferedAmount;
+    this.#bufferedBound = this.#socket.send(payload, binary, part);
     if (this.#bufferedBound < highWaterMark) return true;
     this.#waitingForDrain = true;
     return false;
@@ -167,7 +167,9 @@ export class Channel<Data = unknown> {
     }
     if (this.#socket.bufferedAmount <= this.#owner.flow.lowWaterMark) return Promise.resolve();
     this.#waitingForDrain = true;
-    return new Promise((resolve, reject) => this.#drainWaiters.push({ resolve, reject }));
+    this.#drainWaiters ??= [];
+    const waiters = this.#drainWaiters;
+    return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
   }
 
   /** Sends a close frame (default 1000). The close callback runs when the peer answers. */
@@ -230,8 +232,8 @@ export class Channel<Data = unknown> {
       return;
     this.#waitingForDrain = false;
     const waiters = this.#drainWaiters;
-    this.#drainWaiters = [];
-    for (const waiter of waiters) waiter.resolve();
+    this.#drainWaiters = undefined;
+    for (const waiter of waiters ?? []) waiter.resolve();
     this.#owner.drained(this);
   }
 
@@ -239,8 +241,8 @@ export class Channel<Data = unknown> {
   handleClose(): void {
     this.#state = "closed";
     const waiters = this.#drainWaiters;
-    this.#drainWaiters = [];
-    for (const waiter of waiters) {
+    this.#drainWaiters = undefined;
+    for (const waiter of waiters ?? []) {
       waiter.reject(
         new SwitchboardError("CHANNEL_CLOSED", `channel ${this.id} closed before it drained`),
       );
@@ -298,11 +300,24 @@ function toPayload(data: SendData, binary: boolean): Uint8Array | string {
       `send data must be a string, Uint8Array or ArrayBuffer, got ${typeof data}`,
     );
   }
-  // Validating without decoding: building a string only to throw it away costs far more.
-  if (!binary && !isUtf8(bytes)) {
+  if (!binary && !isValidText(bytes)) {
     throw new SwitchboardError("INVALID_ARGUMENT", "a TEXT message must be valid UTF-8");
   }
   return bytes;
+}
+
+/**
+ * Validates UTF-8 without decoding (a throwaway string would cost far more). Short messages are
+ * mostly ASCII, which a loop confirms faster than the call into native code.
+ */
+function isValidText(bytes: Uint8Array): boolean {
+  const length = bytes.length;
+  if (length <= 64) {
+    let index = 0;
+    while (index < length && (bytes[index] as number) < 0x80) index++;
+    if (index === length) return true;
+  }
+  return isUtf8(bytes);
 }
 
 // UTF-8 never takes more than 3 bytes per UTF-16 unit, so most strings need no exact count.

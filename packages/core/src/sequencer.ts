@@ -8,6 +8,11 @@ import { isThenable } from "./thenable.js";
 export class Sequencer {
   #tail: Promise<void> | undefined;
 
+  /** True when nothing async is pending: the next callback may run at once, inline. */
+  get idle(): boolean {
+    return this.#tail === undefined;
+  }
+
   run(task: () => unknown, onError: (error: unknown) => void): void {
     if (this.#tail) {
       this.#follow(this.#tail.then(() => settle(task, onError)));
@@ -20,7 +25,12 @@ export class Sequencer {
       onError(error);
       return;
     }
-    if (isThenable(result)) this.#follow(settle(() => result, onError));
+    if (isThenable(result)) this.await(result, onError);
+  }
+
+  /** A callback that ran inline (while idle) returned a promise: later ones wait for it. */
+  await(result: PromiseLike<unknown>, onError: (error: unknown) => void): void {
+    this.#follow(settle(() => result, onError));
   }
 
   #follow(tail: Promise<void>): void {

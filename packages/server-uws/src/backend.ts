@@ -11,10 +11,11 @@ import {
   reasonPhrase,
   type UpgradeResponder,
 } from "@switchboard/core";
-import { copyLent, lentText, loadEngine, sslApp } from "./engine.js";
+import { lentText, loadEngine, sslApp } from "./engine.js";
 import { httpExchange } from "./exchange.js";
 import { type CopiedRequest, copyRequest } from "./request.js";
 import {
+  deliverMessage,
   engineSocket,
   engineTopic,
   insideEngineCallback,
@@ -92,8 +93,7 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
         },
         message: (ws, message, isBinary) => {
           const events = ws.getUserData().events;
-          // The ArrayBuffer is neutered after this callback: copy it.
-          if (events) insideEngineCallback(ws, () => events.message(copyLent(message), isBinary));
+          if (events) deliverMessage(ws, events, message, isBinary);
         },
         drain: (ws) => {
           const events = ws.getUserData().events;

@@ -48,29 +48,3 @@ export async function sslApp(engine: typeof uWS, tls: TlsOptions): Promise<Templ
     await rm(dir, { recursive: true, force: true });
   }
 }
-
-/** Messages up to this size are copied into a shared slab instead of an ArrayBuffer of their own. */
-const SLAB_MESSAGE_LIMIT = 4096;
-const SLAB_BYTES = 64 * 1024;
-let slab = new ArrayBuffer(SLAB_BYTES);
-let slabUsed = 0;
-
-/**
- * A copy of bytes that uWS lends only for the duration of a callback. Allocating an ArrayBuffer
- * costs several times more than copying a small message, so small messages are carved out of a
- * shared 64 KiB slab (as Node's Buffer pool does with 8 KiB): a message kept forever keeps its
- * slab alive, which bounds the waste at one slab per retained message.
- */
-export function copyLent(buffer: ArrayBuffer): Uint8Array {
-  const size = buffer.byteLength;
-  if (size > SLAB_MESSAGE_LIMIT) return new Uint8Array(buffer.slice(0));
-  if (slabUsed + size > SLAB_BYTES) {
-    slab = new ArrayBuffer(SLAB_BYTES);
-    slabUsed = 0;
-  }
-  const copy = new Uint8Array(slab, slabUsed, size);
-  copy.set(new Uint8Array(buffer));
-  // Keep views 8-byte aligned, as typed-array views over the copy may need.
-  slabUsed += (size + 7) & ~7;
-  return copy;
-}

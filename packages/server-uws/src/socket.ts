@@ -1,5 +1,5 @@
 import type { WebSocket } from "uWebSockets.js";
-import type { EngineSocket, FramePart, SocketEvents } from "@switchboard/core";
+import { copyBytes, type EngineSocket, type FramePart, type SocketEvents } from "@switchboard/core";
 
 /** What each uWS socket carries from the upgrade to its events. */
 export interface SocketData {
@@ -27,17 +27,44 @@ export function insideEngineCallback(ws: WebSocket<SocketData>, task: () => void
   }
 }
 
+/**
+ * Delivers a message from inside the socket's callback. Written out rather than through
+ * `insideEngineCallback`, as it runs for every message and a closure each time shows.
+ */
+export function deliverMessage(
+  ws: WebSocket<SocketData>,
+  events: SocketEvents,
+  message: ArrayBuffer,
+  binary: boolean,
+): void {
+  const outer = corkedByEngine;
+  corkedByEngine = ws;
+  try {
+    // uWS neuters the ArrayBuffer when the callback returns: copy it.
+    events.message(copyBytes(message), binary);
+  } finally {
+    corkedByEngine = outer;
+  }
+}
+
+/** uWS `send` status: queued with nothing left in the socket's backpressure buffer. */
+const SENT_WITHOUT_BACKPRESSURE = 1;
+
+/** Sends a frame; returns the socket's buffered amount after it. */
 function sendFrame(
   ws: WebSocket<SocketData>,
   data: Uint8Array | string,
   binary: boolean,
   part: FramePart,
   compress: boolean,
-): void {
-  if (part === "whole") ws.send(data, binary, compress);
-  else if (part === "first") ws.sendFirstFragment(data, binary, compress);
+): number {
+  if (part === "whole") {
+    // uWS reports success only when its backpressure buffer is empty: no need to ask for it.
+    if (ws.send(data, binary, compress) === SENT_WITHOUT_BACKPRESSURE) return 0;
+  } else if (part === "first") ws.sendFirstFragment(data, binary, compress);
   else if (part === "middle") ws.sendFragment(data, compress);
   else ws.sendLastFragment(data, compress);
+  return ws.getBufferedAmount();
 }
 
 /** The uWS socket behind an engine socket made by `engineSocket`. */
@@ -58,13 +85,17 @@ class UwsEngineSocket implements EngineSocket {
     this.compress = compress;
   }
 
-  send(data: Uint8Array | string, binary: boolean, part: FramePart): void {
+  send(data: Uint8Array | string, binary: boolean, part: FramePart): number {
     const ws = this.ws;
     // A reply from inside the socket's own callback is corked by uWS already. Sends from any
     // other tick (timers, awaits) or to other sockets are corked here, so each is one syscall.
     const compress = this.compress;
-    if (corkedByEngine === ws) sendFrame(ws, data, binary, part, compress);
-    else ws.cork(() => sendFrame(ws, data, binary, part, compress));
+    if (corkedByEngine === ws) return sendFrame(ws, data, binary, part, compress);
+    let buffered = 0;
+    ws.cork(() => {
+      buffered = sendFrame(ws, data, binary, part, compress);
+    });
+    return buffered;
   }
 
   get bufferedAmount(): number {

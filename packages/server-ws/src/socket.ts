@@ -1,5 +1,5 @@
 import type { Duplex } from "node:stream";
-import type { EngineHost, EngineSocket } from "@switchboard/core";
+import { copyBytes, type EngineHost, type EngineSocket } from "@switchboard/core";
 import type { WebSocket } from "ws";
 
 /** Connects one ws socket to core: engine events in, engine operations out. */
@@ -16,8 +16,9 @@ export function bindSocket(
     send(data, binary, part) {
       // ws queues the caller's buffer itself until the kernel takes it; core promises callers
       // they may reuse theirs at once (as uWS copies), so hand ws a copy.
-      const payload = typeof data === "string" ? data : Buffer.from(data);
+      const payload = typeof data === "string" ? data : copyBytes(data);
       ws.send(payload, { binary, fin: part === "whole" || part === "last", compress });
+      return ws.bufferedAmount;
     },
     get bufferedAmount() {
       return ws.bufferedAmount;

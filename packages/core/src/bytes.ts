@@ -1,0 +1,34 @@
+/** Copies up to this size are carved out of a shared slab instead of a buffer of their own. */
+const SLAB_COPY_LIMIT = 16 * 1024;
+const SLAB_BYTES = 64 * 1024;
+let slab = newSlab();
+let slabUsed = 0;
+
+/**
+ * A copy of bytes the caller does not own for long: a message an engine lends for one callback,
+ * or a send buffer the user may reuse at once. For backends.
+ *
+ * Allocating a buffer costs several times more than copying a small message (about 3 µs against
+ * 0.2 µs for 4 KiB here), so small copies share a 64 KiB slab, as Node's Buffer pool does with
+ * 8 KiB: a copy kept forever keeps its slab alive, which bounds the waste at one slab per
+ * retained copy.
+ */
+export function copyBytes(source: Uint8Array | ArrayBuffer): Uint8Array {
+  const size = source.byteLength;
+  const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);
+  if (size > SLAB_COPY_LIMIT) return bytes.slice();
+  if (slabUsed + size > SLAB_BYTES) {
+    slab = newSlab();
+    slabUsed = 0;
+  }
+  const copy = new Uint8Array(slab, slabUsed, size);
+  copy.set(bytes);
+  // Keep copies 8-byte aligned, as typed-array views over them may need.
+  slabUsed += (size + 7) & ~7;
+  return copy;
+}
+
+/** Not zero-filled (every byte handed out is written first): zeroing 64 KiB cost more than the copies. */
+function newSlab(): ArrayBuffer {
+  return Buffer.allocUnsafeSlow(SLAB_BYTES).buffer as ArrayBuffer;
+}
