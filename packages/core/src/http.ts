@@ -98,14 +98,24 @@ export class HttpResponse {
   #ended = false;
   #aborted = false;
   #closeCallbacks: (() => void)[] = [];
+  #watchingAbort = false;
 
   /** @internal */
   constructor(exchange: HttpExchange, headOnly: boolean) {
     this.#exchange = exchange;
     this.#headOnly = headOnly;
-    // Registered once: engines keep one listener per registration, and a long stream awaits
-    // `writable()` many times.
-    exchange.onAbort(() => {
+  }
+
+  /**
+   * @internal Starts following the client going away. Only a response still open after the
+   * engine's callback (an async handler, a stream) needs it, so most requests never pay for a
+   * listener. Registered once: engines keep one listener per registration, and a long stream
+   * awaits `writable()` many times.
+   */
+  watchAbort(): void {
+    if (this.#watchingAbort || this.finished) return;
+    this.#watchingAbort = true;
+    this.#exchange.onAbort(() => {
       if (this.#ended) return;
       this.#aborted = true;
       for (const callback of this.#closeCallbacks.splice(0)) callback();
@@ -198,6 +208,7 @@ export class HttpResponse {
   /** Resolves when a stream may be written again (or the client is gone). */
   writable(): Promise<void> {
     if (this.finished) return Promise.resolve();
+    this.watchAbort();
     return new Promise((resolve) => {
       this.#exchange.onWritable(resolve);
       this.#closeCallbacks.push(resolve);
@@ -227,7 +238,10 @@ export class HttpResponse {
   /** Runs `callback` once if the client goes away before the response is complete. */
   onClose(callback: () => void): void {
     if (this.#aborted) callback();
-    else if (!this.#ended) this.#closeCallbacks.push(callback);
+    else if (!this.#ended) {
+      this.watchAbort();
+      this.#closeCallbacks.push(callback);
+    }
   }
 
   /**

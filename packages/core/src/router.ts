@@ -24,6 +24,8 @@ const newNode = <H>(): Node<H> => ({ statics: new Map(), handlers: new Map() });
  */
 export class Router<H> {
   #root: Node<H> = newNode();
+  /** Routes without `:params` or `*` by their path: most requests are found in one lookup. */
+  #exact = new Map<string, Map<string, H>>();
 
   /** Registers `handler` for `method` (or "ANY") at `pattern`, e.g. `/users/:id` or `/files/*`. */
   add(method: HttpMethod | "ANY", pattern: string, handler: H): void {
@@ -59,13 +61,18 @@ export class Router<H> {
       node = next;
     }
     setOnce(node.handlers, method, handler, pattern);
+    if (!segments.some((segment) => segment.startsWith(":")))
+      this.#exact.set(pattern, node.handlers);
   }
 
   /** Finds the handler for a method and an already-decoded list of path segments. */
   match(method: string, path: string): RouteMatch<H> {
-    const segments = splitPath(path).map(decodeSegment);
     const params: Record<string, string> = {};
-    const found = find(this.#root, segments, 0, params);
+    // Statics win at every segment, so an all-static route for the path is what the trie would
+    // find too; a path with percent-encoding is decoded on the way through the trie instead.
+    const found =
+      (path.includes("%") ? undefined : this.#exact.get(path)) ??
+      find(this.#root, splitPath(path).map(decodeSegment), 0, params);
     if (!found) return { kind: "not-found" };
     const handler = pick(found, method);
     if (handler) return { kind: "found", handler, params };

@@ -73,8 +73,20 @@ export class HttpCall {
     this.#res = res;
   }
 
-  /** Runs middleware and the route; every failure becomes an error response. */
-  async run(): Promise<void> {
+  /**
+   * Runs middleware and the route; every failure becomes an error response. Without middleware
+   * and with a synchronous handler it completes inline and returns nothing: no promise at all.
+   */
+  run(): Promise<void> | undefined {
+    if (this.#pipeline.middleware.length > 0) return this.#runMiddleware();
+    try {
+      return this.#route()?.catch((error: unknown) => this.fail(error));
+    } catch (error) {
+      return this.fail(error);
+    }
+  }
+
+  async #runMiddleware(): Promise<void> {
     try {
       await this.#middleware(0);
       const res = this.#res;
@@ -126,11 +138,12 @@ export class HttpCall {
     });
   }
 
-  async #route(): Promise<void> {
+  /** Finds and runs the handler; a promise only when the handler is async. */
+  #route(): Promise<void> | undefined {
     const { router, notFound } = this.#pipeline;
     const req = this.#req;
     const res = this.#res;
-    if (res.finished || res.headersSent) return;
+    if (res.finished || res.headersSent) return undefined;
     const match = router.match(req.method, req.path);
     let handler: RouteHandler;
     if (match.kind === "found") {
@@ -144,12 +157,23 @@ export class HttpCall {
     } else {
       throw new HttpError(404, "not found");
     }
-    let result = handler(req, res);
+    const result = handler(req, res);
     // Only wait when the handler is async: a synchronous answer goes out in the engine's own
     // callback instead of a microtask later (uWS then writes it without an extra cork).
-    if (isThenable<RouteResult>(result)) result = await result;
+    if (isThenable<RouteResult>(result)) return this.#respondLater(result);
+    this.#respond(result);
+    return undefined;
+  }
+
+  async #respondLater(result: PromiseLike<RouteResult>): Promise<void> {
+    this.#respond(await result);
+  }
+
+  #respond(result: RouteResult): void {
+    const res = this.#res;
     if (res.headersSent || res.finished) return;
     if (result === undefined) {
+      const req = this.#req;
       throw new Error(`${req.method} ${req.path}: the handler finished without responding`);
     }
     sendResult(res, result);

@@ -12,6 +12,7 @@ import type {
 } from "./backend.js";
 import { RequestBody } from "./body.js";
 import { Channel, type ChannelOwner, type SendData } from "./channel.js";
+import { Connection, type ConnectionHost } from "./connection.js";
 import { HttpError, SwitchboardError } from "./errors.js";
 import { type BroadcastOptions, fanOut, type PreparedMessage, prepareMessage } from "./fanout.js";
 import { checkHandshake, type HandshakeRefusal, offeredProtocols } from "./handshake.js";
@@ -28,7 +29,6 @@ import {
   type Middleware,
   type RouteHandler,
 } from "./routing.js";
-import { Sequencer } from "./sequencer.js";
 import { isThenable } from "./thenable.js";
 import { Topics } from "./topics.js";
 
@@ -137,6 +137,7 @@ export class WebServer<Data = unknown> {
   };
   readonly #channels = new Set<Channel<Data>>();
   readonly #owner: ChannelOwner;
+  readonly #connectionHost: ConnectionHost;
   readonly #admissions = new Set<Admission<Data>>();
   readonly #liveness: Liveness;
   readonly #topics = new Topics();
@@ -184,6 +185,7 @@ export class WebServer<Data = unknown> {
     };
     this.limits = Object.freeze(resolveLimits(limits));
     this.#owner = this.#channelOwner();
+    this.#connectionHost = this.#makeConnectionHost();
     this.#liveness = new Liveness(() => this.#channels, this.limits);
     this.#http = {
       router: this.#router,
@@ -550,13 +552,19 @@ export class WebServer<Data = unknown> {
     const body = new RequestBody(exchange, this.limits);
     const request = new HttpRequest(exchange, body);
     const call = new HttpCall(this.#http, request, response);
-    const report = (error: unknown) => this.#report(error, { source: "http", request });
     if (body.receiving) {
       exchange.onAbort(() => body.stop());
-      body.onFailure((error) => call.fail(error).catch(report));
+      body.onFailure((error) => this.#httpSettled(call.fail(error), request));
     }
     const refusal = body.failure ?? checkHead(exchange, this.limits.maxHeaderBytes);
-    (refusal ? call.fail(refusal) : call.run()).catch(report);
+    this.#httpSettled(refusal ? call.fail(refusal) : call.run(), request);
+    // A response still open now outlives this engine callback: it must notice the client leaving.
+    response.watchAbort();
+  }
+
+  /** Reports a request's failure that even its error response could not handle. */
+  #httpSettled(pending: Promise<void> | undefined, request: HttpRequest): void {
+    pending?.catch((error: unknown) => this.#report(error, { source: "http", request }));
   }
 
   #handleUpgrade(request: UpgradeRequest, responder: UpgradeResponder): void {
@@ -637,46 +645,30 @@ export class WebServer<Data = unknown> {
       socket,
       this.#owner,
     );
-    const sequencer = new Sequencer();
-    const report = (source: string) => (error: unknown) => this.#report(error, { source, channel });
     this.#channels.add(channel);
+    return new Connection(this.#connectionHost, channel);
+  }
+
+  #makeConnectionHost(): ConnectionHost {
     const { maxMessageBytes, maxMessagesPerSecond } = this.limits;
-    const onMessageError = report("onWsMessage");
     return {
-      open: () => {
-        if (this.#state === "closing") channel.close(CloseCode.GOING_AWAY, "server shutting down");
-        sequencer.run(
-          () => this.onWsOpen(channel, context.url),
-          (error) => {
-            report("onWsOpen")(error);
-            if (channel.isOpen) channel.close(CloseCode.INTERNAL_ERROR, "internal error");
-          },
-        );
-      },
-      message: (data, binary) => {
-        if (!channel.isOpen) return;
-        channel.handleActivity();
-        if (data.byteLength > maxMessageBytes) {
-          channel.close(CloseCode.MESSAGE_TOO_BIG, "message too big");
-          return;
-        }
-        if (maxMessagesPerSecond > 0 && !channel.takeMessageToken(maxMessagesPerSecond)) {
-          this.stats.rateLimited++;
-          channel.close(CloseCode.POLICY_VIOLATION, "message rate limit exceeded");
-          return;
-        }
-        sequencer.run(() => this.#deliver(channel, data, binary), onMessageError);
-      },
-      close: (code, reason) => {
-        this.#channels.delete(channel);
+      maxMessageBytes,
+      maxMessagesPerSecond,
+      isClosing: () => this.#state === "closing",
+      opened: (channel) => this.onWsOpen(channel as Channel<Data>, channel.url),
+      deliver: (channel, data, binary) => this.#deliver(channel as Channel<Data>, data, binary),
+      left: (channel) => {
+        this.#channels.delete(channel as Channel<Data>);
         for (const topic of this.#topics.leaveAll(channel))
           this.#toPubSub((pubsub) => pubsub.unsubscribe(topic));
-        channel.handleClose();
-        sequencer.run(() => this.onWsClose(channel, code, reason), report("onWsClose"));
+        // Resolves after the synchronous part of onWsClose, which runs right after this.
         if (this.#channels.size === 0) this.#allClosed?.();
       },
-      drain: () => channel.handleDrain(),
-      pong: () => channel.handlePong(),
+      closed: (channel, code, reason) => this.onWsClose(channel as Channel<Data>, code, reason),
+      rateLimited: () => {
+        this.stats.rateLimited++;
+      },
+      report: (error, source, channel) => this.#report(error, { source, channel }),
     };
   }
 
@@ -755,9 +747,8 @@ function upgradeInfo(request: UpgradeRequest): WsUpgradeRequest {
  */
 function checkHead(exchange: HttpExchange, limit: number): HttpError | undefined {
   let size = exchange.method.length + exchange.url.length + 12;
-  for (const [name, value] of Object.entries(exchange.headers)) {
-    size += name.length + value.length + 4;
-  }
+  const { headers } = exchange;
+  for (const name in headers) size += name.length + (headers[name] as string).length + 4;
   return size > limit ? new HttpError(431, "request header fields too large") : undefined;
 }
 

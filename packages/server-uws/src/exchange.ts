@@ -39,27 +39,43 @@ export function httpExchange(
     | { total: number; accepted: number; pending?: Uint8Array; pendingAt: number }
     | undefined;
 
-  res.onAborted(() => {
+  const abort = () => {
     aborted = true;
     for (const callback of abortCallbacks.splice(0)) callback();
-  });
+  };
+  // uWS needs onAborted only for a response still open when its handler returns, and most are
+  // answered inside it: register it then (see `leaveHandler`), not for every request.
+  let watchingAbort = false;
+  const watchAbort = () => {
+    if (watchingAbort) return;
+    watchingAbort = true;
+    res.onAborted(abort);
+  };
+  // uWS does not count a HEAD answer as responding.
+  if (request.method === "HEAD") watchAbort();
 
   // Buffer the body until core reads it; stop storing once it is over the limit (core answers 413).
+  // A request that declares no body (most GETs) has none to subscribe to.
+  const hasBody =
+    request.headers["transfer-encoding"] !== undefined ||
+    Number(request.headers["content-length"] ?? 0) > 0;
   const body = {
     chunks: [] as Uint8Array[],
     size: 0,
-    done: false,
+    done: !hasBody,
     sink: undefined as BodySink | undefined,
   };
-  res.onData((chunk, isLast) => {
-    const copy = new Uint8Array(chunk.slice(0));
-    if (body.sink) body.sink.data(copy);
-    else if (body.size <= limits.maxBodyBytes) body.chunks.push(copy);
-    body.size += copy.byteLength;
-    if (!isLast) return;
-    body.done = true;
-    body.sink?.end();
-  });
+  if (hasBody) {
+    res.onData((chunk, isLast) => {
+      const copy = new Uint8Array(chunk.slice(0));
+      if (body.sink) body.sink.data(copy);
+      else if (body.size <= limits.maxBodyBytes) body.chunks.push(copy);
+      body.size += copy.byteLength;
+      if (!isLast) return;
+      body.done = true;
+      body.sink?.end();
+    });
+  }
 
   /** `closing`: uWS's own `end(…, true)` will write `Connection: close`, so ours is left out. */
   const writeHead = (closing = false) => {
@@ -170,10 +186,13 @@ export function httpExchange(
           return;
         }
         finished = true;
-        if (bodiless(status)) res.endWithoutBody(undefined, closeAfter);
-        else if (request.method === "HEAD" && length !== undefined)
-          res.endWithoutBody(Number(length), closeAfter);
-        else res.end(chunk ?? new Uint8Array(0), closeAfter);
+        const withoutBody = bodiless(status) || (request.method === "HEAD" && length !== undefined);
+        if (!withoutBody) res.end(chunk ?? new Uint8Array(0), closeAfter);
+        else {
+          // uWS does not count endWithoutBody as responding: it still wants onAborted.
+          watchAbort();
+          res.endWithoutBody(bodiless(status) ? undefined : Number(length), closeAfter);
+        }
       });
     },
     onWritable(callback) {
@@ -185,10 +204,14 @@ export function httpExchange(
       else abortCallbacks.push(callback);
     },
     destroy() {
-      if (!aborted && !finished) res.close();
+      if (aborted || finished) return;
+      // Inside the handler no onAborted may be registered yet to report it: do it here.
+      if (!watchingAbort) abort();
+      res.close();
     },
     leaveHandler() {
       inHandler = false;
+      if (!aborted && !finished) watchAbort();
     },
   };
 }

@@ -1,10 +1,21 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { HttpExchange } from "@switchboard/core";
 
-/** node:http's headers as core expects them: lower-case names, repeated values joined. */
+/**
+ * node:http's headers as core expects them: lower-case names, repeated values joined. node joins
+ * repeats itself except for a few (set-cookie) it keeps as arrays: only those need a copy.
+ */
 export function requestHeaders(req: IncomingMessage): Record<string, string> {
+  const source = req.headers;
+  for (const name in source) {
+    if (typeof source[name] !== "string") return joinedHeaders(source);
+  }
+  return source as Record<string, string>;
+}
+
+function joinedHeaders(source: IncomingMessage["headers"]): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
+  for (const [name, value] of Object.entries(source)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
   }
   return headers;
@@ -12,14 +23,14 @@ export function requestHeaders(req: IncomingMessage): Record<string, string> {
 
 /** Wraps one node:http request/response pair. */
 export function httpExchange(req: IncomingMessage, res: ServerResponse): HttpExchange {
-  // An aborted upload emits "error" on the request; without a listener it would crash the process.
-  req.on("error", () => {});
   return {
     method: req.method ?? "GET",
     url: req.url ?? "/",
     headers: requestHeaders(req),
     remoteAddress: req.socket.remoteAddress ?? "",
     readBody(sink) {
+      // No "error" listener: node emits an aborted upload's error only to listeners it has, and
+      // core learns of the abort from the response's "close".
       req.on("data", (chunk: Buffer) => sink.data(chunk));
       req.on("end", () => sink.end());
     },
