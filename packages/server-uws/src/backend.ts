@@ -87,6 +87,8 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
             data.context,
             data.protocol,
           );
+          // Core has taken what it needs; the socket's user data need not keep it.
+          data.context = undefined;
           // Before onWsOpen runs, which may already broadcast.
           ws.subscribe(EVERYONE);
           insideEngineCallback(ws, () => data.events?.open());

@@ -39,6 +39,11 @@ export function httpExchange(
     | { total: number; accepted: number; pending?: Uint8Array; pendingAt: number }
     | undefined;
 
+  /** Writes outside the handler must be corked; inside it uWS has corked the response already. */
+  const corked = (write: () => void) => {
+    if (inHandler) write();
+    else res.cork(write);
+  };
   const abort = () => {
     aborted = true;
     for (const callback of abortCallbacks.splice(0)) callback();
@@ -80,7 +85,8 @@ export function httpExchange(
   /** `closing`: uWS's own `end(…, true)` will write `Connection: close`, so ours is left out. */
   const writeHead = (closing = false) => {
     if (!head) return;
-    res.writeStatus(`${head.status} ${reasonPhrase(head.status)}`);
+    // uWS writes "200 OK" by itself when no status is given.
+    if (head.status !== 200) res.writeStatus(`${head.status} ${reasonPhrase(head.status)}`);
     for (const [name, value] of head.headers) {
       // uWS writes Content-Length itself from the body it is given, and Connection when told to close.
       if (name !== "content-length" && !(closing && name === "connection"))
@@ -152,7 +158,7 @@ export function httpExchange(
       let ok = true;
       if (!sized && streamSize !== undefined)
         sized = { total: streamSize, accepted: 0, pendingAt: 0 };
-      res.cork(() => {
+      corked(() => {
         writeHead();
         if (!sized) ok = res.write(chunk);
         else if (sized.pending) {
@@ -174,7 +180,7 @@ export function httpExchange(
         return;
       }
       endRequested = true;
-      res.cork(() => {
+      corked(() => {
         writeHead(!sized && closeAfter);
         if (sized) {
           if (chunk && chunk.byteLength > 0) {

@@ -94,8 +94,16 @@ function upgradeResponder(
   head: Buffer,
 ): UpgradeResponder {
   const early = earlyBytes(socket, head);
+  let abortListener: (() => void) | undefined;
+  // Once decided, the listener would keep this request and its early bytes alive for as long
+  // as the connection lasts.
+  const decided = () => {
+    if (abortListener) socket.off("close", abortListener);
+    abortListener = undefined;
+  };
   return {
     accept(protocol, context) {
+      decided();
       if (socket.destroyed) return;
       early.stop();
       req[PROTOCOL] = protocol;
@@ -104,6 +112,7 @@ function upgradeResponder(
       );
     },
     reject(status, headers, body) {
+      decided();
       if (socket.destroyed) return;
       const lines = [
         `HTTP/1.1 ${status} ${reasonPhrase(status)}`,
@@ -115,6 +124,7 @@ function upgradeResponder(
       socket.end(`${lines.join("\r\n")}\r\n\r\n${body}`);
     },
     onAbort(callback) {
+      abortListener = callback;
       socket.once("close", callback);
     },
   };

@@ -1,6 +1,52 @@
 import type { Duplex } from "node:stream";
-import { copyBytes, type EngineHost, type EngineSocket } from "@switchboard/core";
+import {
+  copyBytes,
+  type EngineHost,
+  type EngineSocket,
+  type FramePart,
+  type SocketEvents,
+} from "@switchboard/core";
 import type { WebSocket } from "ws";
+
+/**
+ * Engine operations on one ws socket. A class rather than an object of closures: the methods
+ * are shared, so each connection costs one small object.
+ */
+class WsEngineSocket implements EngineSocket {
+  readonly ws: WebSocket;
+  /** ws compresses only when the client negotiated permessage-deflate. */
+  readonly compress: boolean;
+
+  constructor(ws: WebSocket, compress: boolean) {
+    this.ws = ws;
+    this.compress = compress;
+  }
+
+  send(data: Uint8Array | string, binary: boolean, part: FramePart): number {
+    // ws queues the caller's buffer itself until the kernel takes it; core promises callers
+    // they may reuse theirs at once (as uWS copies), so hand ws a copy.
+    const payload = typeof data === "string" ? data : copyBytes(data);
+    const fin = part === "whole" || part === "last";
+    this.ws.send(payload, { binary, fin, compress: this.compress });
+    return this.ws.bufferedAmount;
+  }
+
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
+  }
+
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  ping(): void {
+    this.ws.ping();
+  }
+}
 
 /** Connects one ws socket to core: engine events in, engine operations out. */
 export function bindSocket(
@@ -10,30 +56,13 @@ export function bindSocket(
   context: unknown,
   protocol: string,
 ): void {
-  // ws compresses only when the client negotiated permessage-deflate.
-  const compress = host.perMessageDeflate;
-  const socket: EngineSocket = {
-    send(data, binary, part) {
-      // ws queues the caller's buffer itself until the kernel takes it; core promises callers
-      // they may reuse theirs at once (as uWS copies), so hand ws a copy.
-      const payload = typeof data === "string" ? data : copyBytes(data);
-      ws.send(payload, { binary, fin: part === "whole" || part === "last", compress });
-      return ws.bufferedAmount;
-    },
-    get bufferedAmount() {
-      return ws.bufferedAmount;
-    },
-    close(code, reason) {
-      ws.close(code, reason);
-    },
-    terminate() {
-      ws.terminate();
-    },
-    ping() {
-      ws.ping();
-    },
-  };
-  const events = host.open(socket, context, protocol);
+  const events = host.open(new WsEngineSocket(ws, host.perMessageDeflate), context, protocol);
+  listen(ws, tcp, events);
+  events.open();
+}
+
+/** Engine events to core; in a scope of their own, so the listeners hold nothing else. */
+function listen(ws: WebSocket, tcp: Duplex, events: SocketEvents): void {
   ws.on("message", (data: Buffer, isBinary: boolean) => {
     events.message(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), isBinary);
   });
@@ -42,5 +71,4 @@ export function bindSocket(
   // ws closes the connection itself after a protocol error; "close" follows.
   ws.on("error", () => {});
   tcp.on("drain", () => events.drain());
-  events.open();
 }
