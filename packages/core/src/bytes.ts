@@ -28,7 +28,21 @@ export function copyBytes(source: Uint8Array | ArrayBuffer): Uint8Array {
   return copy;
 }
 
-/** Not zero-filled (every byte handed out is written first): zeroing 64 KiB cost more than the copies. */
+/**
+ * Hands back the latest `copyBytes` result once nothing refers to it any more (an engine wrote
+ * it out at once), so the next copy reuses the same, cache-warm memory. Anything else is left to
+ * the garbage collector.
+ */
+export function releaseCopy(copy: Uint8Array): void {
+  if (copy.buffer === slab && copy.byteOffset + ((copy.byteLength + 7) & ~7) === slabUsed) {
+    slabUsed = copy.byteOffset;
+  }
+}
+
+/**
+ * Not zero-filled (every byte handed out is written first): zeroing 64 KiB cost more than the
+ * copies it serves.
+ */
 function newSlab(): ArrayBuffer {
   return Buffer.allocUnsafeSlow(SLAB_BYTES).buffer as ArrayBuffer;
 }

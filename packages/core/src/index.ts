@@ -21,7 +21,7 @@ export type {
   UpgradeRequest,
   UpgradeResponder,
 } from "./backend.js";
-export { copyBytes } from "./bytes.js";
+export { copyBytes, releaseCopy } from "./bytes.js";
 export { Channel, type SendData } from "./channel.js";
 export { checkClose, isSendableCloseCode } from "./close.js";
 export { type CorsOptions, cors } from "./cors.js";

@@ -4,6 +4,7 @@ import {
   type EngineHost,
   type EngineSocket,
   type FramePart,
+  releaseCopy,
   type SocketEvents,
 } from "@switchboard/core";
 import type { WebSocket } from "ws";
@@ -23,12 +24,20 @@ class WsEngineSocket implements EngineSocket {
   }
 
   send(data: Uint8Array | string, binary: boolean, part: FramePart): number {
+    const ws = this.ws;
+    const fin = part === "whole" || part === "last";
+    if (typeof data === "string") {
+      ws.send(data, { binary, fin, compress: this.compress });
+      return ws.bufferedAmount;
+    }
     // ws queues the caller's buffer itself until the kernel takes it; core promises callers
     // they may reuse theirs at once (as uWS copies), so hand ws a copy.
-    const payload = typeof data === "string" ? data : copyBytes(data);
-    const fin = part === "whole" || part === "last";
-    this.ws.send(payload, { binary, fin, compress: this.compress });
-    return this.ws.bufferedAmount;
+    const copy = copyBytes(data);
+    ws.send(copy, { binary, fin, compress: this.compress });
+    const buffered = ws.bufferedAmount;
+    // Nothing buffered: the kernel took it all and nothing refers to the copy any more.
+    if (buffered === 0) releaseCopy(copy);
+    return buffered;
   }
 
   get bufferedAmount(): number {
