@@ -142,9 +142,15 @@ export class Channel<Data = unknown> {
    */
   admitsWhole(size: number): boolean {
     if (this.#state !== "open" || this.#fragment !== "none") return false;
-    const buffered = this.#socket.bufferedAmount + size;
-    if (buffered > this.#owner.flow.maxBufferedBytes) return false;
-    if (buffered >= this.#owner.flow.highWaterMark) this.#waitingForDrain = true;
+    const { maxBufferedBytes, highWaterMark } = this.#owner.flow;
+    // The bound is enough while it leaves the buffer under both marks; past them, ask the engine
+    // (a broadcast checks every recipient, and most are nowhere near their limits).
+    let buffered = this.#bufferedBound + size;
+    if (buffered >= highWaterMark || buffered > maxBufferedBytes) {
+      buffered = this.#socket.bufferedAmount + size;
+    }
+    if (buffered > maxBufferedBytes) return false;
+    if (buffered >= highWaterMark) this.#waitingForDrain = true;
     // The publish about to happen grows the buffer outside `send`: keep the bound an upper bound.
     this.#bufferedBound = buffered;
     return true;

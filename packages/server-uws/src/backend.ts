@@ -155,6 +155,7 @@ function upgradeResponder(
 ): { responder: UpgradeResponder; handlerReturned(): void } {
   // Set once the upgrade is answered (accepted or refused) or the client went away.
   let aborted = false;
+  let inHandler = true;
   let onAbort: (() => void) | undefined;
   const reject: UpgradeResponder["reject"] = (status, headers, body) => {
     if (aborted) return;
@@ -172,7 +173,7 @@ function upgradeResponder(
       if (!context) return reject(400, [], "not a WebSocket handshake");
       aborted = true;
       const data: SocketData = { context: socketContext, protocol };
-      res.cork(() => {
+      const upgrade = () =>
         res.upgrade(
           data,
           request.headers["sec-websocket-key"] ?? "",
@@ -180,7 +181,9 @@ function upgradeResponder(
           request.headers["sec-websocket-extensions"] ?? "",
           context,
         );
-      });
+      // Inside its handler uWS has corked the response already; a later decision needs a cork.
+      if (inHandler) upgrade();
+      else res.cork(upgrade);
     },
     reject,
     onAbort(callback) {
@@ -190,6 +193,7 @@ function upgradeResponder(
   return {
     responder,
     handlerReturned() {
+      inHandler = false;
       // uWS needs onAborted only for a request still pending when its handler returns; core
       // answers most upgrades at once, and then no callback is created for them at all.
       if (aborted) return;
