@@ -25,15 +25,15 @@ class WsEngineSocket implements EngineSocket {
 
   send(data: Uint8Array | string, binary: boolean, part: FramePart): number {
     const ws = this.ws;
-    const fin = part === "whole" || part === "last";
+    const options = sendOptions(binary, part === "whole" || part === "last", this.compress);
     if (typeof data === "string") {
-      ws.send(data, { binary, fin, compress: this.compress });
+      ws.send(data, options);
       return ws.bufferedAmount;
     }
     // ws queues the caller's buffer itself until the kernel takes it; core promises callers
     // they may reuse theirs at once (as uWS copies), so hand ws a copy.
     const copy = copyBytes(data);
-    ws.send(copy, { binary, fin, compress: this.compress });
+    ws.send(copy, options);
     const buffered = ws.bufferedAmount;
     // Nothing buffered: the kernel took it all and nothing refers to the copy any more.
     if (buffered === 0) releaseCopy(copy);
@@ -55,6 +55,17 @@ class WsEngineSocket implements EngineSocket {
   ping(): void {
     this.ws.ping();
   }
+}
+
+type SendOptions = Readonly<{ binary: boolean; fin: boolean; compress: boolean }>;
+
+/** Every combination, built once: ws only reads them, and a send should not allocate one. */
+const SEND_OPTIONS: readonly SendOptions[] = Array.from({ length: 8 }, (_, bits) =>
+  Object.freeze({ binary: (bits & 1) !== 0, fin: (bits & 2) !== 0, compress: (bits & 4) !== 0 }),
+);
+
+function sendOptions(binary: boolean, fin: boolean, compress: boolean): SendOptions {
+  return SEND_OPTIONS[(binary ? 1 : 0) | (fin ? 2 : 0) | (compress ? 4 : 0)] as SendOptions;
 }
 
 /** Connects one ws socket to core: engine events in, engine operations out. */
