@@ -38,8 +38,8 @@ if (args.help) {
   --quick                  1 round, short windows, 2,000 idle connections
   -s, --scenario ID        only these scenarios (repeatable): ${SCENARIOS.map((s) => s.id).join(", ")}
   --server ID              only these servers (repeatable): ${CONTENDERS.map((c) => c.id).join(", ")}
-  --rounds N               rounds per scenario (default 3, quick 1)
-  --window MS              measuring window (default 2000, quick 1000)
+  --rounds N               rounds per scenario (default 5, quick 1)
+  --window MS              measuring window (default 1500, quick 1000)
   --warmup MS              warm-up before the window (default 500, quick 300)
   --load-processes N       load processes for echo, connect and http (default 1)
   --cpu-profile            write a --cpu-prof profile of every server into results/profiles
@@ -62,10 +62,10 @@ const pick = <T extends { id: string }>(
 };
 const scenarios = pick(SCENARIOS, args.scenario, "scenario");
 const contenders = pick(CONTENDERS, args.server, "server");
-const rounds = Number(args.rounds ?? (args.quick ? 1 : 3));
+const rounds = Number(args.rounds ?? (args.quick ? 1 : 5));
 const settings: MeasureSettings = {
   profile,
-  windowMs: Number(args.window ?? (args.quick ? 1000 : 2000)),
+  windowMs: Number(args.window ?? (args.quick ? 1000 : 1500)),
   warmupMs: Number(args.warmup ?? (args.quick ? 300 : 500)),
   loadProcesses: Number(args["load-processes"]),
 };
