@@ -97,7 +97,8 @@ export class HttpResponse {
   #started = false;
   #ended = false;
   #aborted = false;
-  #closeCallbacks: (() => void)[] = [];
+  /** Created by the first `onClose` or `writable()`: most responses never need one. */
+  #closeCallbacks: (() => void)[] | undefined;
   #watchingAbort = false;
 
   /** @internal */
@@ -118,7 +119,7 @@ export class HttpResponse {
     this.#exchange.onAbort(() => {
       if (this.#ended) return;
       this.#aborted = true;
-      for (const callback of this.#closeCallbacks.splice(0)) callback();
+      this.#runCloseCallbacks();
     });
   }
 
@@ -211,6 +212,7 @@ export class HttpResponse {
     this.watchAbort();
     return new Promise((resolve) => {
       this.#exchange.onWritable(resolve);
+      this.#closeCallbacks ??= [];
       this.#closeCallbacks.push(resolve);
     });
   }
@@ -240,6 +242,7 @@ export class HttpResponse {
     if (this.#aborted) callback();
     else if (!this.#ended) {
       this.watchAbort();
+      this.#closeCallbacks ??= [];
       this.#closeCallbacks.push(callback);
     }
   }
@@ -252,7 +255,7 @@ export class HttpResponse {
     if (this.finished) return;
     this.#aborted = true;
     this.#exchange.destroy();
-    for (const callback of this.#closeCallbacks.splice(0)) callback();
+    this.#runCloseCallbacks();
   }
 
   /**
@@ -267,6 +270,12 @@ export class HttpResponse {
    */
   sse(options?: SseOptions): SseStream {
     return new SseStream(this, options);
+  }
+
+  #runCloseCallbacks(): void {
+    const callbacks = this.#closeCallbacks;
+    this.#closeCallbacks = undefined;
+    for (const callback of callbacks ?? []) callback();
   }
 
   #defaultType(type: string): void {

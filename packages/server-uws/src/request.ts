@@ -9,11 +9,16 @@ export interface CopiedRequest {
   remoteAddress: string;
 }
 
+/** Where `collectHeader` writes: one callback for every request instead of a closure each. */
+let collecting: Record<string, string> = {};
+const collectHeader = (name: string, value: string) => {
+  collecting[name] = name in collecting ? `${collecting[name]}, ${value}` : value;
+};
+
 export function copyRequest(res: HttpResponse, req: HttpRequest): CopiedRequest {
   const headers: Record<string, string> = {};
-  req.forEach((name, value) => {
-    headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
-  });
+  collecting = headers;
+  req.forEach(collectHeader);
   const query = req.getQuery();
   return {
     method: req.getCaseSensitiveMethod().toUpperCase(),
