@@ -36,9 +36,12 @@ export class Topics {
   }
 
   /** Removes a channel from every topic; returns the topics left without local subscribers. */
-  leaveAll(channel: Channel): string[] {
+  leaveAll(channel: Channel): readonly string[] {
+    const topics = this.#byChannel.get(channel);
+    // Most channels never subscribe: nothing to allocate when they leave.
+    if (!topics) return NO_TOPICS;
     const emptied: string[] = [];
-    for (const topic of this.#byChannel.get(channel) ?? []) {
+    for (const topic of topics) {
       const subscribers = this.#subscribers.get(topic);
       subscribers?.delete(channel);
       if (subscribers?.size === 0) {
@@ -66,6 +69,7 @@ export class Topics {
 
 const EMPTY: ReadonlySet<Channel> = new Set();
 const EMPTY_TOPICS: ReadonlySet<string> = new Set();
+const NO_TOPICS: readonly string[] = [];
 
 function checkTopic(topic: unknown): void {
   if (typeof topic !== "string" || topic.length === 0) {

@@ -25,7 +25,8 @@ export function loadEngine(): typeof uWS {
 
 /** Text of an ArrayBuffer that uWS lends only for the duration of a callback. */
 export function lentText(buffer: ArrayBuffer): string {
-  return Buffer.from(buffer).toString("utf8");
+  // Most close reasons are empty.
+  return buffer.byteLength === 0 ? "" : Buffer.from(buffer).toString("utf8");
 }
 
 /**
