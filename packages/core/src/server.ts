@@ -731,15 +731,10 @@ export class WebServer<Data = unknown> {
 
 function upgradeInfo(request: UpgradeRequest): WsUpgradeRequest {
   const q = request.url.indexOf("?");
-  let query: URLSearchParams | undefined;
   return {
     url: request.url,
     path: q === -1 ? request.url : request.url.slice(0, q),
-    // Parsed on first use: most servers never look at the upgrade's query.
-    get query() {
-      query ??= new URLSearchParams(q === -1 ? "" : request.url.slice(q + 1));
-      return query;
-    },
+    query: new URLSearchParams(q === -1 ? "" : request.url.slice(q + 1)),
     headers: request.headers,
     remoteAddress: request.remoteAddress,
     protocols: offeredProtocols(request),
