@@ -105,6 +105,7 @@ export function httpExchange(
     if (ok || done) return true;
     state.pending = chunk.subarray(res.getWriteOffset() - at);
     state.pendingAt = res.getWriteOffset();
+    watchWritable();
     return false;
   };
 
@@ -123,13 +124,19 @@ export function httpExchange(
     return true;
   };
 
-  res.onWritable((offset) => {
-    if (!flushPending(offset)) return false;
-    // Ended with fewer bytes than its Content-Length: only closing can tell the client.
-    if (endRequested && !finished) res.close();
-    for (const callback of writableCallbacks.splice(0)) callback();
-    return true;
-  });
+  // Registered once something waits for the socket to drain: most responses never do.
+  let watchingWritable = false;
+  const watchWritable = () => {
+    if (watchingWritable) return;
+    watchingWritable = true;
+    res.onWritable((offset) => {
+      if (!flushPending(offset)) return false;
+      // Ended with fewer bytes than its Content-Length: only closing can tell the client.
+      if (endRequested && !finished) res.close();
+      for (const callback of writableCallbacks.splice(0)) callback();
+      return true;
+    });
+  };
 
   return {
     // Listed, not spread: an object literal with a spread and methods is built on V8's slow
@@ -160,8 +167,10 @@ export function httpExchange(
         sized = { total: streamSize, accepted: 0, pendingAt: 0 };
       corked(() => {
         writeHead();
-        if (!sized) ok = res.write(chunk);
-        else if (sized.pending) {
+        if (!sized) {
+          ok = res.write(chunk);
+          if (!ok) watchWritable();
+        } else if (sized.pending) {
           // The caller wrote on without waiting for `writable()`: queue it behind the rest.
           sized.pending = concat(sized.pending, chunk);
           sized.accepted += chunk.byteLength;
@@ -203,6 +212,7 @@ export function httpExchange(
     },
     onWritable(callback) {
       if (aborted || finished) return callback();
+      watchWritable();
       writableCallbacks.push(callback);
     },
     onAbort(callback) {
