@@ -3,10 +3,11 @@
 import { readdirSync } from "node:fs";
 import { TestClient } from "@switchboard/conformance";
 import type { WebServer } from "@switchboard/core";
+import { startRedis } from "@switchboard/test-support/redis-server";
 import { generate } from "selfsigned";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { WebSocket } from "ws";
-import { startRedis, subscriberCount } from "../support/redis-server.js";
+import { subscriberCount } from "../support/redis-subscribers.js";
 
 /** Samples that register a vitest suite when imported: type-checked (tsc) only. */
 export const TYPECHECK_ONLY = {
