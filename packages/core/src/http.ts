@@ -209,11 +209,9 @@ export class HttpResponse {
   /** Resolves when a stream may be written again (or the client is gone). */
   writable(): Promise<void> {
     if (this.finished) return Promise.resolve();
-    this.watchAbort();
     return new Promise((resolve) => {
       this.#exchange.onWritable(resolve);
-      this.#closeCallbacks ??= [];
-      this.#closeCallbacks.push(resolve);
+      this.#addCloseCallback(resolve);
     });
   }
 
@@ -240,11 +238,7 @@ export class HttpResponse {
   /** Runs `callback` once if the client goes away before the response is complete. */
   onClose(callback: () => void): void {
     if (this.#aborted) callback();
-    else if (!this.#ended) {
-      this.watchAbort();
-      this.#closeCallbacks ??= [];
-      this.#closeCallbacks.push(callback);
-    }
+    else if (!this.#ended) this.#addCloseCallback(callback);
   }
 
   /**
@@ -270,6 +264,13 @@ export class HttpResponse {
    */
   sse(options?: SseOptions): SseStream {
     return new SseStream(this, options);
+  }
+
+  /** Registers a callback for the client going away, and starts following that. */
+  #addCloseCallback(callback: () => void): void {
+    this.watchAbort();
+    this.#closeCallbacks ??= [];
+    this.#closeCallbacks.push(callback);
   }
 
   #runCloseCallbacks(): void {
