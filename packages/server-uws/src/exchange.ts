@@ -1,6 +1,6 @@
 import type { HttpResponse } from "uWebSockets.js";
 import type { BodySink, EngineLimits, HttpExchange } from "@switchboard/core";
-import { reasonPhrase } from "@switchboard/core";
+import { copyBytes, reasonPhrase } from "@switchboard/core";
 import type { CopiedRequest } from "./request.js";
 
 type Head = { status: number; headers: ReadonlyArray<readonly [string, string]> };
@@ -72,7 +72,8 @@ export function httpExchange(
   };
   if (hasBody) {
     res.onData((chunk, isLast) => {
-      const copy = new Uint8Array(chunk.slice(0));
+      // uWS neuters the chunk when this callback returns.
+      const copy = copyBytes(chunk);
       if (body.sink) body.sink.data(copy);
       else if (body.size <= limits.maxBodyBytes) body.chunks.push(copy);
       body.size += copy.byteLength;
