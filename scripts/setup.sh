@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs everything the repo needs on a Debian machine that has only Node 20 and npm: the pnpm
+# Installs everything the repo needs on a Debian machine that has only Node (20.19+, 22 or 24) and npm: the pnpm
 # release pinned in package.json, the Debian packages other parts of the repo use, and the
 # workspace's dependencies. Safe to re-run: each step is skipped when already done.
 # Sourced by test.sh and chat.sh (it leaves the shell in the repo root); `bash scripts/setup.sh`
@@ -27,14 +27,18 @@ as_root() {
 }
 
 check_node() {
-  local version
+  local version major minor
   version=$(node -p 'process.versions.node')
-  case "$version" in
-    20.19.* | 20.[2-9][0-9].*) ;;
-    *)
-      echo "setup: Node $version found; this repo needs Node 20 (20.19 or later, not 21+)" >&2
-      return 1
-      ;;
+  major=${version%%.*}
+  minor=${version#*.}
+  minor=${minor%%.*}
+  if [ "$major" -lt 20 ] || { [ "$major" -eq 20 ] && [ "$minor" -lt 19 ]; }; then
+    echo "setup: Node $version found; this repo needs Node 20.19 or later (tested on 20, 22 and 24)" >&2
+    return 1
+  fi
+  case "$major" in
+    20 | 22 | 24) ;;
+    *) echo "setup: Node $version is not a line this repo is tested on (20, 22, 24); going on" >&2 ;;
   esac
 }
 

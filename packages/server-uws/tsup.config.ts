@@ -1,3 +1,4 @@
 import { libraryConfig } from "@switchboard/tsup-config";
 
-export default libraryConfig();
+// shims: the engine is loaded with createRequire(import.meta.url), which CommonJS needs shimmed.
+export default libraryConfig({ shims: true });

@@ -1,6 +1,7 @@
 import { TestClient } from "@switchboard/conformance";
 import { type RedisServer, startRedis } from "@switchboard/test-support/redis-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BACKEND_CASES } from "./support/engines.js";
 import { type RunningServer, runServer, startServer, stopServer } from "./support/process.js";
 
 let redis: RedisServer | undefined;
@@ -15,70 +16,75 @@ async function join(server: RunningServer | undefined): Promise<TestClient> {
   return client;
 }
 
-describe("--redis: a ws chat process and a uWS chat process share one room", () => {
-  beforeAll(async () => {
-    redis = await startRedis();
-    [onWs, onUws] = await Promise.all([
-      startServer(["--backend", "ws", "--port", "0", "--redis", redis.url]),
-      startServer(["--backend", "uws", "--port", "0", "--redis", redis.url]),
-    ]);
-  });
+const uws = BACKEND_CASES.find((entry) => entry.backend === "uws");
 
-  afterAll(async () => {
-    for (const client of clients.splice(0)) client.drop();
-    await stopServer(onWs);
-    await stopServer(onUws);
-    await redis?.stop();
-  });
+describe.skipIf(uws?.unavailable !== undefined)(
+  `--redis: a ws chat process and a uWS chat process share one room${uws?.unavailable ? ` (cannot run: ${uws.unavailable})` : ""}`,
+  () => {
+    beforeAll(async () => {
+      redis = await startRedis();
+      [onWs, onUws] = await Promise.all([
+        startServer(["--backend", "ws", "--port", "0", "--redis", redis.url]),
+        startServer(["--backend", "uws", "--port", "0", "--redis", redis.url]),
+      ]);
+    });
 
-  it("carries joins, messages and leaves across processes exactly once, with unique names", async () => {
-    const alice = await join(onWs);
-    expect(await alice.nextText()).toBe("welcome user_1");
-    const bob = await join(onUws);
-    // Numbered by Redis: the uWS process's first user is user_2, not a second user_1.
-    expect(await bob.nextText()).toBe("welcome user_2");
-    expect(await alice.nextText()).toBe("user_2 joined");
+    afterAll(async () => {
+      for (const client of clients.splice(0)) client.drop();
+      await stopServer(onWs);
+      await stopServer(onUws);
+      await redis?.stop();
+    });
 
-    alice.send("hello server!");
-    expect(await alice.nextText()).toBe("echo: hello server!");
-    expect(await bob.nextText()).toBe("user_1: hello server!");
+    it("carries joins, messages and leaves across processes exactly once, with unique names", async () => {
+      const alice = await join(onWs);
+      expect(await alice.nextText()).toBe("welcome user_1");
+      const bob = await join(onUws);
+      // Numbered by Redis: the uWS process's first user is user_2, not a second user_1.
+      expect(await bob.nextText()).toBe("welcome user_2");
+      expect(await alice.nextText()).toBe("user_2 joined");
 
-    bob.send("hi everyone!");
-    expect(await bob.nextText()).toBe("echo: hi everyone!");
-    expect(await alice.nextText()).toBe("user_2: hi everyone!");
+      alice.send("hello server!");
+      expect(await alice.nextText()).toBe("echo: hello server!");
+      expect(await bob.nextText()).toBe("user_1: hello server!");
 
-    // A third user on the ws process: heard once by the local and once by the remote client.
-    const carol = await join(onWs);
-    expect(await carol.nextText()).toBe("welcome user_3");
-    expect(await alice.nextText()).toBe("user_3 joined");
-    expect(await bob.nextText()).toBe("user_3 joined");
+      bob.send("hi everyone!");
+      expect(await bob.nextText()).toBe("echo: hi everyone!");
+      expect(await alice.nextText()).toBe("user_2: hi everyone!");
 
-    await bob.close();
-    expect(await alice.nextText()).toBe("user_2 left");
-    expect(await carol.nextText()).toBe("user_2 left");
+      // A third user on the ws process: heard once by the local and once by the remote client.
+      const carol = await join(onWs);
+      expect(await carol.nextText()).toBe("welcome user_3");
+      expect(await alice.nextText()).toBe("user_3 joined");
+      expect(await bob.nextText()).toBe("user_3 joined");
 
-    // A last message from each remaining process's side: had anything above arrived twice, the
-    // duplicate would come before it (a process's messages keep their order through Redis).
-    carol.send("end");
-    expect(await alice.nextText()).toBe("user_3: end");
-    expect(await carol.nextText()).toBe("echo: end");
-    expect(alice.pending).toBe(0);
-    expect(carol.pending).toBe(0);
-  });
+      await bob.close();
+      expect(await alice.nextText()).toBe("user_2 left");
+      expect(await carol.nextText()).toBe("user_2 left");
 
-  it("counts /clients per process and serves the page on both", async () => {
-    expect(await (await fetch(`${onWs!.url}/clients`)).text()).toBe("2");
-    expect(await (await fetch(`${onUws!.url}/clients`)).text()).toBe("0");
-    expect((await fetch(`${onUws!.url}/`)).status).toBe(200);
-  });
+      // A last message from each remaining process's side: had anything above arrived twice, the
+      // duplicate would come before it (a process's messages keep their order through Redis).
+      carol.send("end");
+      expect(await alice.nextText()).toBe("user_3: end");
+      expect(await carol.nextText()).toBe("echo: end");
+      expect(alice.pending).toBe(0);
+      expect(carol.pending).toBe(0);
+    });
 
-  it("refuses to start (exit 1) when Redis cannot be reached", async () => {
-    const unreachable = `redis://127.0.0.1:${redis!.port}`;
-    await redis!.stop();
-    redis = undefined;
-    const exit = await runServer(["--port", "0", "--redis", unreachable]);
-    expect(exit.code).toBe(1);
-    expect(exit.stderr).toMatch(/cannot start: .*127\.0\.0\.1/);
-    expect(exit.stdout).not.toMatch(/listening on/);
-  });
-});
+    it("counts /clients per process and serves the page on both", async () => {
+      expect(await (await fetch(`${onWs!.url}/clients`)).text()).toBe("2");
+      expect(await (await fetch(`${onUws!.url}/clients`)).text()).toBe("0");
+      expect((await fetch(`${onUws!.url}/`)).status).toBe(200);
+    });
+
+    it("refuses to start (exit 1) when Redis cannot be reached", async () => {
+      const unreachable = `redis://127.0.0.1:${redis!.port}`;
+      await redis!.stop();
+      redis = undefined;
+      const exit = await runServer(["--port", "0", "--redis", unreachable]);
+      expect(exit.code).toBe(1);
+      expect(exit.stderr).toMatch(/cannot start: .*127\.0\.0\.1/);
+      expect(exit.stdout).not.toMatch(/listening on/);
+    });
+  },
+);

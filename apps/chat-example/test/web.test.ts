@@ -4,6 +4,7 @@ import type { Browser } from "playwright";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ChatPage, launchChromium } from "./support/browser.js";
 import { type RunningServer, startServer, stopServer } from "./support/process.js";
+import { BACKEND_CASES } from "./support/engines.js";
 
 let browser: Browser | undefined;
 const servers: RunningServer[] = [];
@@ -27,44 +28,49 @@ afterEach(async () => {
   for (const running of servers.splice(0)) await stopServer(running);
 });
 
-describe.each(["ws", "uws"])("the chat page in Chromium, served by the %s backend", (backend) => {
-  it("lets two people chat: both pages show exactly the tutorial's transcript", async () => {
-    const { url } = await server("--backend", backend);
-    const alice = await ChatPage.open(browser!, `${url}/`);
-    expect(await alice.waitForLines(1)).toEqual(["welcome user_1"]);
-    await alice.waitForText("nickname", "user_1");
-    await alice.waitForText("state", "connected");
-    await alice.waitForText("online", "1");
+for (const { backend, unavailable } of BACKEND_CASES) {
+  describe.skipIf(unavailable !== undefined)(
+    `the chat page in Chromium, served by the ${backend} backend${unavailable ? ` (cannot run: ${unavailable})` : ""}`,
+    () => {
+      it("lets two people chat: both pages show exactly the tutorial's transcript", async () => {
+        const { url } = await server("--backend", backend);
+        const alice = await ChatPage.open(browser!, `${url}/`);
+        expect(await alice.waitForLines(1)).toEqual(["welcome user_1"]);
+        await alice.waitForText("nickname", "user_1");
+        await alice.waitForText("state", "connected");
+        await alice.waitForText("online", "1");
 
-    const bob = await ChatPage.open(browser!, `${url}/`);
-    expect(await bob.waitForLines(1)).toEqual(["welcome user_2"]);
-    await bob.waitForText("nickname", "user_2");
-    expect(await alice.waitForLines(2)).toEqual(["welcome user_1", "user_2 joined"]);
-    await alice.waitForText("online", "2");
+        const bob = await ChatPage.open(browser!, `${url}/`);
+        expect(await bob.waitForLines(1)).toEqual(["welcome user_2"]);
+        await bob.waitForText("nickname", "user_2");
+        expect(await alice.waitForLines(2)).toEqual(["welcome user_1", "user_2 joined"]);
+        await alice.waitForText("online", "2");
 
-    await alice.say("hello server!");
-    await alice.waitForLines(3);
-    expect(await bob.waitForLines(2)).toEqual(["welcome user_2", "user_1: hello server!"]);
-    await bob.say("hi everyone!");
-    expect(await bob.waitForLines(3)).toEqual([
-      "welcome user_2",
-      "user_1: hello server!",
-      "echo: hi everyone!",
-    ]);
+        await alice.say("hello server!");
+        await alice.waitForLines(3);
+        expect(await bob.waitForLines(2)).toEqual(["welcome user_2", "user_1: hello server!"]);
+        await bob.say("hi everyone!");
+        expect(await bob.waitForLines(3)).toEqual([
+          "welcome user_2",
+          "user_1: hello server!",
+          "echo: hi everyone!",
+        ]);
 
-    await bob.page.close();
-    expect(await alice.waitForLines(5)).toEqual([
-      "welcome user_1",
-      "user_2 joined",
-      "echo: hello server!",
-      "user_2: hi everyone!",
-      "user_2 left",
-    ]);
-    await alice.waitForText("online", "1");
-    expect(await alice.page.inputValue("#input")).toBe("");
-    await alice.page.screenshot({ path: join(tmpdir(), `switchboard-chat-${backend}.png`) });
-  });
-});
+        await bob.page.close();
+        expect(await alice.waitForLines(5)).toEqual([
+          "welcome user_1",
+          "user_2 joined",
+          "echo: hello server!",
+          "user_2: hi everyone!",
+          "user_2 left",
+        ]);
+        await alice.waitForText("online", "1");
+        expect(await alice.page.inputValue("#input")).toBe("");
+        await alice.page.screenshot({ path: join(tmpdir(), `switchboard-chat-${backend}.png`) });
+      });
+    },
+  );
+}
 
 describe("the chat page's connection", () => {
   it("reconnects by itself when the server restarts, and shows it", async () => {

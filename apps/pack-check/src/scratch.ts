@@ -13,13 +13,18 @@ const CONSUMER_DIR = new URL("../consumer/", import.meta.url);
 
 /** A throwaway project in the OS temp folder, outside the workspace and its node_modules. */
 export async function createScratchProject(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "switchboard-consumer-"));
+  const dir = await emptyProject("switchboard-consumer-");
   await writeFile(
     join(dir, "package.json"),
     `${JSON.stringify({ name: "switchboard-consumer", private: true, type: "module" }, null, 2)}\n`,
   );
   await cp(CONSUMER_DIR, dir, { recursive: true });
   return dir;
+}
+
+/** An empty folder in the OS temp folder, for a project made from nothing. */
+export function emptyProject(prefix: string): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
 }
 
 /** `name@version` with the version this workspace has installed. */
@@ -31,11 +36,32 @@ export function pinned(name: string): string {
  * Installs the tarballs together, so a dependency between them (server-ws → core) resolves to the
  * tarball, and everything else (ws, bufferutil) from the registry, as for a real user.
  */
-export async function npmInstall(dir: string, specs: string[]): Promise<void> {
-  await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...specs], {
-    cwd: dir,
-    env: withoutPackageManagerVars(process.env),
-  });
+export async function npmInstall(
+  dir: string,
+  specs: string[],
+  flags: string[] = [],
+): Promise<void> {
+  await npm(dir, ["install", "--no-fund", "--loglevel=error", ...flags, ...specs]);
+}
+
+/** Runs npm in `dir` as a user would; a failure carries npm's output. */
+export async function npm(
+  dir: string,
+  args: string[],
+): Promise<{ stdout: string; stderr: string }> {
+  try {
+    return await run("npm", args, {
+      cwd: dir,
+      env: withoutPackageManagerVars(process.env),
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  } catch (error) {
+    const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
+    throw Object.assign(new Error(`npm ${args.join(" ")} failed:\n${stdout}${stderr}`), {
+      stdout,
+      stderr,
+    });
+  }
 }
 
 /**

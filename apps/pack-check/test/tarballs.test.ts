@@ -1,18 +1,23 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pack, WORKSPACE_ROOT } from "../src/pack.js";
+import { type RedisServer, startRedis } from "@switchboard/test-support/redis-server";
+import { loadableUws } from "@switchboard/test-support/uws-builds";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { WORKSPACE_ROOT } from "../src/pack.js";
 import { CONSUMER_DEPENDENCIES, PACKED_PACKAGES } from "../src/packages.js";
-import { createScratchProject, npmInstall, pinned } from "../src/scratch.js";
+import { createScratchProject, npm, npmInstall, pinned } from "../src/scratch.js";
 
 const execFileAsync = promisify(execFile);
 
 /** Runs a command; on failure the error carries its output, so the test report shows why. */
-async function run(command: string, args: string[], options: { cwd: string }) {
+async function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+) {
   try {
     return await execFileAsync(command, args, options);
   } catch (error) {
@@ -22,19 +27,32 @@ async function run(command: string, args: string[], options: { cwd: string }) {
 }
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 
-let tarballs: string;
+const packed = new Map(Object.entries(inject("tarballs")));
+const tarballs = (packed.get("@switchboard/core") as string).replace(/\/[^/]+$/, "");
+
+/**
+ * uWebSockets.js is the user's: the consumer installs the build that loads on this Node.js under
+ * the engine's own name, as a user would. Where none loads, the uWS checks are named skips.
+ */
+const uws = loadableUws();
+const uwsSpec = "engine" in uws ? `uWebSockets.js@npm:${uws.package}@${uws.version}` : undefined;
+
 let project: string;
-/** Each package's tarball path. */
-const packed = new Map<string, string>();
+let redis: RedisServer | undefined;
 
 beforeAll(async () => {
-  tarballs = await mkdtemp(join(tmpdir(), "switchboard-tarballs-"));
-  for (const name of PACKED_PACKAGES) packed.set(name, await pack(name, tarballs));
-  const sizes: Record<string, number> = {};
-  for (const [name, file] of packed) sizes[name] = (await stat(file)).size;
-  console.log("packed tarball bytes:", sizes);
   project = await createScratchProject();
-  await npmInstall(project, [...packed.values(), ...CONSUMER_DEPENDENCIES.map(pinned)]);
+  await npmInstall(project, [
+    ...packed.values(),
+    ...CONSUMER_DEPENDENCIES.map(pinned),
+    ...(uwsSpec ? [uwsSpec] : []),
+  ]);
+  redis = await startRedis();
+});
+
+afterAll(async () => {
+  await redis?.stop();
+  if (project) await rm(project, { recursive: true, force: true });
 });
 
 /** The manifests of every package under packages/. */
@@ -52,9 +70,13 @@ async function workspacePackages(): Promise<{ dir: string; manifest: Record<stri
   return found;
 }
 
-afterAll(async () => {
-  for (const dir of [tarballs, project]) if (dir) await rm(dir, { recursive: true, force: true });
-});
+/** A packed tarball's package.json. */
+async function packedManifest(name: string): Promise<Record<string, Record<string, string>>> {
+  const file = packed.get(name) as string;
+  return JSON.parse(
+    (await run("tar", ["-xzOf", file, "package/package.json"], { cwd: tarballs })).stdout,
+  );
+}
 
 describe("the list of packed packages", () => {
   it("is every public package of the workspace", async () => {
@@ -89,9 +111,7 @@ describe("each packed tarball", () => {
       ]) {
         expect(files, `${name} lacks ${required}`).toContain(required);
       }
-      const manifest = JSON.parse(
-        (await run("tar", ["-xzOf", file, "package/package.json"], { cwd: tarballs })).stdout,
-      );
+      const manifest = await packedManifest(name);
       expect(manifest.license).toBe("MIT");
       expect(manifest.description).toBeTruthy();
       expect(manifest.keywords?.length).toBeGreaterThan(0);
@@ -110,23 +130,55 @@ describe("each packed tarball", () => {
   });
 
   it("client-browser has no runtime dependencies", async () => {
-    const file = packed.get("@switchboard/client-browser") as string;
-    const manifest = JSON.parse(
-      (await run("tar", ["-xzOf", file, "package/package.json"], { cwd: tarballs })).stdout,
-    );
+    const manifest = await packedManifest("@switchboard/client-browser");
     expect(manifest.dependencies ?? {}).toEqual({});
     expect(manifest.peerDependencies ?? {}).toEqual({});
+  });
+
+  it.each(["@switchboard/server-ws", "@switchboard/server-uws", "@switchboard/pubsub-redis"])(
+    "%s takes core as a peer dependency, so an application has one copy of it",
+    async (name) => {
+      const manifest = await packedManifest(name);
+      expect(manifest.dependencies?.["@switchboard/core"]).toBeUndefined();
+      expect(manifest.peerDependencies?.["@switchboard/core"]).toMatch(/^\^\d/);
+    },
+  );
+
+  it("server-uws takes uWebSockets.js from the user: an optional peer, no fork in its dependencies", async () => {
+    const manifest = await packedManifest("@switchboard/server-uws");
+    expect(manifest.dependencies ?? {}).toEqual({});
+    expect(manifest.peerDependencies?.["uWebSockets.js"]).toBeTruthy();
+    expect(manifest.peerDependenciesMeta?.["uWebSockets.js"]).toEqual({ optional: true });
+  });
+
+  it("server-ws takes bufferutil as an optional peer, as ws does", async () => {
+    const manifest = await packedManifest("@switchboard/server-ws");
+    expect(manifest.dependencies?.bufferutil).toBeUndefined();
+    expect(manifest.peerDependenciesMeta?.bufferutil).toEqual({ optional: true });
   });
 });
 
 describe(`the packed tarballs (${PACKED_PACKAGES.join(", ")}) installed with npm`, () => {
+  const env = () => ({
+    ...process.env,
+    REDIS_URL: redis?.url ?? "",
+    UWS_ABSENT: uwsSpec ? "0" : "1",
+  });
+
   it.each(["consumer.mjs", "consumer.cjs"])(
     "%s runs a server on each backend, round-trips with raw ws and client-node, loads the rest",
     async (file) => {
-      const { stdout } = await run(process.execPath, [file], { cwd: project });
-      expect(stdout.trim()).toBe(`ok ${file.endsWith(".mjs") ? "esm" : "cjs"}`);
+      const { stdout } = await run(process.execPath, [file], { cwd: project, env: env() });
+      const lines = stdout.trim().split("\n");
+      expect(lines.at(-1)).toBe(`ok ${file.endsWith(".mjs") ? "esm" : "cjs"}`);
+      // Where no uWS build loads, uwsBackend() refused with ENGINE_UNAVAILABLE, and said so.
+      expect(lines.some((line) => line.startsWith("skipped uws:"))).toBe(!uwsSpec);
     },
   );
+
+  // Reported, not left out: the consumers above ran on ws only.
+  if (!uwsSpec && "reason" in uws)
+    it.skip(`the uWS round trip (cannot run: ${uws.reason})`, () => {});
 
   it.concurrent.each(["node16", "nodenext"])(
     "types resolve for ESM and CJS TypeScript (%s)",
@@ -135,10 +187,8 @@ describe(`the packed tarballs (${PACKED_PACKAGES.join(", ")}) installed with npm
     },
   );
 
-  it("resolves the packages' dependencies on core to the one tarball, not the registry", async () => {
-    const { stdout } = await run("npm", ["ls", "--all", "--json", "@switchboard/core"], {
-      cwd: project,
-    });
+  it("installs one copy of core, the tarball, under server-ws, server-uws and pubsub-redis", async () => {
+    const { stdout } = await npm(project, ["ls", "--all", "--json", "@switchboard/core"]);
     const tree = JSON.parse(stdout);
     expect(tree.dependencies["@switchboard/core"].resolved).toMatch(/^file:.*\.tgz$/);
     for (const name of [
@@ -147,7 +197,21 @@ describe(`the packed tarballs (${PACKED_PACKAGES.join(", ")}) installed with npm
       "@switchboard/pubsub-redis",
     ]) {
       const core = tree.dependencies[name].dependencies?.["@switchboard/core"];
+      // npm lists a peer it resolved to the top-level copy as "deduped"; a nested copy would be another install.
       expect(core?.resolved ?? "deduped", `${name}'s core`).not.toMatch(/registry/);
     }
+    const { stdout: paths } = await npm(project, [
+      "ls",
+      "--all",
+      "--parseable",
+      "@switchboard/core",
+    ]);
+    const installed = new Set(
+      paths
+        .trim()
+        .split("\n")
+        .filter((line) => line.endsWith("/@switchboard/core")),
+    );
+    expect([...installed]).toEqual([join(project, "node_modules/@switchboard/core")]);
   });
 });

@@ -5,6 +5,6 @@
  * @module @switchboard/conformance/client-servers
  */
 
-export type { ClientBackend } from "./client/control-server.js";
+export type { ClientBackend, UnavailableBackend } from "./client/control-server.js";
 export { clientServers, type ProvidingProject } from "./client/global-setup.js";
 export { ProbeServer } from "./client/probe-server.js";

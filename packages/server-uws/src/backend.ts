@@ -11,7 +11,7 @@ import {
   reasonPhrase,
   type UpgradeResponder,
 } from "@switchboard/core";
-import { lentText, loadEngine, sslApp } from "./engine.js";
+import { lentText, loadEngine, sslApp, type UwsEngine } from "./engine.js";
 import { httpExchange } from "./exchange.js";
 import { type CopiedRequest, copyRequest } from "./request.js";
 import {
@@ -24,7 +24,17 @@ import {
 } from "./socket.js";
 
 /** Options of `uwsBackend()`. Limits and policy are set on the server, not here. */
-export type UwsBackendOptions = Record<string, never>;
+export interface UwsBackendOptions {
+  /**
+   * The uWebSockets.js module to run on, already imported: for a build installed under another
+   * name (an npm alias, a vendored copy). By default the `uWebSockets.js` package is loaded.
+   *
+   * @example
+   * import uWS from "my-uws-build";
+   * const backend = uwsBackend({ engine: uWS });
+   */
+  engine?: UwsEngine;
+}
 
 /**
  * uWS drops the TCP connection (no close frame) on a message over its own limit. Giving it this
@@ -46,8 +56,8 @@ const EVERYONE = "all";
  * import { uwsBackend } from "@switchboard/server-uws";
  * const server = new ChatServer({ backend: uwsBackend() });
  */
-export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
-  const uWS = loadEngine();
+export function uwsBackend(options: UwsBackendOptions = {}): Backend {
+  const uWS = loadEngine(options.engine);
   let app: TemplatedApp | undefined;
   let listenSocket: us_listen_socket | undefined;
   let deflate = false;

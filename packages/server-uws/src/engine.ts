@@ -1,26 +1,95 @@
-import uWS, { type TemplatedApp } from "uWebSockets.js";
+import type uWS from "uWebSockets.js";
+import type { TemplatedApp } from "uWebSockets.js";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SwitchboardError, type TlsOptions } from "@switchboard/core";
 
+/** The uWebSockets.js module: what `require("uWebSockets.js")` returns. */
+export type UwsEngine = typeof uWS;
+
+/** What the user is told to do when no engine loads. */
+const REMEDY =
+  "install a uWebSockets.js release built for this Node.js (npm install uNetworking/uWebSockets.js#v20.57.0), pass an already-imported build with uwsBackend({ engine }), or use wsBackend() from @switchboard/server-ws";
+
 /**
- * The uWebSockets.js module, checked: on an unsupported Node.js the package silently falls back to
- * a JavaScript shim that does not work, so refuse to start instead.
+ * The engine to run on: the one passed in, else the `uWebSockets.js` package the application
+ * installed. Checked, as an unsupported Node.js can get a JavaScript shim that does not work
+ * (some builds fall back to one silently): refuse to start instead, and say why.
  */
-export function loadEngine(): typeof uWS {
-  const native =
-    typeof uWS?.App === "function" &&
-    String(uWS.App).includes("[native code]") &&
-    typeof uWS.SSLApp === "function" &&
-    uWS.SHARED_COMPRESSOR !== undefined;
-  if (!native) {
-    throw new SwitchboardError(
-      "ENGINE_UNAVAILABLE",
-      `uWebSockets.js has no native build for Node.js ${process.version} (ABI ${process.versions.modules}) on ${process.platform}-${process.arch}; use Node.js 20, or wsBackend()`,
+export function loadEngine(engine?: unknown): UwsEngine {
+  if (engine !== undefined) {
+    if (!isNative(engine)) {
+      throw unavailable(
+        "the engine passed to uwsBackend({ engine }) is not a native uWebSockets.js build",
+      );
+    }
+    return engine;
+  }
+  let loaded: unknown;
+  try {
+    loaded = createRequire(import.meta.url)("uWebSockets.js");
+  } catch (error) {
+    const missing =
+      (error as { code?: string }).code === "MODULE_NOT_FOUND" &&
+      String((error as Error).message).includes("'uWebSockets.js'");
+    throw unavailable(
+      missing
+        ? "the uWebSockets.js package is not installed (it is a peer dependency the application brings)"
+        : `uWebSockets.js failed to load: ${firstLine(error)}`,
+      error,
     );
   }
-  return uWS;
+  if (!isNative(loaded)) {
+    throw unavailable("uWebSockets.js loaded without its native binary (a JavaScript fallback)");
+  }
+  return loaded;
+}
+
+function isNative(engine: unknown): engine is UwsEngine {
+  const candidate = engine as Partial<UwsEngine> | null;
+  return (
+    typeof candidate?.App === "function" &&
+    String(candidate.App).includes("[native code]") &&
+    typeof candidate.SSLApp === "function" &&
+    candidate.SHARED_COMPRESSOR !== undefined
+  );
+}
+
+function unavailable(why: string, cause?: unknown): SwitchboardError {
+  return new SwitchboardError(
+    "ENGINE_UNAVAILABLE",
+    `${why}. ${runtimeDescription()}${glibcHint(cause)}. To run here, ${REMEDY}`,
+    { cause },
+  );
+}
+
+/** This runtime as an engine build sees it: Node.js version, ABI, platform, C library. */
+export function runtimeDescription(): string {
+  const glibc = glibcVersion();
+  return `This is Node.js ${process.version} (ABI ${process.versions.modules}) on ${process.platform}-${process.arch}${glibc ? ` with glibc ${glibc}` : ""}`;
+}
+
+function glibcVersion(): string | undefined {
+  if (process.platform !== "linux") return undefined;
+  const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } })
+    ?.header;
+  return header?.glibcVersionRuntime;
+}
+
+/** A dynamic loader's "version `GLIBC_2.38' not found" becomes a plain sentence. */
+function glibcHint(cause: unknown): string {
+  const needed = /GLIBC_(\d+\.\d+)/.exec(String((cause as Error | undefined)?.message ?? ""));
+  return needed ? `; this uWebSockets.js build needs glibc ${needed[1]} or later` : "";
+}
+
+function firstLine(error: unknown): string {
+  return (
+    String((error as Error)?.message ?? error)
+      .split("\n")
+      .find((line) => line.trim()) ?? ""
+  );
 }
 
 /** Text of an ArrayBuffer that uWS lends only for the duration of a callback. */
@@ -33,7 +102,7 @@ export function lentText(buffer: ArrayBuffer): string {
  * An https/wss app. uWS reads the certificate and key only from files, so the PEM text goes to a
  * private temporary folder for the moment the engine loads it.
  */
-export async function sslApp(engine: typeof uWS, tls: TlsOptions): Promise<TemplatedApp> {
+export async function sslApp(engine: UwsEngine, tls: TlsOptions): Promise<TemplatedApp> {
   const dir = await mkdtemp(join(tmpdir(), "switchboard-tls-"));
   try {
     const cert = join(dir, "cert.pem");

@@ -5,3 +5,4 @@
  */
 
 export { type UwsBackendOptions, uwsBackend } from "./backend.js";
+export type { UwsEngine } from "./engine.js";

@@ -13,6 +13,15 @@ export interface ClientBackend {
   backend: () => Backend;
 }
 
+/**
+ * A backend that cannot run on this runtime (its engine does not load): the suite reports it as
+ * a skip with this reason instead of leaving it out silently.
+ */
+export interface UnavailableBackend {
+  name: string;
+  unavailable: string;
+}
+
 interface Managed {
   dispose(): Promise<void>;
   server?: WebServer;

@@ -1,4 +1,8 @@
-import { type ClientBackend, startControlServer } from "./control-server.js";
+import {
+  type ClientBackend,
+  startControlServer,
+  type UnavailableBackend,
+} from "./control-server.js";
 import { CLIENT_SERVERS_KEY, type ClientServersInfo } from "./types.js";
 
 /** The part of vitest's `TestProject` the setup uses. */
@@ -19,13 +23,19 @@ export interface ProvidingProject {
  * export default clientServers([{ name: "ws", backend: () => wsBackend() }]);
  */
 export function clientServers(
-  backends: readonly ClientBackend[],
+  entries: readonly (ClientBackend | UnavailableBackend)[],
 ): (project: ProvidingProject) => Promise<() => Promise<void>> {
   return async (project) => {
+    const backends = entries.filter((entry): entry is ClientBackend => "backend" in entry);
     const control = await startControlServer(backends);
     project.provide(CLIENT_SERVERS_KEY, {
       control: control.url,
       backends: backends.map((b) => b.name),
+      unavailable: Object.fromEntries(
+        entries.flatMap((entry) =>
+          "unavailable" in entry ? [[entry.name, entry.unavailable]] : [],
+        ),
+      ),
       limitations: Object.fromEntries(
         backends.map((b) => [b.name, { ...b.backend().limitations }]),
       ),

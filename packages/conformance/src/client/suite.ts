@@ -1,4 +1,4 @@
-import { describe, inject } from "vitest";
+import { describe, inject, it } from "vitest";
 import { closingCases } from "./cases/closing.js";
 import { errorCases } from "./cases/errors.js";
 import { messageCases } from "./cases/messages.js";
@@ -28,7 +28,8 @@ export function clientConformance(options: ClientConformanceOptions): void {
   const info = (inject as unknown as (key: string) => ClientServersInfo | undefined)(
     CLIENT_SERVERS_KEY,
   );
-  if (!info || info.backends.length === 0) {
+  const unavailable = Object.entries(info?.unavailable ?? {});
+  if (!info || info.backends.length + unavailable.length === 0) {
     throw new Error(
       "clientConformance needs the clientServers() globalSetup from @switchboard/conformance/client-servers",
     );
@@ -42,6 +43,11 @@ export function clientConformance(options: ClientConformanceOptions): void {
         closingCases(ctx);
         reconnectCases(ctx);
         errorCases(ctx);
+      });
+    }
+    for (const [backend, reason] of unavailable) {
+      describe(`against the ${backend} backend`, () => {
+        it.skip(`cannot run: ${reason}`, () => {});
       });
     }
   });

@@ -94,6 +94,8 @@ export interface ClientServersInfo {
   control: string;
   /** Names of the backends the control server can start servers on. */
   backends: string[];
+  /** Backends that cannot run on this runtime, with the reason: reported as skips. */
+  unavailable?: Record<string, string>;
   /** Per backend: cases its engine cannot pass, with the reason (`Backend.limitations`). */
   limitations: Record<string, Record<string, string>>;
 }
