@@ -424,8 +424,9 @@ describe("package READMEs", () => {
   const servers = {
     ws: () => import("../docs/readme-server-ws.js"),
     uws: () => import("../docs/readme-server-uws.js"),
+    "uws-engine": () => import("../docs/readme-server-uws-engine.js"),
   };
-  it.each(["ws", "uws"] as const)("readme-server-%s: echo", async (engine) => {
+  it.each(["ws", "uws", "uws-engine"] as const)("readme-server-%s: echo", async (engine) => {
     const { main } = await servers[engine]();
     const urls = started(await main(0));
     const client = await connect(`${urls.ws}/`);

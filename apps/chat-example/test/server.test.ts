@@ -1,8 +1,8 @@
 import { rawExchange, statusOf, TestClient, upgradeRequest } from "@switchboard/conformance";
 import { afterEach, describe, expect, it } from "vitest";
+import { BACKEND_CASES } from "./support/engines.js";
 import { maskedFrame } from "./support/frames.js";
 import { type RunningServer, runServer, startServer, stopServer } from "./support/process.js";
-import { BACKEND_CASES } from "./support/engines.js";
 
 let server: RunningServer | undefined;
 const clients: TestClient[] = [];

@@ -3,8 +3,8 @@ import { join } from "node:path";
 import type { Browser } from "playwright";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ChatPage, launchChromium } from "./support/browser.js";
-import { type RunningServer, startServer, stopServer } from "./support/process.js";
 import { BACKEND_CASES } from "./support/engines.js";
+import { type RunningServer, startServer, stopServer } from "./support/process.js";
 
 let browser: Browser | undefined;
 const servers: RunningServer[] = [];
