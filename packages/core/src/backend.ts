@@ -176,11 +176,6 @@ export interface EngineHost {
 export interface Backend {
   /** The engine's name, for logs and errors. */
   readonly name: string;
-  /**
-   * Conformance cases the engine cannot pass and core cannot make it pass, keyed by the case's
-   * name, with the engine's reason. Documented, and skipped (with that reason) by the suites.
-   */
-  readonly limitations?: Readonly<Record<string, string>>;
   /** Binds the port and starts delivering events to `host`; resolves to the bound port. */
   listen(
     host: EngineHost,

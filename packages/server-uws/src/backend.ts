@@ -32,10 +32,6 @@ export type UwsBackendOptions = Record<string, never>;
  */
 const OVERSIZE_HEADROOM = 16 * 1024 * 1024;
 
-/** The client suite's case that restarts a server on the port it just released. */
-const SAME_PORT_RESTART =
-  "reconnects after the server restarts on the same port, then sends what was queued";
-
 /** Every socket subscribes to this topic, so a broadcast is one uWS publish. */
 const EVERYONE = "all";
 
@@ -53,14 +49,6 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
   let deflate = false;
   return {
     name: "uws",
-    limitations: {
-      "a new binary message inside a fragmented text":
-        "uWebSockets.js 20.30 takes a data frame inside a fragmented message as its continuation and delivers the joined message",
-      "an unmasked client frame":
-        "uWebSockets.js 20.30 ends the channel (onWsClose gets 1006, nothing is delivered) but leaves the TCP connection open without telling the peer",
-      [SAME_PORT_RESTART]:
-        "uWebSockets.js 20.30 listens without SO_REUSEADDR, so its connections that the server closed first (as browsers let it) hold the port in TIME_WAIT for up to 60 s",
-    },
     async listen(host, address) {
       if (app) throw new Error("uws backend is already listening");
       deflate = host.perMessageDeflate;

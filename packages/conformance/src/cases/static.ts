@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serveStatic, WebServer } from "@switchboard/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect } from "vitest";
 import type { SuiteContext } from "../support/context.js";
 import { bodyOf, rawRequest } from "../support/raw.js";
 import { patternBytes } from "../support/servers.js";
@@ -84,6 +84,7 @@ function traversalCorpus(secretPath: string): string[] {
 
 /** Static files: content types, caching validators, ranges, and refusal of every traversal. */
 export function staticCases(ctx: SuiteContext): void {
+  const { it } = ctx;
   describe("static files", () => {
     let tree: Tree;
     beforeAll(async () => {

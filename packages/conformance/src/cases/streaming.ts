@@ -1,6 +1,6 @@
 import { connect } from "node:net";
 import { WebServer } from "@switchboard/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { eventually, sleep } from "../support/client.js";
 import type { SuiteContext } from "../support/context.js";
 
@@ -10,6 +10,7 @@ const MAX_CHUNKS = 1024;
 
 /** Streamed responses: chunks, a known length, and backpressure through `writable()`. */
 export function streamingCases(ctx: SuiteContext): void {
+  const { it } = ctx;
   describe("HTTP streaming", () => {
     it("streams chunks as they are written, chunked or with a known length", async () => {
       const { httpUrl } = await ctx.start(

@@ -26,9 +26,7 @@ export function clientServers(
     project.provide(CLIENT_SERVERS_KEY, {
       control: control.url,
       backends: backends.map((b) => b.name),
-      limitations: Object.fromEntries(
-        backends.map((b) => [b.name, { ...b.backend().limitations }]),
-      ),
+      skips: Object.fromEntries(backends.map((b) => [b.name, b.skip ?? []])),
     });
     return () => control.close();
   };
