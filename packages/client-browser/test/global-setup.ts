@@ -12,7 +12,9 @@ export default clientServers([
       {
         reason:
           "uWebSockets.js 20.30 listens without SO_REUSEADDR, so its connections that the server closed first (as browsers let it) hold the port in TIME_WAIT for up to 60 s",
-        tests: ["reconnects after the server restarts on the same port, then sends what was queued"],
+        tests: [
+          "reconnects after the server restarts on the same port, then sends what was queued",
+        ],
       },
     ],
   },

@@ -1,5 +1,5 @@
-import type { UpgradeResponder } from "./backend.js";
 import { SwitchboardError } from "./errors.js";
+import type { UpgradeResponder } from "./seam.js";
 import { reasonPhrase } from "./status.js";
 
 /** An upgrade request as `onWsUpgrade` sees it. */

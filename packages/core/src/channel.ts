@@ -1,8 +1,8 @@
 import { isUtf8 } from "node:buffer";
-import type { EngineSocket, FramePart } from "./backend.js";
 import { checkClose } from "./close.js";
 import { SwitchboardError } from "./errors.js";
 import { CloseCode, Opcode } from "./opcode.js";
+import type { EngineSocket, FramePart } from "./seam.js";
 
 /** Flow-control thresholds of one channel, in bytes. */
 export interface FlowLimits {
@@ -57,6 +57,8 @@ export class Channel<Data = unknown> {
    * now, give or take control frames the engine answers by itself (pongs, a few bytes each).
    */
   #bufferedBound = 0;
+  /** The fragments so far, for an engine without `sendFragment`. */
+  #held: HeldFragments | undefined;
   /** Created on the first `drain()` that has to wait: most channels never need one. */
   #drainWaiters: { resolve: () => void; reject: (error: Error) => void }[] | undefined;
 
@@ -111,7 +113,18 @@ export class Channel<Data = unknown> {
     if (this.#state !== "open") {
       throw new SwitchboardError("CHANNEL_CLOSED", `channel ${this.id} is closed`);
     }
-    const part = this.#nextPart(binary, fin);
+    let part = this.#nextPart(binary, fin);
+    if (part !== "whole" && !this.#socket.sendFragment) {
+      // The engine sends messages whole: hold the parts and send them joined at the last.
+      const held = this.#hold(payload);
+      if (part !== "last") {
+        if (held.size > this.#owner.flow.maxBufferedBytes) this.#overflow(held.size);
+        return true;
+      }
+      payload = held.join();
+      this.#held = undefined;
+      part = "whole";
+    }
     const { maxBufferedBytes, highWaterMark } = this.#owner.flow;
     // The amount read after the last send is an upper bound (the engine only drains between
     // sends), so the engine is asked again only when that bound leaves too little room.
@@ -121,15 +134,15 @@ export class Channel<Data = unknown> {
       room = maxBufferedBytes - this.#socket.bufferedAmount;
       size = payloadSize(payload, room);
     }
-    if (size > room && size > 0) {
-      this.#owner.overflowed(this);
-      this.close(CloseCode.POLICY_VIOLATION, "send buffer overflow");
-      throw new SwitchboardError(
-        "BUFFER_OVERFLOW",
-        `channel ${this.id}: sending ${size} bytes would exceed maxBufferedBytes (${maxBufferedBytes}); the channel was closed`,
-      );
-    }
-    this.#bufferedBound = this.#socket.send(payload, binary, part);
+    if (size > room && size > 0) this.#overflow(size);
+    this.#bufferedBound =
+      part === "whole"
+        ? this.#socket.send(payload, binary)
+        : (this.#socket.sendFragment as NonNullable<EngineSocket["sendFragment"]>)(
+            payload,
+            binary,
+            part,
+          );
     if (this.#bufferedBound < highWaterMark) return true;
     this.#waitingForDrain = true;
     return false;
@@ -246,6 +259,7 @@ export class Channel<Data = unknown> {
   /** @internal The socket is gone. */
   handleClose(): void {
     this.#state = "closed";
+    this.#held = undefined;
     const waiters = this.#drainWaiters;
     this.#drainWaiters = undefined;
     for (const waiter of waiters ?? []) {
@@ -255,7 +269,25 @@ export class Channel<Data = unknown> {
     }
   }
 
-  #nextPart(binary: boolean, fin: boolean): FramePart {
+  /** Closes with 1008 and throws: a send of `size` bytes does not fit `maxBufferedBytes`. */
+  #overflow(size: number): never {
+    this.#owner.overflowed(this);
+    this.close(CloseCode.POLICY_VIOLATION, "send buffer overflow");
+    throw new SwitchboardError(
+      "BUFFER_OVERFLOW",
+      `channel ${this.id}: sending ${size} bytes would exceed maxBufferedBytes (${this.#owner.flow.maxBufferedBytes}); the channel was closed`,
+    );
+  }
+
+  /** Keeps a fragment for an engine that sends messages whole. */
+  #hold(payload: Uint8Array | string): HeldFragments {
+    this.#held ??= new HeldFragments();
+    // The caller may reuse its buffer once `send` returns: hold a copy.
+    this.#held.add(typeof payload === "string" ? Buffer.from(payload, "utf8") : payload.slice());
+    return this.#held;
+  }
+
+  #nextPart(binary: boolean, fin: boolean): FramePart | "whole" {
     const kind = binary ? "binary" : "text";
     if (this.#fragment === "none") {
       if (fin) return "whole";
@@ -330,4 +362,25 @@ function isValidText(bytes: Uint8Array): boolean {
 function payloadSize(payload: Uint8Array | string, room: number): number {
   if (typeof payload !== "string") return payload.byteLength;
   return payload.length * 3 <= room ? payload.length : Buffer.byteLength(payload);
+}
+
+/** Fragments held until the last one, for an engine that sends messages whole. */
+class HeldFragments {
+  #parts: Uint8Array[] = [];
+  size = 0;
+
+  add(part: Uint8Array): void {
+    this.#parts.push(part);
+    this.size += part.byteLength;
+  }
+
+  join(): Uint8Array {
+    const out = new Uint8Array(this.size);
+    let offset = 0;
+    for (const part of this.#parts) {
+      out.set(part, offset);
+      offset += part.byteLength;
+    }
+    return out;
+  }
 }

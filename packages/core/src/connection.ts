@@ -1,6 +1,6 @@
-import type { SocketEvents } from "./backend.js";
 import type { Channel } from "./channel.js";
 import { CloseCode } from "./opcode.js";
+import type { SocketEvents } from "./seam.js";
 import { Sequencer } from "./sequencer.js";
 import { isThenable } from "./thenable.js";
 
@@ -13,7 +13,7 @@ export interface ConnectionHost {
   /** Runs `onWsOpen`. */
   opened(channel: Channel): unknown;
   /** Runs the message callbacks. */
-  deliver(channel: Channel, data: Uint8Array, binary: boolean): unknown;
+  deliver(channel: Channel, data: Uint8Array | string, binary: boolean): unknown;
   /** Forgets the channel (channel set, topics) before `onWsClose` runs. */
   left(channel: Channel): void;
   /** Runs `onWsClose`. */
@@ -50,12 +50,12 @@ export class Connection extends Sequencer implements SocketEvents {
     );
   }
 
-  message(data: Uint8Array, binary: boolean): void {
+  message(data: Uint8Array | string, binary: boolean): void {
     const channel = this.#channel;
     const host = this.#host;
     if (!channel.isOpen) return;
     channel.handleActivity();
-    if (data.byteLength > host.maxMessageBytes) {
+    if (messageSize(data, host.maxMessageBytes) > host.maxMessageBytes) {
       channel.close(CloseCode.MESSAGE_TOO_BIG, "message too big");
       return;
     }
@@ -95,4 +95,10 @@ export class Connection extends Sequencer implements SocketEvents {
   #failed(source: string): (error: unknown) => void {
     return (error) => this.#host.report(error, source, this.#channel);
   }
+}
+
+/** A message's size in bytes; text no longer than a third of `limit` fits whatever it holds. */
+function messageSize(data: Uint8Array | string, limit: number): number {
+  if (typeof data !== "string") return data.byteLength;
+  return data.length * 3 <= limit ? data.length : Buffer.byteLength(data);
 }

@@ -1,6 +1,6 @@
-import type { HttpExchange } from "./backend.js";
 import type { RequestBody } from "./body.js";
 import { HttpError } from "./errors.js";
+import type { HttpExchange } from "./seam.js";
 import { type SseOptions, SseStream } from "./sse.js";
 
 /**

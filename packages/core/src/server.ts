@@ -1,15 +1,4 @@
 import { Admission, type WsUpgradeRequest } from "./admission.js";
-import type {
-  Backend,
-  BoundAddress,
-  EngineHost,
-  EngineSocket,
-  HttpExchange,
-  SocketEvents,
-  TlsOptions,
-  UpgradeRequest,
-  UpgradeResponder,
-} from "./backend.js";
 import { RequestBody } from "./body.js";
 import { Channel, type ChannelOwner, type SendData } from "./channel.js";
 import { Connection, type ConnectionHost } from "./connection.js";
@@ -29,8 +18,19 @@ import {
   type Middleware,
   type RouteHandler,
 } from "./routing.js";
+import type {
+  Backend,
+  BoundAddress,
+  EngineHost,
+  EngineSocket,
+  HttpExchange,
+  SocketEvents,
+  TlsOptions,
+  UpgradeRequest,
+  UpgradeResponder,
+} from "./seam.js";
 import { isThenable } from "./thenable.js";
-import { Topics } from "./topics.js";
+import { EVERYONE_TOPIC, engineTopic, Topics } from "./topics.js";
 
 /** Where an error reported to `onError` came from. */
 export interface ErrorContext {
@@ -112,6 +112,7 @@ interface UpgradeContext {
 }
 
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
 /**
  * A WebSocket + HTTP server on one port. Subclass it and override the `on…` callbacks, or pass
@@ -274,13 +275,13 @@ export class WebServer<Data = unknown> {
     if (!channel.isOpen)
       throw new SwitchboardError("CHANNEL_CLOSED", `channel ${channel.id} is closed`);
     const first = this.#topics.subscribe(channel, topic);
-    channel.engineSocket.subscribe?.(topic);
+    channel.engineSocket.subscribe?.(engineTopic(topic));
     if (first) this.#toPubSub((pubsub) => pubsub.subscribe(topic));
   }
 
   /** Removes a channel from a topic. */
   unsubscribe(channel: Channel<Data>, topic: string): void {
-    if (channel.isOpen) channel.engineSocket.unsubscribe?.(topic);
+    if (channel.isOpen) channel.engineSocket.unsubscribe?.(engineTopic(topic));
     if (this.#topics.unsubscribe(channel, topic))
       this.#toPubSub((pubsub) => pubsub.unsubscribe(topic));
   }
@@ -368,7 +369,8 @@ export class WebServer<Data = unknown> {
       recipients++;
     }
     if (recipients > 0) {
-      this.#backend.publish?.(topic, message.payload, message.binary, exclude?.engineSocket);
+      const name = topic === null ? EVERYONE_TOPIC : engineTopic(topic);
+      this.#backend.publish?.(name, message.payload, message.binary, exclude?.engineSocket);
     }
     return recipients;
   }
@@ -646,6 +648,8 @@ export class WebServer<Data = unknown> {
       this.#owner,
     );
     this.#channels.add(channel);
+    // Before onWsOpen runs, which may already broadcast.
+    if (this.#backend.publish) socket.subscribe?.(EVERYONE_TOPIC);
     return new Connection(this.#connectionHost, channel);
   }
 
@@ -672,12 +676,30 @@ export class WebServer<Data = unknown> {
     };
   }
 
-  #deliver(channel: Channel<Data>, data: Uint8Array, binary: boolean): unknown {
+  #deliver(channel: Channel<Data>, data: Uint8Array | string, binary: boolean): unknown {
+    if (typeof data === "string") return this.#deliverText(channel, data);
     const frame = this.onWsMessageFrame(channel, data, binary ? Opcode.BINARY : Opcode.TEXT);
     // A server that only takes frames should not pay for decoding every text message.
     if (binary || !this.#wantsText()) return frame;
     const text = this.onWsMessage(channel, decoder.decode(data));
     return isThenable(frame) ? Promise.all([frame, text]) : text;
+  }
+
+  /** A text message an engine decoded already: bytes only for a server that takes frames. */
+  #deliverText(channel: Channel<Data>, text: string): unknown {
+    const frame = this.#wantsFrames()
+      ? this.onWsMessageFrame(channel, encoder.encode(text), Opcode.TEXT)
+      : undefined;
+    const result = this.onWsMessage(channel, text);
+    return isThenable(frame) ? Promise.all([frame, result]) : result;
+  }
+
+  /** Whether `onWsMessageFrame` does anything: overridden, assigned, or passed as an option. */
+  #wantsFrames(): boolean {
+    return (
+      this.onWsMessageFrame !== WebServer.prototype.onWsMessageFrame ||
+      this.#hooks.onWsMessageFrame !== undefined
+    );
   }
 
   /** Whether `onWsMessage` does anything: overridden, assigned, or passed as an option. */

@@ -10,14 +10,13 @@ import {
   isUpgradeRequest,
   reasonPhrase,
   type UpgradeResponder,
-} from "@switchboard/core";
+} from "@switchboard/core/backend";
 import { lentText, loadEngine, sslApp } from "./engine.js";
 import { httpExchange } from "./exchange.js";
 import { type CopiedRequest, copyRequest } from "./request.js";
 import {
   deliverMessage,
   engineSocket,
-  engineTopic,
   insideEngineCallback,
   type SocketData,
   uwsSocketOf,
@@ -31,9 +30,6 @@ export type UwsBackendOptions = Record<string, never>;
  * much headroom lets core see oversize messages and close with 1009 as on every engine.
  */
 const OVERSIZE_HEADROOM = 16 * 1024 * 1024;
-
-/** Every socket subscribes to this topic, so a broadcast is one uWS publish. */
-const EVERYONE = "all";
 
 /**
  * The uWebSockets.js engine: HTTP and WebSockets from one native event loop.
@@ -77,8 +73,6 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
           );
           // Core has taken what it needs; the socket's user data need not keep it.
           data.context = undefined;
-          // Before onWsOpen runs, which may already broadcast.
-          ws.subscribe(EVERYONE);
           insideEngineCallback(ws, () => data.events?.open());
         },
         message: (ws, message, isBinary) => {
@@ -108,11 +102,10 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
       return { port };
     },
     publish(topic, data, binary, exclude) {
-      const name = topic === null ? EVERYONE : engineTopic(topic);
       // uWS leaves out the socket a publish is made from.
       const sender = exclude && uwsSocketOf(exclude);
-      if (sender) sender.publish(name, data, binary, deflate);
-      else app?.publish(name, data, binary, deflate);
+      if (sender) sender.publish(topic, data, binary, deflate);
+      else app?.publish(topic, data, binary, deflate);
     },
     async close() {
       // Release the port synchronously, so listen() on it right after close() succeeds.

@@ -1,6 +1,6 @@
 import type { HttpResponse } from "uWebSockets.js";
-import type { BodySink, EngineLimits, HttpExchange } from "@switchboard/core";
-import { copyBytes, reasonPhrase } from "@switchboard/core";
+import type { BodySink, EngineLimits, HttpExchange } from "@switchboard/core/backend";
+import { copyBytes, reasonPhrase } from "@switchboard/core/backend";
 import type { CopiedRequest } from "./request.js";
 
 type Head = { status: number; headers: ReadonlyArray<readonly [string, string]> };

@@ -6,7 +6,7 @@ import {
   type EngineHost,
   reasonPhrase,
   type UpgradeResponder,
-} from "@switchboard/core";
+} from "@switchboard/core/backend";
 import { WebSocketServer } from "ws";
 import { httpExchange, requestHeaders } from "./exchange.js";
 import { bindSocket } from "./socket.js";

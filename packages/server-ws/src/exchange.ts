@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { HttpExchange } from "@switchboard/core";
+import type { HttpExchange } from "@switchboard/core/backend";
 
 /**
  * node:http's headers as core expects them: lower-case names, repeated values joined. node joins
