@@ -45,7 +45,10 @@ export function bunBackend(_options: BunBackendOptions = {}): Backend {
         ...(address.tls && { tls: address.tls }),
         maxRequestBodySize: limits.maxBodyBytes + OVERSIZE_HEADROOM,
         // The only head timeout Bun has: a connection quiet this long is closed.
-        idleTimeout: Math.min(MAX_IDLE_SECONDS, Math.max(1, Math.ceil(limits.headersTimeoutMs / 1000))),
+        idleTimeout: Math.min(
+          MAX_IDLE_SECONDS,
+          Math.max(1, Math.ceil(limits.headersTimeoutMs / 1000)),
+        ),
         fetch: (request, bunServer) => {
           const head = requestHead(request, bunServer);
           if (isUpgradeRequest(head.headers)) return upgrade(host, bunServer, request, head);

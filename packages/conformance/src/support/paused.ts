@@ -52,15 +52,21 @@ export class PausableLink {
     // Written by hand rather than piped: a pipe resumes its source on every drain.
     client.on("data", (chunk) => upstream.write(chunk));
     upstream.on("data", (chunk) => client.write(chunk));
-    const end = () => {
+    // An end is passed on as an end, after what is still queued: a close frame must not be lost.
+    upstream.on("end", () => client.end());
+    client.on("end", () => upstream.end());
+    upstream.on("close", (hadError) => {
       this.#upstreams.delete(upstream);
+      if (hadError) client.destroy();
+      else client.end();
+    });
+    client.on("close", () => upstream.destroy());
+    const drop = () => {
       client.destroy();
       upstream.destroy();
     };
-    client.on("close", end);
-    upstream.on("close", end);
-    client.on("error", end);
-    upstream.on("error", end);
+    client.on("error", drop);
+    upstream.on("error", drop);
   }
 }
 
