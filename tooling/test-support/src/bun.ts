@@ -8,7 +8,9 @@ import { execFileSync } from "node:child_process";
 export function findBun(repoRoot: string): string | undefined {
   const script = `command -v bun || { source scripts/runtimes.sh && b="$(runtime_bin bun)/bun" && [ -x "$b" ] && echo "$b"; }`;
   try {
-    return execFileSync("bash", ["-c", script], { cwd: repoRoot, encoding: "utf8" }).trim() || undefined;
+    return (
+      execFileSync("bash", ["-c", script], { cwd: repoRoot, encoding: "utf8" }).trim() || undefined
+    );
   } catch {
     return undefined;
   }
