@@ -15,6 +15,7 @@
 
 export { copyBytes, releaseCopy } from "./bytes.js";
 export { isUpgradeRequest } from "./handshake.js";
+export { rejection } from "./response-head.js";
 export type {
   Backend,
   BodySink,
@@ -24,6 +25,7 @@ export type {
   FramePart,
   HttpExchange,
   ListenAddress,
+  ResponseHead,
   SocketEvents,
   TlsOptions,
   UpgradeRequest,

@@ -115,12 +115,36 @@ export interface UpgradeRequest {
   remoteAddress: string;
 }
 
+/**
+ * What core decided about a response, as values: the binding writes them in its engine's terms
+ * and decides nothing itself.
+ */
+export interface ResponseHead {
+  /** The status code. */
+  readonly status: number;
+  /**
+   * The headers to send as they are, lower-case. Never `content-length`, `transfer-encoding` or
+   * `connection`: those follow from `length`, `body` and `close`.
+   */
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  /**
+   * The body's length in bytes, to send as `content-length`; undefined for a body streamed
+   * without a known length (the engine frames it, e.g. chunked) and for statuses without a body.
+   * With `body` false (a HEAD answer) it describes the body a GET would get.
+   */
+  readonly length: number | undefined;
+  /** Whether body bytes follow: false for HEAD answers and for 1xx, 204 and 304. */
+  readonly body: boolean;
+  /** Close the connection once the response is out (e.g. after a refused upload). */
+  readonly close: boolean;
+}
+
 /** How the backend completes an upgrade once core has decided. Exactly one is called. */
 export interface UpgradeResponder {
   /** Completes the handshake; `protocol` is empty for none. Passes `context` back to `open`. */
   accept(protocol: string, context: unknown): void;
-  /** Answers with a plain HTTP response and closes the connection. */
-  reject(status: number, headers: ReadonlyArray<readonly [string, string]>, body: string): void;
+  /** Answers with this HTTP response (`head.close` is always true) instead of upgrading. */
+  reject(head: ResponseHead, body: Uint8Array): void;
   /** Registers a callback for when the client goes away before a decision. */
   onAbort(callback: () => void): void;
 }
@@ -146,23 +170,30 @@ export interface HttpExchange {
   /** Starts delivering the body to `sink`; called at most once. */
   readBody(sink: BodySink): void;
   /**
-   * Sends the status line and headers (an engine may hold them until the first body byte). A
-   * `content-length` header means exactly that many bytes follow through `write`/`end`.
+   * Sends a whole response: the head and, when `head.body`, `body` (of `head.length` bytes).
+   * Most responses are this one call. Nothing else is written afterwards.
    */
-  writeHead(status: number, headers: ReadonlyArray<readonly [string, string]>): void;
+  respond(head: ResponseHead, body: Uint8Array): void;
+  /**
+   * Starts a streamed response (an engine may hold the head until the first body byte); the
+   * body follows through `write` and `end`, exactly `head.length` bytes when that is set.
+   */
+  writeHead(head: ResponseHead): void;
   /** Writes a body chunk after `writeHead`; false when the engine buffer is full. */
   write(chunk: Uint8Array): boolean;
-  /**
-   * Finishes the response, optionally with a last chunk. When the headers carry
-   * `connection: close`, the connection is closed once the response is out.
-   */
+  /** Finishes a streamed response, optionally with a last chunk. */
   end(chunk?: Uint8Array): void;
   /** Calls back once when a full write buffer has drained. */
   onWritable(callback: () => void): void;
   /** Calls back once if the client goes away before `end`. After that, nothing may be written. */
   onAbort(callback: () => void): void;
-  /** Drops the connection (e.g. when a body is over the limit). */
+  /** Drops the connection (e.g. when a streamed response fails half-way). */
   destroy(): void;
+  /**
+   * Core's part of the engine's request callback is over: what is still open (an async
+   * handler, a stream) now outlives it. Called once, after `EngineHost.http` returned.
+   */
+  handlerReturned(): void;
 }
 
 /** What core gives a backend: the only way engine events reach the SDK. */

@@ -10,6 +10,7 @@ import { Liveness } from "./liveness.js";
 import { CloseCode, Opcode } from "./opcode.js";
 import { checkAddress, resolveLimits, type ServerLimits } from "./options.js";
 import { BROADCAST_TOPIC, type PubSubAdapter } from "./pubsub.js";
+import { rejection } from "./response-head.js";
 import { type HttpMethod, Router } from "./router.js";
 import {
   HttpCall,
@@ -562,6 +563,7 @@ export class WebServer<Data = unknown> {
     this.#httpSettled(refusal ? call.fail(refusal) : call.run(), request);
     // A response still open now outlives this engine callback: it must notice the client leaving.
     response.watchAbort();
+    exchange.handlerReturned();
   }
 
   /** Reports a request's failure that even its error response could not handle. */
@@ -576,7 +578,7 @@ export class WebServer<Data = unknown> {
       return;
     }
     this.stats.upgradesRefused++;
-    responder.reject(refusal.status, refusal.headers, refusal.body);
+    responder.reject(...rejection(refusal.status, refusal.body, refusal.headers));
   }
 
   /** Why core refuses an upgrade before user code runs, if it does. */

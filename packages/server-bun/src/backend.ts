@@ -2,10 +2,11 @@ import {
   type Backend,
   type EngineHost,
   isUpgradeRequest,
+  rejection,
   type UpgradeResponder,
 } from "@switchboard/core/backend";
 import { type BunServer, loadBun } from "./engine.js";
-import { BunExchange, type RequestHead, requestHead } from "./exchange.js";
+import { BunExchange, type RequestHead, requestHead, responseInit } from "./exchange.js";
 import { asText, bunSocketOf, engineSocket, type SocketData } from "./socket.js";
 
 /** Options of `bunBackend()`. Limits and policy are set on the server, not here. */
@@ -31,15 +32,14 @@ const MAX_IDLE_SECONDS = 255;
  */
 export function bunBackend(_options: BunBackendOptions = {}): Backend {
   const bun = loadBun();
-  let server: BunServer | undefined;
-  let deflate = false;
+  /** The running server, and whether it compresses (permessage-deflate). */
+  let running: { server: BunServer; deflate: boolean } | undefined;
   return {
     name: "bun",
     async listen(host, address) {
-      if (server) throw new Error("bun backend is already listening");
-      deflate = host.perMessageDeflate;
-      const { limits } = host;
-      server = bun.serve<SocketData>({
+      if (running) throw new Error("bun backend is already listening");
+      const { limits, perMessageDeflate: deflate } = host;
+      const server = bun.serve<SocketData>({
         hostname: address.host,
         port: address.port,
         ...(address.tls && { tls: address.tls }),
@@ -52,12 +52,9 @@ export function bunBackend(_options: BunBackendOptions = {}): Backend {
         fetch: (request, bunServer) => {
           const head = requestHead(request, bunServer);
           if (isUpgradeRequest(head.headers)) return upgrade(host, bunServer, request, head);
-          const exchange = new BunExchange(request, head);
+          const exchange = new BunExchange(request, head, bunServer);
           host.http(exchange);
-          const reply = exchange.reply();
-          // A response still pending outlives the handler: Bun's idle timer must not cut it.
-          if (reply instanceof Promise) bunServer.timeout(request, 0);
-          return reply;
+          return exchange.reply();
         },
         websocket: {
           maxPayloadLength: limits.maxMessageBytes + OVERSIZE_HEADROOM,
@@ -68,7 +65,7 @@ export function bunBackend(_options: BunBackendOptions = {}): Backend {
           idleTimeout: 0,
           sendPings: false,
           publishToSelf: false,
-          perMessageDeflate: host.perMessageDeflate,
+          perMessageDeflate: deflate,
           open: (ws) => {
             const data = ws.data;
             data.events = host.open(engineSocket(ws, deflate), data.context, data.protocol);
@@ -83,20 +80,23 @@ export function bunBackend(_options: BunBackendOptions = {}): Backend {
           pong: (ws) => ws.data.events?.pong(),
         },
       });
+      running = { server, deflate };
       return { port: server.port };
     },
     publish(topic, data, binary, exclude) {
-      // Bun leaves out the socket a publish is made from.
+      if (!running) return;
+      const { server, deflate } = running;
+      // Bun leaves out the socket a publish is made from; it sends text only from a string.
       const sender = exclude && bunSocketOf(exclude);
       if (binary) {
         if (sender) sender.publishBinary(topic, data, deflate);
-        else server?.publish(topic, data, deflate);
+        else server.publish(topic, data, deflate);
       } else if (sender) sender.publishText(topic, asText(data), deflate);
-      else server?.publish(topic, asText(data), deflate);
+      else server.publish(topic, asText(data), deflate);
     },
     async close() {
-      const stopping = server;
-      server = undefined;
+      const stopping = running?.server;
+      running = undefined;
       // Core has closed every socket; `true` also ends idle keep-alive connections.
       await stopping?.stop(true);
     },
@@ -117,17 +117,8 @@ function upgrade(
     decided = { response };
     settle?.(response);
   };
-  const reject: UpgradeResponder["reject"] = (status, headers, body) =>
-    answer(
-      new Response(body, {
-        status,
-        headers: [
-          ["connection", "close"],
-          ["content-type", "text/plain; charset=utf-8"],
-          ...(headers as [string, string][]),
-        ],
-      }),
-    );
+  const reject: UpgradeResponder["reject"] = (response, body) =>
+    answer(new Response(body, responseInit(response)));
   host.upgrade(head, {
     accept(protocol, context) {
       if (decided) return;
@@ -137,7 +128,7 @@ function upgrade(
         ...(protocol && { headers: { "sec-websocket-protocol": protocol } }),
       });
       if (upgraded) answer(undefined);
-      else reject(400, [], "not a WebSocket handshake");
+      else reject(...rejection(400, "not a WebSocket handshake"));
     },
     reject,
     onAbort(callback) {

@@ -1,4 +1,4 @@
-import type { BodySink, HttpExchange } from "@switchboard/core/backend";
+import type { BodySink, HttpExchange, ResponseHead } from "@switchboard/core/backend";
 import type { BunServer } from "./engine.js";
 
 /** What core reads of a request: Bun's `Request`, flattened once. */
@@ -26,8 +26,14 @@ export function requestHead(request: Request, server: BunServer): RequestHead {
   };
 }
 
-/** Statuses a `Response` may not carry a body with. */
-const bodiless = (status: number) => status === 204 || status === 205 || status === 304;
+/** Core's head as a `Response` takes it: the length and the close decision as headers. */
+export function responseInit(head: ResponseHead): ResponseInit {
+  const headers = head.headers as [string, string][];
+  const extra: [string, string][] = [];
+  if (head.length !== undefined) extra.push(["content-length", String(head.length)]);
+  if (head.close) extra.push(["connection", "close"]);
+  return { status: head.status, headers: extra.length > 0 ? [...headers, ...extra] : headers };
+}
 
 /** How much a streamed response may queue before `write` asks the caller to wait. */
 const STREAM_HIGH_WATER_MARK = 64 * 1024;
@@ -43,8 +49,8 @@ export class BunExchange implements HttpExchange {
   readonly headers: Readonly<Record<string, string>>;
   readonly remoteAddress: string;
   readonly #request: Request;
-  #status = 200;
-  #head: [string, string][] = [];
+  readonly #server: BunServer;
+  #head: ResponseHead | undefined;
   #settle: ((response: Response) => void) | undefined;
   /** The response, once core decided it inside the handler (most requests). */
   #response: Response | undefined;
@@ -52,8 +58,9 @@ export class BunExchange implements HttpExchange {
   #writable: (() => void)[] = [];
   #done = false;
 
-  constructor(request: Request, head: RequestHead) {
+  constructor(request: Request, head: RequestHead, server: BunServer) {
     this.#request = request;
+    this.#server = server;
     this.method = head.method;
     this.url = head.url;
     this.headers = head.headers;
@@ -85,9 +92,14 @@ export class BunExchange implements HttpExchange {
     pump().catch(() => {});
   }
 
-  writeHead(status: number, headers: ReadonlyArray<readonly [string, string]>): void {
-    this.#status = status;
-    this.#head = headers as [string, string][];
+  respond(head: ResponseHead, body: Uint8Array): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#respond(new Response(head.body ? body : null, responseInit(head)));
+  }
+
+  writeHead(head: ResponseHead): void {
+    this.#head = head;
   }
 
   write(chunk: Uint8Array): boolean {
@@ -106,8 +118,15 @@ export class BunExchange implements HttpExchange {
       stream.close();
       return;
     }
-    const body = bodiless(this.#status) || this.method === "HEAD" ? null : (chunk ?? null);
-    this.#respond(new Response(body, { status: this.#status, headers: this.#head }));
+    // Ended before any write: the head (and the chunk, if any) is the whole response.
+    const head = this.#head as ResponseHead;
+    const body = head.body ? (chunk ?? null) : null;
+    this.#respond(new Response(body, responseInit(head)));
+  }
+
+  handlerReturned(): void {
+    // A response still pending outlives the handler: Bun's idle timer must not cut it.
+    if (!this.#response) this.#server.timeout(this.#request, 0);
   }
 
   onWritable(callback: () => void): void {
@@ -127,7 +146,7 @@ export class BunExchange implements HttpExchange {
     // Bun drops the connection when a response's body fails.
     const failure = new Error("response destroyed");
     if (this.#stream) this.#stream.error(failure);
-    else this.#respond(new Response(failingBody(failure), { status: this.#status }));
+    else this.#respond(new Response(failingBody(failure)));
   }
 
   #startStream(): ReadableStreamDefaultController<Uint8Array> {
@@ -144,7 +163,7 @@ export class BunExchange implements HttpExchange {
       { highWaterMark: STREAM_HIGH_WATER_MARK, size: (chunk) => chunk?.byteLength ?? 0 },
     );
     this.#stream = controller;
-    this.#respond(new Response(body, { status: this.#status, headers: this.#head }));
+    this.#respond(new Response(body, responseInit(this.#head as ResponseHead)));
     return controller;
   }
 

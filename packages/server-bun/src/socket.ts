@@ -25,13 +25,10 @@ const QUEUED = -1;
  * no per-frame send: core joins fragmented sends for it (no `sendFragment`).
  */
 class BunEngineSocket implements EngineSocket {
-  readonly ws: BunSocket<SocketData>;
-  readonly compress: boolean;
-
-  constructor(ws: BunSocket<SocketData>, compress: boolean) {
-    this.ws = ws;
-    this.compress = compress;
-  }
+  constructor(
+    readonly ws: BunSocket<SocketData>,
+    readonly compress: boolean,
+  ) {}
 
   send(data: Uint8Array | string, binary: boolean): number {
     const ws = this.ws;
@@ -46,24 +43,27 @@ class BunEngineSocket implements EngineSocket {
     return this.ws.getBufferedAmount();
   }
 
+  /** Bun's close sends the close frame after what is still queued, as the seam asks. */
   close(code: number, reason: string): void {
     this.ws.close(code, reason);
-  }
-
-  terminate(): void {
-    this.ws.terminate();
-  }
-
-  ping(): void {
-    this.ws.ping();
   }
 
   subscribe(topic: string): void {
     this.ws.subscribe(topic);
   }
 
+  /** Bun answers pings itself; this is core's heartbeat. */
+  ping(): void {
+    this.ws.ping();
+  }
+
   unsubscribe(topic: string): void {
     this.ws.unsubscribe(topic);
+  }
+
+  /** Drops the TCP connection at once, no close frame. */
+  terminate(): void {
+    this.ws.terminate();
   }
 }
 

@@ -9,6 +9,7 @@ import {
   type EngineHost,
   isUpgradeRequest,
   reasonPhrase,
+  rejection,
   type UpgradeResponder,
 } from "@switchboard/core/backend";
 import { lentText, loadEngine, sslApp } from "./engine.js";
@@ -90,11 +91,7 @@ export function uwsBackend(_options: UwsBackendOptions = {}): Backend {
         const request = copyRequest(res, req);
         // node:http routes every Upgrade request to its upgrade handler; do the same.
         if (isUpgradeRequest(request.headers)) handUpgrade(host, res, request, undefined);
-        else {
-          const exchange = httpExchange(res, request, host.limits);
-          host.http(exchange);
-          exchange.leaveHandler();
-        }
+        else host.http(httpExchange(res, request));
       });
       listenSocket = await listenWithRetry(next, address.host, address.port);
       const port = uWS.us_socket_local_port(listenSocket);
@@ -138,20 +135,20 @@ function upgradeResponder(
   let aborted = false;
   let inHandler = true;
   let onAbort: (() => void) | undefined;
-  const reject: UpgradeResponder["reject"] = (status, headers, body) => {
+  const reject: UpgradeResponder["reject"] = (head, body) => {
     if (aborted) return;
     aborted = true;
     res.cork(() => {
-      res.writeStatus(`${status} ${reasonPhrase(status)}`);
-      res.writeHeader("content-type", "text/plain; charset=utf-8");
-      for (const [name, value] of headers) res.writeHeader(name, value);
-      res.end(body, true);
+      res.writeStatus(`${head.status} ${reasonPhrase(head.status)}`);
+      for (const [name, value] of head.headers) res.writeHeader(name, value);
+      // uWS writes Content-Length, and Connection: close when told to close.
+      res.end(body, head.close);
     });
   };
   const responder: UpgradeResponder = {
     accept(protocol, socketContext) {
       if (aborted) return;
-      if (!context) return reject(400, [], "not a WebSocket handshake");
+      if (!context) return reject(...rejection(400, "not a WebSocket handshake"));
       aborted = true;
       const data: SocketData = { context: socketContext, protocol };
       const upgrade = () =>

@@ -110,6 +110,7 @@ class UwsEngineSocket implements EngineSocket {
     return this.ws.getBufferedAmount();
   }
 
+  /** uWS's `end` is the closing handshake; its `close` is what `terminate` means. */
   close(code: number, reason: string): void {
     this.ws.end(code, reason);
   }
@@ -118,6 +119,7 @@ class UwsEngineSocket implements EngineSocket {
     this.ws.close();
   }
 
+  /** uWS answers the peer's pings itself; this is core's heartbeat. */
   ping(): void {
     this.ws.ping();
   }

@@ -51,12 +51,13 @@ class WsEngineSocket implements EngineSocket {
     return this.ws.bufferedAmount;
   }
 
-  close(code: number, reason: string): void {
-    this.ws.close(code, reason);
-  }
-
+  /** Destroys the socket: no close frame, and no wait for ws's closeTimeout. */
   terminate(): void {
     this.ws.terminate();
+  }
+
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
   }
 
   ping(): void {
