@@ -1,7 +1,8 @@
 import { Admission, type WsUpgradeRequest } from "./admission.js";
 import { RequestBody } from "./body.js";
-import { Channel, type ChannelOwner, type SendData } from "./channel.js";
-import { Connection, type ConnectionHost } from "./connection.js";
+import { Channel, connectionOf, type SendData } from "./channel.js";
+import { Connection } from "./connection.js";
+import type { ServerContext } from "./context.js";
 import { HttpError, SwitchboardError } from "./errors.js";
 import { type BroadcastOptions, fanOut, type PreparedMessage, prepareMessage } from "./fanout.js";
 import { checkHandshake, type HandshakeRefusal, offeredProtocols } from "./handshake.js";
@@ -138,8 +139,7 @@ export class WebServer<Data = unknown> {
     errorHandler?: HttpErrorHandler;
   };
   readonly #channels = new Set<Channel<Data>>();
-  readonly #owner: ChannelOwner;
-  readonly #connectionHost: ConnectionHost;
+  readonly #context: ServerContext;
   readonly #admissions = new Set<Admission<Data>>();
   readonly #liveness: Liveness;
   readonly #topics = new Topics();
@@ -186,8 +186,7 @@ export class WebServer<Data = unknown> {
       onError,
     };
     this.limits = Object.freeze(resolveLimits(limits));
-    this.#owner = this.#channelOwner();
-    this.#connectionHost = this.#makeConnectionHost();
+    this.#context = this.#serverContext();
     this.#liveness = new Liveness(() => this.#channels, this.limits);
     this.#http = {
       router: this.#router,
@@ -276,13 +275,13 @@ export class WebServer<Data = unknown> {
     if (!channel.isOpen)
       throw new SwitchboardError("CHANNEL_CLOSED", `channel ${channel.id} is closed`);
     const first = this.#topics.subscribe(channel, topic);
-    channel.engineSocket.subscribe?.(engineTopic(topic));
+    connectionOf(channel).socket.subscribe?.(engineTopic(topic));
     if (first) this.#toPubSub((pubsub) => pubsub.subscribe(topic));
   }
 
   /** Removes a channel from a topic. */
   unsubscribe(channel: Channel<Data>, topic: string): void {
-    if (channel.isOpen) channel.engineSocket.unsubscribe?.(engineTopic(topic));
+    if (channel.isOpen) connectionOf(channel).socket.unsubscribe?.(engineTopic(topic));
     if (this.#topics.unsubscribe(channel, topic))
       this.#toPubSub((pubsub) => pubsub.unsubscribe(topic));
   }
@@ -366,12 +365,13 @@ export class WebServer<Data = unknown> {
     let recipients = 0;
     for (const channel of channels) {
       if (channel === exclude) continue;
-      if (!channel.admitsWhole(message.payload.byteLength)) return undefined;
+      if (!connectionOf(channel).admitsWhole(message.payload.byteLength)) return undefined;
       recipients++;
     }
     if (recipients > 0) {
       const name = topic === null ? EVERYONE_TOPIC : engineTopic(topic);
-      this.#backend.publish?.(name, message.payload, message.binary, exclude?.engineSocket);
+      const sender = exclude ? connectionOf(exclude).socket : undefined;
+      this.#backend.publish?.(name, message.payload, message.binary, sender);
     }
     return recipients;
   }
@@ -640,24 +640,24 @@ export class WebServer<Data = unknown> {
   }
 
   #handleOpen(socket: EngineSocket, context: UpgradeContext, protocol: string): SocketEvents {
-    const channel = new Channel<Data>(
-      this.#nextChannelId++,
-      context.url,
-      context.remoteAddress,
+    const connection = new Connection(this.#context, socket, {
+      id: this.#nextChannelId++,
+      url: context.url,
+      remoteAddress: context.remoteAddress,
       protocol,
-      context.data as Data,
-      socket,
-      this.#owner,
-    );
-    this.#channels.add(channel);
+      data: context.data,
+    });
+    this.#channels.add(connection.channel as Channel<Data>);
     // Before onWsOpen runs, which may already broadcast.
     if (this.#backend.publish) socket.subscribe?.(EVERYONE_TOPIC);
-    return new Connection(this.#connectionHost, channel);
+    return connection;
   }
 
-  #makeConnectionHost(): ConnectionHost {
+  /** The one object every connection of this server shares: limits, and where events go. */
+  #serverContext(): ServerContext {
     const { maxMessageBytes, maxMessagesPerSecond } = this.limits;
     return {
+      flow: this.limits,
       maxMessageBytes,
       maxMessagesPerSecond,
       isClosing: () => this.#state === "closing",
@@ -671,6 +671,21 @@ export class WebServer<Data = unknown> {
         if (this.#channels.size === 0) this.#allClosed?.();
       },
       closed: (channel, code, reason) => this.onWsClose(channel as Channel<Data>, code, reason),
+      drained: (channel) =>
+        this.#safely(() => this.onWsDrain(channel as Channel<Data>), {
+          source: "onWsDrain",
+          channel,
+        }),
+      overflowed: (channel) => {
+        this.stats.overflowed++;
+        this.#report(
+          new SwitchboardError(
+            "BUFFER_OVERFLOW",
+            `channel ${channel.id} exceeded maxBufferedBytes (${this.limits.maxBufferedBytes}) and was closed with 1008`,
+          ),
+          { source: "backpressure", channel },
+        );
+      },
       rateLimited: () => {
         this.stats.rateLimited++;
       },
@@ -709,27 +724,6 @@ export class WebServer<Data = unknown> {
     return (
       this.onWsMessage !== WebServer.prototype.onWsMessage || this.#hooks.onWsMessage !== undefined
     );
-  }
-
-  #channelOwner(): ChannelOwner {
-    return {
-      flow: this.limits,
-      drained: (channel) =>
-        this.#safely(() => this.onWsDrain(channel as Channel<Data>), {
-          source: "onWsDrain",
-          channel,
-        }),
-      overflowed: (channel) => {
-        this.stats.overflowed++;
-        this.#report(
-          new SwitchboardError(
-            "BUFFER_OVERFLOW",
-            `channel ${channel.id} exceeded maxBufferedBytes (${this.limits.maxBufferedBytes}) and was closed with 1008`,
-          ),
-          { source: "backpressure", channel },
-        );
-      },
-    };
   }
 
   /** Runs a callback whose failure (thrown or rejected) goes to `onError`. */
