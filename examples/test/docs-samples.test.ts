@@ -13,6 +13,8 @@ import { subscriberCount } from "../support/redis-subscribers.js";
 export const TYPECHECK_ONLY = {
   "conformance-1.ts": "registers the whole server suite, which every backend package runs",
   "conformance-3.ts": "registers the whole client suite, which every client package runs",
+  "writing-a-backend-1.ts": "registers the whole server suite; server-bun runs it under Bun",
+  "readme-server-bun.ts": "runs under Bun only; server-bun's conformance test runs the same server",
 };
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];

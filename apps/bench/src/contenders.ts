@@ -9,7 +9,9 @@ export interface Contender {
   args: string[];
   dialect: DialectName;
   /** The raw engine underneath, whose numbers are the 1.00 for this contender's ratios. */
-  baseline: "raw-ws" | "raw-uws";
+  baseline: "raw-ws" | "raw-uws" | "raw-bun";
+  /** The runtime the server runs on; default Node.js (the one running the bench). */
+  runtime?: "bun";
 }
 
 export const CONTENDERS: readonly Contender[] = [
@@ -44,6 +46,24 @@ export const CONTENDERS: readonly Contender[] = [
     args: ["--backend", "uws"],
     dialect: "plain",
     baseline: "raw-uws",
+  },
+  {
+    id: "raw-bun",
+    label: "Bun.serve (raw)",
+    entry: "raw-bun",
+    args: [],
+    dialect: "plain",
+    baseline: "raw-bun",
+    runtime: "bun",
+  },
+  {
+    id: "sb-bun",
+    label: "Switchboard · Bun",
+    entry: "switchboard",
+    args: ["--backend", "bun"],
+    dialect: "plain",
+    baseline: "raw-bun",
+    runtime: "bun",
   },
   {
     id: "socketio",

@@ -6,9 +6,10 @@
 import { type ChildProcess, execFileSync, fork } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { findBun, INSTALL_BUN } from "@switchboard/test-support/bun";
 import type { Contender } from "./contenders.js";
 import type { FromWorker, ToWorker } from "./load/types.js";
-import { distDir } from "./paths.js";
+import { distDir, repoRoot } from "./paths.js";
 import type { ServerCommand, ServerReport } from "./servers/harness.js";
 
 const children = new Set<ChildProcess>();
@@ -103,12 +104,32 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+let bun: string | undefined | null = null;
+
+/** The binary a contender's server runs on: undefined for this Node.js; throws when Bun is missing. */
+function runtimeOf(contender: Contender): string | undefined {
+  if (contender.runtime !== "bun") return undefined;
+  bun ??= findBun(repoRoot);
+  if (!bun)
+    throw new Error(`${contender.id} runs under Bun, which is not installed; ${INSTALL_BUN}`);
+  return bun;
+}
+
+/** Whether every contender of a run can start here (Bun ones need Bun). */
+export function runtimeAvailable(contender: Contender): boolean {
+  if (contender.runtime !== "bun") return true;
+  bun ??= findBun(repoRoot);
+  return bun !== undefined;
+}
+
 export async function startServer(
   contender: Contender,
   profileDir?: string,
 ): Promise<ServerProcess> {
-  const execArgv = ["--expose-gc"];
-  if (profileDir)
+  const runtime = runtimeOf(contender);
+  // Bun has no --expose-gc (it has Bun.gc) and no --cpu-prof.
+  const execArgv = runtime ? [] : ["--expose-gc"];
+  if (profileDir && !runtime)
     execArgv.push(
       "--cpu-prof",
       `--cpu-prof-dir=${profileDir}`,
@@ -118,6 +139,7 @@ export async function startServer(
     fork(join(distDir, "servers", `${contender.entry}.js`), contender.args, {
       execArgv,
       stdio: ["ignore", "inherit", "inherit", "ipc"],
+      ...(runtime && { execPath: runtime }),
     }),
   );
   const port = await nextMessage<ServerReport, number>(

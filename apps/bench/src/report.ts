@@ -113,6 +113,7 @@ export function renderReport(
   const sdkPairs = [
     ["sb-ws", "raw-ws"],
     ["sb-uws", "raw-uws"],
+    ["sb-bun", "raw-bun"],
   ].filter(([a, b]) => has(a as string) && has(b as string)) as [string, string][];
   if (sdkPairs.length > 0) {
     lines.push(

@@ -18,7 +18,7 @@ export class UsageError extends Error {}
 export { USAGE_EXIT_CODE };
 
 export const USAGE = `usage: node dist/server.js [--backend ${Object.keys(backends).join("|")}] [--port N] [--host H] [--max-message-bytes N]
-  --backend            engine to run on (default ws)
+  --backend            engine to run on (default ws; bun runs under Bun: bun dist/server.js --backend bun)
   --port               TCP port, 0 picks a free one (default 8080)
   --host               address to bind (default 127.0.0.1)
   --max-message-bytes  largest WebSocket message accepted (default 65536)

@@ -1,5 +1,6 @@
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Backend } from "@switchboard/core";
 import { chatArgsOrExit } from "./args.js";
 import { backends } from "./backends.js";
 import { CHAT_PATH, chatUpgrades, textOnly } from "./policies.js";
@@ -19,8 +20,15 @@ export async function runChat(Chat: ChatClass, argv: string[]): Promise<void> {
   const log = (line: string) => console.error(`chat-example: ${line}`);
   const room = redis ? sharedRoom(redis, log) : undefined;
   const Server = room ? room.numbered(Chat) : Chat;
+  let engine: Backend;
+  try {
+    engine = await backends[backend]();
+  } catch (error) {
+    log(`cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
   const server = new Server({
-    backend: backends[backend](),
+    backend: engine,
     maxMessageBytes,
     closeTimeoutMs,
     onWsUpgrade: chatUpgrades(room?.nextNumber),

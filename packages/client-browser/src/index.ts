@@ -15,6 +15,9 @@ export {
   type NextMessageOptions,
   Opcode,
   type ReconnectOptions,
+  type Transport,
+  type TransportEvents,
+  type TransportOptions,
   type UrlSource,
   WebSocketClientBase,
 } from "@switchboard/client-core";

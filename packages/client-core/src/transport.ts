@@ -35,5 +35,6 @@ export interface Transport {
 
 /** Options an adapter receives for each attempt. */
 export interface TransportOptions {
+  /** The subprotocols to offer, as the `WebSocket` constructor takes them. */
   protocols: string | string[];
 }

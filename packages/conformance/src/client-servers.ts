@@ -8,3 +8,4 @@
 export type { ClientBackend, UnavailableBackend } from "./client/control-server.js";
 export { clientServers, type ProvidingProject } from "./client/global-setup.js";
 export { ProbeServer } from "./client/probe-server.js";
+export type { Skip } from "./support/runner.js";

@@ -16,4 +16,5 @@ export {
   statusOf,
   upgradeRequest,
 } from "./support/raw.js";
+export type { Skip } from "./support/runner.js";
 export { EchoServer, patternBytes } from "./support/servers.js";

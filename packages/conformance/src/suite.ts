@@ -20,6 +20,10 @@ import { topicCases } from "./cases/topics.js";
 import { transcriptCases } from "./cases/transcript.js";
 import { transportCases } from "./cases/transport.js";
 import { type ServerConformanceOptions, suiteContext } from "./support/context.js";
+import { cases } from "./support/runner.js";
+
+/** The longest a test may take unless it says otherwise. */
+const TEST_TIMEOUT_MS = 30_000;
 
 /**
  * Registers the whole server conformance suite with vitest for one backend. A backend's test
@@ -30,10 +34,19 @@ import { type ServerConformanceOptions, suiteContext } from "./support/context.j
  * import { serverConformance } from "@switchboard/conformance";
  * import { wsBackend } from "@switchboard/server-ws";
  * serverConformance({ name: "ws", backend: () => wsBackend() });
+ *
+ * @example
+ * // An engine that cannot pass a test declares it, with the engine's reason:
+ * serverConformance({
+ *   name: "my-engine",
+ *   backend: () => myBackend(),
+ *   skip: [{ reason: "my-engine 1.2 cannot send X", tests: ["the test's title"] }],
+ * });
  */
 export function serverConformance(options: ServerConformanceOptions): void {
   describe(`server conformance: ${options.name}`, () => {
-    const ctx = suiteContext(options);
+    const runner = cases({ timeoutMs: TEST_TIMEOUT_MS, skip: options.skip, label: options.name });
+    const ctx = suiteContext(options, runner.it);
     transcriptCases(ctx);
     messageCases(ctx);
     lifecycleCases(ctx);
@@ -54,5 +67,6 @@ export function serverConformance(options: ServerConformanceOptions): void {
     transportCases(ctx);
     badInputCases(ctx);
     loadCases(ctx);
+    runner.checkSkips();
   });
 }

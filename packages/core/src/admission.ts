@@ -1,5 +1,6 @@
-import type { UpgradeResponder } from "./backend.js";
 import { SwitchboardError } from "./errors.js";
+import { rejection } from "./response-head.js";
+import type { UpgradeResponder } from "./seam.js";
 import { reasonPhrase } from "./status.js";
 
 /** An upgrade request as `onWsUpgrade` sees it. */
@@ -96,7 +97,7 @@ export class Admission<Data = unknown> {
     const pairs = Object.entries(headers).map(([name, value]) => checkHeader(name, String(value)));
     if (!this.#pending) return false;
     this.#settle();
-    this.#responder.reject(status, pairs, body ?? reasonPhrase(status));
+    this.#responder.reject(...rejection(status, body ?? reasonPhrase(status), pairs));
     return true;
   }
 
@@ -104,7 +105,7 @@ export class Admission<Data = unknown> {
   void(status: number, body: string): void {
     if (!this.#pending) return;
     this.#settle();
-    this.#responder.reject(status, [], body);
+    this.#responder.reject(...rejection(status, body));
   }
 
   /** @internal The client went away; nothing can be sent. */

@@ -1,207 +1,34 @@
 /**
- * The seam between core and an engine. A backend translates engine events into these calls and
- * these calls into engine operations; it keeps no bookkeeping and makes no policy decisions.
+ * The engine seam, for authors of engine bindings (`@switchboard/server-ws`,
+ * `@switchboard/server-uws`, `@switchboard/server-bun`): the `Backend` a binding implements, what
+ * core hands it, and the few helpers every binding needs. Applications never import this.
+ * `docs/writing-a-backend.md` walks through a binding, and `@switchboard/conformance` proves one.
+ *
+ * @example
+ * import type { Backend, EngineHost } from "@switchboard/core/backend";
+ * export function myBackend(): Backend {
+ *   return { name: "mine", async listen(host, address) { … }, async close() { … } };
+ * }
+ *
+ * @module @switchboard/core/backend
  */
 
-/** PEM-encoded certificate chain and private key for https/wss. */
-export interface TlsOptions {
-  /** The certificate chain, PEM-encoded. */
-  cert: string;
-  /** The private key, PEM-encoded. */
-  key: string;
-  /** Passphrase of an encrypted key. */
-  passphrase?: string;
-}
-
-/** Where to listen. `port: 0` asks the OS for a free port. */
-export interface ListenAddress {
-  /** The port; 0 lets the OS choose. */
-  port: number;
-  /** The host or address to bind. */
-  host: string;
-  /** Serve https and wss instead of http and ws. */
-  tls?: TlsOptions;
-}
-
-/** What `listen()` resolves to. */
-export interface BoundAddress {
-  /** The port bound (the one the OS chose for `port: 0`). */
-  port: number;
-  /** The host or address listened on. */
-  host: string;
-  /** `http://host:port`, ready to print. */
-  url: string;
-}
-
-/** Limits a backend hands to its engine; core enforces the rest itself. */
-export interface EngineLimits {
-  /** Largest WebSocket message core accepts. */
-  maxMessageBytes: number;
-  /** Largest amount core lets queue on one socket. */
-  maxBufferedBytes: number;
-  /** Largest HTTP request body core accepts. */
-  maxBodyBytes: number;
-  /** Largest request head; an engine that checks it itself answers 431 (core checks it too). */
-  maxHeaderBytes: number;
-  /** Time allowed for the request head, for engines that can enforce it (core never sees it). */
-  headersTimeoutMs: number;
-}
-
-/** Which part of a (possibly fragmented) message a frame is. */
-export type FramePart = "whole" | "first" | "middle" | "last";
-
-/** One WebSocket connection as the engine holds it. */
-export interface EngineSocket {
-  /**
-   * Queues a frame. Only called while the socket is open, with a part sequence core checked.
-   * The caller may reuse `data` as soon as this returns: an engine that keeps a reference to
-   * queued bytes must copy them (`copyBytes` does it cheaply). Returns `bufferedAmount` after
-   * the send, which some engines know without being asked.
-   */
-  send(data: Uint8Array | string, binary: boolean, part: FramePart): number;
-  /** Bytes accepted by `send` but not yet written to the kernel. */
-  readonly bufferedAmount: number;
-  /** Starts the closing handshake with a code and reason core already validated. */
-  close(code: number, reason: string): void;
-  /** Drops the TCP connection without a close frame. */
-  terminate(): void;
-  /** Sends a ping frame (heartbeat). */
-  ping(): void;
-  /** With `Backend.publish`: this socket joins `topic` for the engine's own publish. */
-  subscribe?(topic: string): void;
-  /** With `Backend.publish`: this socket leaves `topic`. */
-  unsubscribe?(topic: string): void;
-}
-
-/** Engine events for one socket, given to the backend by `EngineHost.open`. */
-export interface SocketEvents {
-  /**
-   * Call once the backend has stored these events: runs `onWsOpen`, which may already send or
-   * close (and an engine may report that close synchronously).
-   */
-  open(): void;
-  /** A complete message. `data` must stay valid after the call: copy engine-owned memory. */
-  message(data: Uint8Array, binary: boolean): void;
-  /** The socket is gone; called exactly once. */
-  close(code: number, reason: string): void;
-  /** The engine flushed some of its buffer. */
-  drain(): void;
-  /** A pong frame arrived. */
-  pong(): void;
-}
-
-/** An upgrade request, copied out of the engine so it stays valid. */
-export interface UpgradeRequest {
-  /** The request method (a valid upgrade is a GET). */
-  method: string;
-  /** Path and query, as sent. */
-  url: string;
-  /** Lower-case names; repeated headers joined with ", ". */
-  headers: Readonly<Record<string, string>>;
-  /** The peer's IP address. */
-  remoteAddress: string;
-}
-
-/** How the backend completes an upgrade once core has decided. Exactly one is called. */
-export interface UpgradeResponder {
-  /** Completes the handshake; `protocol` is empty for none. Passes `context` back to `open`. */
-  accept(protocol: string, context: unknown): void;
-  /** Answers with a plain HTTP response and closes the connection. */
-  reject(status: number, headers: ReadonlyArray<readonly [string, string]>, body: string): void;
-  /** Registers a callback for when the client goes away before a decision. */
-  onAbort(callback: () => void): void;
-}
-
-/** Receives the request body. */
-export interface BodySink {
-  /** A chunk the sink may keep. */
-  data(chunk: Uint8Array): void;
-  /** The body is complete. */
-  end(): void;
-}
-
-/** One HTTP request/response exchange. */
-export interface HttpExchange {
-  /** The request method, upper-case. */
-  readonly method: string;
-  /** Path and query, as sent. */
-  readonly url: string;
-  /** Lower-case names; repeated headers joined with ", ". */
-  readonly headers: Readonly<Record<string, string>>;
-  /** The peer's IP address. */
-  readonly remoteAddress: string;
-  /** Starts delivering the body to `sink`; called at most once. */
-  readBody(sink: BodySink): void;
-  /**
-   * Sends the status line and headers (an engine may hold them until the first body byte). A
-   * `content-length` header means exactly that many bytes follow through `write`/`end`.
-   */
-  writeHead(status: number, headers: ReadonlyArray<readonly [string, string]>): void;
-  /** Writes a body chunk after `writeHead`; false when the engine buffer is full. */
-  write(chunk: Uint8Array): boolean;
-  /**
-   * Finishes the response, optionally with a last chunk. When the headers carry
-   * `connection: close`, the connection is closed once the response is out.
-   */
-  end(chunk?: Uint8Array): void;
-  /** Calls back once when a full write buffer has drained. */
-  onWritable(callback: () => void): void;
-  /** Calls back once if the client goes away before `end`. After that, nothing may be written. */
-  onAbort(callback: () => void): void;
-  /** Drops the connection (e.g. when a body is over the limit). */
-  destroy(): void;
-}
-
-/** What core gives a backend: the only way engine events reach the SDK. */
-export interface EngineHost {
-  /** The limits the engine must be configured with. */
-  readonly limits: EngineLimits;
-  /** Negotiate permessage-deflate with clients that offer it. */
-  readonly perMessageDeflate: boolean;
-  /** An HTTP request arrived (not an upgrade). */
-  http(exchange: HttpExchange): void;
-  /** An upgrade request arrived; core answers it through `responder`. */
-  upgrade(request: UpgradeRequest, responder: UpgradeResponder): void;
-  /**
-   * An accepted upgrade completed: `context` is what `responder.accept` was given. Returns the
-   * events the backend reports for this socket.
-   */
-  open(socket: EngineSocket, context: unknown, protocol: string): SocketEvents;
-}
-
-/**
- * An engine binding, e.g. `wsBackend()` or `uwsBackend()`. Implement it to run Switchboard on
- * another engine, and prove it with `@switchboard/conformance`.
- */
-export interface Backend {
-  /** The engine's name, for logs and errors. */
-  readonly name: string;
-  /**
-   * Conformance cases the engine cannot pass and core cannot make it pass, keyed by the case's
-   * name, with the engine's reason. Documented, and skipped (with that reason) by the suites.
-   */
-  readonly limitations?: Readonly<Record<string, string>>;
-  /** Binds the port and starts delivering events to `host`; resolves to the bound port. */
-  listen(
-    host: EngineHost,
-    address: ListenAddress,
-  ): Promise<{
-    /** The port bound (the one the OS chose for `port: 0`). */
-    port: number;
-  }>;
-  /** Stops listening and releases every engine resource. Core has closed all sockets first. */
-  close(): Promise<void>;
-  /**
-   * Optional: queues one whole message, in one engine operation (uWS pub/sub batches the writes
-   * to each socket), for every open socket (`topic` null) or every socket subscribed to `topic`
-   * with `EngineSocket.subscribe`, except `exclude`. Core calls it only after checking every
-   * recipient (open, no fragmented message in progress, room in its buffer); without it,
-   * `broadcast` and `publish` send to each socket in turn.
-   */
-  publish?(
-    topic: string | null,
-    data: Uint8Array,
-    binary: boolean,
-    exclude: EngineSocket | undefined,
-  ): void;
-}
+export { copyBytes, releaseCopy } from "./bytes.js";
+export { isUpgradeRequest } from "./handshake.js";
+export { rejection } from "./response-head.js";
+export type {
+  Backend,
+  BodySink,
+  EngineHost,
+  EngineLimits,
+  EngineSocket,
+  FramePart,
+  HttpExchange,
+  ListenAddress,
+  ResponseHead,
+  SocketEvents,
+  TlsOptions,
+  UpgradeRequest,
+  UpgradeResponder,
+} from "./seam.js";
+export { reasonPhrase } from "./status.js";

@@ -1,5 +1,5 @@
-import type { HttpExchange } from "./backend.js";
 import { HttpError } from "./errors.js";
+import type { HttpExchange } from "./seam.js";
 
 /** The limits a request body is received under. */
 export interface BodyLimits {

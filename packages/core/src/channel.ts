@@ -1,29 +1,11 @@
-import { isUtf8 } from "node:buffer";
-import type { EngineSocket, FramePart } from "./backend.js";
-import { checkClose } from "./close.js";
-import { SwitchboardError } from "./errors.js";
-import { CloseCode, Opcode } from "./opcode.js";
+import type { Connection } from "./connection.js";
+import { CloseCode, type Opcode } from "./opcode.js";
+import type { SendData } from "./payload.js";
 
-/** Flow-control thresholds of one channel, in bytes. */
-export interface FlowLimits {
-  highWaterMark: number;
-  lowWaterMark: number;
-  maxBufferedBytes: number;
-}
+export type { SendData } from "./payload.js";
 
-/** What a channel reports to the server that owns it. */
-export interface ChannelOwner {
-  readonly flow: FlowLimits;
-  /** The buffer fell to the low-water mark after `send` returned false. */
-  drained(channel: Channel): void;
-  /** `send` went over `maxBufferedBytes`; the channel is being closed. */
-  overflowed(channel: Channel): void;
-}
-
-/** Data accepted by `send`. */
-export type SendData = string | Uint8Array | ArrayBuffer;
-
-type State = "open" | "closing" | "closed";
+/** Core's way from a channel to its connection; nothing outside core can reach it. */
+export let connectionOf: (channel: Channel) => Connection;
 
 /**
  * One WebSocket connection. Handed to every callback; keep per-connection state in `data`.
@@ -43,50 +25,37 @@ export class Channel<Data = unknown> {
   /** Your per-connection state. */
   data: Data;
 
-  #socket: EngineSocket;
-  #owner: ChannelOwner;
-  #state: State = "open";
-  #fragment: "none" | "text" | "binary" = "none";
-  #waitingForDrain = false;
-  #answeredPing = true;
-  #quietScans = 0;
-  #tokens = 0;
-  #tokensAt = 0;
-  /**
-   * bufferedAmount as read after the last send or admitted publish: at least what is buffered
-   * now, give or take control frames the engine answers by itself (pongs, a few bytes each).
-   */
-  #bufferedBound = 0;
-  /** Created on the first `drain()` that has to wait: most channels never need one. */
-  #drainWaiters: { resolve: () => void; reject: (error: Error) => void }[] | undefined;
+  readonly #connection: Connection;
 
-  /** @internal Created by the server when a socket opens. */
+  static {
+    connectionOf = (channel) => channel.#connection;
+  }
+
+  /** @internal Created by core's connection when a socket opens. */
   constructor(
+    connection: Connection,
     id: number,
     url: string,
     remoteAddress: string,
     protocol: string,
     data: Data,
-    socket: EngineSocket,
-    owner: ChannelOwner,
   ) {
+    this.#connection = connection;
     this.id = id;
     this.url = url;
     this.remoteAddress = remoteAddress;
     this.protocol = protocol;
     this.data = data;
-    this.#socket = socket;
-    this.#owner = owner;
   }
 
   /** True until `close()` is called or the peer goes away. */
   get isOpen(): boolean {
-    return this.#state === "open";
+    return this.#connection.isOpen;
   }
 
   /** Bytes queued for this peer and not yet handed to the kernel. */
   get bufferedAmount(): number {
-    return this.#state === "closed" ? 0 : this.#socket.bufferedAmount;
+    return this.#connection.bufferedAmount;
   }
 
   /**
@@ -99,66 +68,7 @@ export class Channel<Data = unknown> {
    * exceed `maxBufferedBytes` (`BUFFER_OVERFLOW`; the channel is then closed with 1008).
    */
   send(data: SendData, opcode?: Opcode, fin = true): boolean {
-    if (this.#state !== "open") {
-      throw new SwitchboardError("CHANNEL_CLOSED", `channel ${this.id} is closed`);
-    }
-    const binary = isBinary(data, opcode);
-    return this.sendPrepared(toPayload(data, binary), binary, fin);
-  }
-
-  /** @internal Sends a payload that is already validated (broadcast encodes text once for all). */
-  sendPrepared(payload: Uint8Array | string, binary: boolean, fin = true): boolean {
-    if (this.#state !== "open") {
-      throw new SwitchboardError("CHANNEL_CLOSED", `channel ${this.id} is closed`);
-    }
-    const part = this.#nextPart(binary, fin);
-    const { maxBufferedBytes, highWaterMark } = this.#owner.flow;
-    // The amount read after the last send is an upper bound (the engine only drains between
-    // sends), so the engine is asked again only when that bound leaves too little room.
-    let room = maxBufferedBytes - this.#bufferedBound;
-    let size = payloadSize(payload, room);
-    if (size > room) {
-      room = maxBufferedBytes - this.#socket.bufferedAmount;
-      size = payloadSize(payload, room);
-    }
-    if (size > room && size > 0) {
-      this.#owner.overflowed(this);
-      this.close(CloseCode.POLICY_VIOLATION, "send buffer overflow");
-      throw new SwitchboardError(
-        "BUFFER_OVERFLOW",
-        `channel ${this.id}: sending ${size} bytes would exceed maxBufferedBytes (${maxBufferedBytes}); the channel was closed`,
-      );
-    }
-    this.#bufferedBound = this.#socket.send(payload, binary, part);
-    if (this.#bufferedBound < highWaterMark) return true;
-    this.#waitingForDrain = true;
-    return false;
-  }
-
-  /**
-   * @internal Whether a whole message of `size` bytes may be published to this channel now: open,
-   * no fragmented message in progress, and room in its buffer. Records a pending drain as `send`
-   * would when the message takes the buffer past `highWaterMark`.
-   */
-  admitsWhole(size: number): boolean {
-    if (this.#state !== "open" || this.#fragment !== "none") return false;
-    const { maxBufferedBytes, highWaterMark } = this.#owner.flow;
-    // The bound is enough while it leaves the buffer under both marks; past them, ask the engine
-    // (a broadcast checks every recipient, and most are nowhere near their limits).
-    let buffered = this.#bufferedBound + size;
-    if (buffered >= highWaterMark || buffered > maxBufferedBytes) {
-      buffered = this.#socket.bufferedAmount + size;
-    }
-    if (buffered > maxBufferedBytes) return false;
-    if (buffered >= highWaterMark) this.#waitingForDrain = true;
-    // The publish about to happen grows the buffer outside `send`: keep the bound an upper bound.
-    this.#bufferedBound = buffered;
-    return true;
-  }
-
-  /** @internal The engine socket, for a backend's `publish` to leave out. */
-  get engineSocket(): EngineSocket {
-    return this.#socket;
+    return this.#connection.send(data, opcode, fin);
   }
 
   /**
@@ -168,166 +78,16 @@ export class Channel<Data = unknown> {
    * for (const chunk of chunks) if (!channel.send(chunk)) await channel.drain();
    */
   drain(): Promise<void> {
-    if (this.#state === "closed") {
-      return Promise.reject(new SwitchboardError("CHANNEL_CLOSED", `channel ${this.id} is closed`));
-    }
-    if (this.#socket.bufferedAmount <= this.#owner.flow.lowWaterMark) return Promise.resolve();
-    this.#waitingForDrain = true;
-    this.#drainWaiters ??= [];
-    const waiters = this.#drainWaiters;
-    return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
+    return this.#connection.drained();
   }
 
   /** Sends a close frame (default 1000). The close callback runs when the peer answers. */
   close(code: number = CloseCode.NORMAL, reason = ""): void {
-    checkClose(code, reason);
-    if (this.#state !== "open") return;
-    this.#state = "closing";
-    this.#socket.close(code, reason);
+    this.#connection.closeSocket(code, reason);
   }
 
   /** Drops the connection at once, without a close frame. */
   terminate(): void {
-    if (this.#state === "closed") return;
-    this.#state = "closing";
-    this.#socket.terminate();
+    this.#connection.terminate();
   }
-
-  /** @internal Heartbeat: false when the previous ping went unanswered (the peer is dead). */
-  ping(): boolean {
-    if (!this.#answeredPing) return false;
-    this.#answeredPing = false;
-    this.#socket.ping();
-    return true;
-  }
-
-  /** @internal A pong (or any message) proves the peer is alive. */
-  handlePong(): void {
-    this.#answeredPing = true;
-  }
-
-  /** @internal A message arrived: the peer is alive and not idle. */
-  handleActivity(): void {
-    this.#answeredPing = true;
-    this.#quietScans = 0;
-  }
-
-  /** @internal Idle scan: how many scans in a row saw no message. */
-  countQuietScan(): number {
-    return ++this.#quietScans;
-  }
-
-  /** @internal Token bucket for `maxMessagesPerSecond`: false when the budget is spent. */
-  takeMessageToken(perSecond: number): boolean {
-    const now = Date.now();
-    if (this.#tokensAt === 0) this.#tokens = perSecond;
-    else
-      this.#tokens = Math.min(
-        perSecond,
-        this.#tokens + ((now - this.#tokensAt) * perSecond) / 1000,
-      );
-    this.#tokensAt = now;
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
-    return true;
-  }
-
-  /** @internal The engine flushed part of the buffer. */
-  handleDrain(): void {
-    if (!this.#waitingForDrain || this.#socket.bufferedAmount > this.#owner.flow.lowWaterMark)
-      return;
-    this.#waitingForDrain = false;
-    const waiters = this.#drainWaiters;
-    this.#drainWaiters = undefined;
-    for (const waiter of waiters ?? []) waiter.resolve();
-    this.#owner.drained(this);
-  }
-
-  /** @internal The socket is gone. */
-  handleClose(): void {
-    this.#state = "closed";
-    const waiters = this.#drainWaiters;
-    this.#drainWaiters = undefined;
-    for (const waiter of waiters ?? []) {
-      waiter.reject(
-        new SwitchboardError("CHANNEL_CLOSED", `channel ${this.id} closed before it drained`),
-      );
-    }
-  }
-
-  #nextPart(binary: boolean, fin: boolean): FramePart {
-    const kind = binary ? "binary" : "text";
-    if (this.#fragment === "none") {
-      if (fin) return "whole";
-      this.#fragment = kind;
-      return "first";
-    }
-    if (this.#fragment !== kind) {
-      throw new SwitchboardError(
-        "FRAGMENT_IN_PROGRESS",
-        `channel ${this.id}: a fragmented ${this.#fragment} message is in progress; finish it with fin = true first`,
-      );
-    }
-    if (!fin) return "middle";
-    this.#fragment = "none";
-    return "last";
-  }
-}
-
-/** Whether data goes out as a BINARY message: the opcode if given, else bytes are binary. */
-export function isBinary(data: SendData, opcode: Opcode | undefined): boolean {
-  if (opcode === undefined) return typeof data !== "string";
-  if (opcode !== Opcode.TEXT && opcode !== Opcode.BINARY) {
-    throw new SwitchboardError(
-      "INVALID_ARGUMENT",
-      `opcode must be Opcode.TEXT or Opcode.BINARY, got ${String(opcode)}`,
-    );
-  }
-  return opcode === Opcode.BINARY;
-}
-
-/** Validates and encodes once for many recipients: text goes out as UTF-8 bytes too. */
-export function encodeOnce(data: SendData, binary: boolean): Uint8Array {
-  const payload = toPayload(data, binary);
-  return typeof payload === "string" ? Buffer.from(payload, "utf8") : payload;
-}
-
-function toPayload(data: SendData, binary: boolean): Uint8Array | string {
-  if (typeof data === "string") return binary ? Buffer.from(data, "utf8") : data;
-  let bytes: Uint8Array;
-  if (data instanceof Uint8Array) bytes = data;
-  else if (data instanceof ArrayBuffer) bytes = new Uint8Array(data);
-  else if (ArrayBuffer.isView(data)) {
-    const view = data as ArrayBufferView;
-    bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-  } else {
-    throw new SwitchboardError(
-      "INVALID_ARGUMENT",
-      `send data must be a string, Uint8Array or ArrayBuffer, got ${typeof data}`,
-    );
-  }
-  if (!binary && !isValidText(bytes)) {
-    throw new SwitchboardError("INVALID_ARGUMENT", "a TEXT message must be valid UTF-8");
-  }
-  return bytes;
-}
-
-/**
- * Validates UTF-8 without decoding (a throwaway string would cost far more). Short messages are
- * mostly ASCII, which a loop confirms faster than the call into native code.
- */
-function isValidText(bytes: Uint8Array): boolean {
-  const length = bytes.length;
-  if (length <= 64) {
-    let index = 0;
-    while (index < length && (bytes[index] as number) < 0x80) index++;
-    if (index === length) return true;
-  }
-  return isUtf8(bytes);
-}
-
-// UTF-8 never takes more than 3 bytes per UTF-16 unit, so most strings need no exact count.
-function payloadSize(payload: Uint8Array | string, room: number): number {
-  if (typeof payload !== "string") return payload.byteLength;
-  return payload.length * 3 <= room ? payload.length : Buffer.byteLength(payload);
 }

@@ -1,98 +1,310 @@
-import type { SocketEvents } from "./backend.js";
-import type { Channel } from "./channel.js";
-import { CloseCode } from "./opcode.js";
+import { Channel } from "./channel.js";
+import { checkClose } from "./close.js";
+import type { ServerContext } from "./context.js";
+import { SwitchboardError } from "./errors.js";
+import { CloseCode, type Opcode } from "./opcode.js";
+import { HeldFragments, isBinary, payloadSize, type SendData, toPayload } from "./payload.js";
+import type { EngineSocket, FramePart, SocketEvents } from "./seam.js";
 import { Sequencer } from "./sequencer.js";
 import { isThenable } from "./thenable.js";
 
-/** What a connection needs from the server that owns it: one object per server. */
-export interface ConnectionHost {
-  readonly maxMessageBytes: number;
-  readonly maxMessagesPerSecond: number;
-  /** True while the server shuts down: a socket that opens now is closed at once. */
-  isClosing(): boolean;
-  /** Runs `onWsOpen`. */
-  opened(channel: Channel): unknown;
-  /** Runs the message callbacks. */
-  deliver(channel: Channel, data: Uint8Array, binary: boolean): unknown;
-  /** Forgets the channel (channel set, topics) before `onWsClose` runs. */
-  left(channel: Channel): void;
-  /** Runs `onWsClose`. */
-  closed(channel: Channel, code: number, reason: string): unknown;
-  /** Counts a channel closed for its message rate. */
-  rateLimited(): void;
-  /** Hands a callback's failure to `onError`. */
-  report(error: unknown, source: string, channel: Channel): void;
+type State = "open" | "closing" | "closed";
+
+/** What an upgrade carried to the socket's open: the request's URL and address, and `data`. */
+export interface OpenInfo {
+  id: number;
+  url: string;
+  remoteAddress: string;
+  protocol: string;
+  data: unknown;
 }
 
 /**
- * The engine events of one socket, applied to its channel in order. A class rather than an object
- * of closures: each connection costs one small object, and a message allocates nothing here.
+ * Core's side of one WebSocket: the engine's events in (in order), the channel's sends and
+ * closes out, with the flow, fragment, heartbeat and rate state between. The public `Channel`
+ * is its handle; together they are the only objects core keeps per connection, and a message
+ * allocates nothing here.
  */
 export class Connection extends Sequencer implements SocketEvents {
-  readonly #host: ConnectionHost;
-  readonly #channel: Channel;
+  readonly channel: Channel;
+  readonly socket: EngineSocket;
+  readonly #context: ServerContext;
+  #state: State = "open";
+  #fragment: "none" | "text" | "binary" = "none";
+  #waitingForDrain = false;
+  #answeredPing = true;
+  #quietScans = 0;
+  #tokens = 0;
+  #tokensAt = 0;
+  /**
+   * bufferedAmount as read after the last send or admitted publish: at least what is buffered
+   * now, give or take control frames the engine answers by itself (pongs, a few bytes each).
+   */
+  #bufferedBound = 0;
+  /** The fragments so far, for an engine without `sendFragment`. */
+  #held: HeldFragments | undefined;
+  /** Created on the first `drain()` that has to wait: most channels never need one. */
+  #drainWaiters: { resolve: () => void; reject: (error: Error) => void }[] | undefined;
 
-  constructor(host: ConnectionHost, channel: Channel) {
+  constructor(context: ServerContext, socket: EngineSocket, info: OpenInfo) {
     super();
-    this.#host = host;
-    this.#channel = channel;
+    this.#context = context;
+    this.socket = socket;
+    this.channel = new Channel(
+      this,
+      info.id,
+      info.url,
+      info.remoteAddress,
+      info.protocol,
+      info.data,
+    );
   }
 
+  get isOpen(): boolean {
+    return this.#state === "open";
+  }
+
+  get bufferedAmount(): number {
+    return this.#state === "closed" ? 0 : this.socket.bufferedAmount;
+  }
+
+  // ---- engine events ------------------------------------------------------------------------
+
   open(): void {
-    const channel = this.#channel;
-    if (this.#host.isClosing()) channel.close(CloseCode.GOING_AWAY, "server shutting down");
+    const channel = this.channel;
+    if (this.#context.isClosing()) this.closeSocket(CloseCode.GOING_AWAY, "server shutting down");
     this.run(
-      () => this.#host.opened(channel),
+      () => this.#context.opened(channel),
       (error) => {
-        this.#host.report(error, "onWsOpen", channel);
-        if (channel.isOpen) channel.close(CloseCode.INTERNAL_ERROR, "internal error");
+        this.#context.report(error, "onWsOpen", channel);
+        if (this.isOpen) this.closeSocket(CloseCode.INTERNAL_ERROR, "internal error");
       },
     );
   }
 
-  message(data: Uint8Array, binary: boolean): void {
-    const channel = this.#channel;
-    const host = this.#host;
-    if (!channel.isOpen) return;
-    channel.handleActivity();
-    if (data.byteLength > host.maxMessageBytes) {
-      channel.close(CloseCode.MESSAGE_TOO_BIG, "message too big");
+  message(data: Uint8Array | string, binary: boolean): void {
+    const context = this.#context;
+    const channel = this.channel;
+    if (this.#state !== "open") return;
+    // A message proves the peer is alive and not idle.
+    this.#answeredPing = true;
+    this.#quietScans = 0;
+    if (messageSize(data, context.maxMessageBytes) > context.maxMessageBytes) {
+      this.closeSocket(CloseCode.MESSAGE_TOO_BIG, "message too big");
       return;
     }
-    if (host.maxMessagesPerSecond > 0 && !channel.takeMessageToken(host.maxMessagesPerSecond)) {
-      host.rateLimited();
-      channel.close(CloseCode.POLICY_VIOLATION, "message rate limit exceeded");
+    if (context.maxMessagesPerSecond > 0 && !this.#takeMessageToken(context.maxMessagesPerSecond)) {
+      context.rateLimited();
+      this.closeSocket(CloseCode.POLICY_VIOLATION, "message rate limit exceeded");
       return;
     }
     if (!this.idle) {
-      this.run(() => host.deliver(channel, data, binary), this.#failed("onWsMessage"));
+      this.run(() => context.deliver(channel, data, binary), this.#failed("onWsMessage"));
       return;
     }
     // The common case, inline: no closure and no promise per message.
     try {
-      const result = host.deliver(channel, data, binary);
+      const result = context.deliver(channel, data, binary);
       if (isThenable(result)) this.await(result, this.#failed("onWsMessage"));
     } catch (error) {
-      host.report(error, "onWsMessage", channel);
+      context.report(error, "onWsMessage", channel);
     }
   }
 
   close(code: number, reason: string): void {
-    const channel = this.#channel;
-    this.#host.left(channel);
-    channel.handleClose();
-    this.run(() => this.#host.closed(channel, code, reason), this.#failed("onWsClose"));
+    const channel = this.channel;
+    this.#context.left(channel);
+    this.#state = "closed";
+    this.#held = undefined;
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = undefined;
+    for (const waiter of waiters ?? []) {
+      waiter.reject(
+        new SwitchboardError("CHANNEL_CLOSED", `channel ${channel.id} closed before it drained`),
+      );
+    }
+    this.run(() => this.#context.closed(channel, code, reason), this.#failed("onWsClose"));
   }
 
   drain(): void {
-    this.#channel.handleDrain();
+    if (!this.#waitingForDrain || this.socket.bufferedAmount > this.#context.flow.lowWaterMark)
+      return;
+    this.#waitingForDrain = false;
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = undefined;
+    for (const waiter of waiters ?? []) waiter.resolve();
+    this.#context.drained(this.channel);
   }
 
   pong(): void {
-    this.#channel.handlePong();
+    this.#answeredPing = true;
+  }
+
+  // ---- the channel's operations -------------------------------------------------------------
+
+  send(data: SendData, opcode: Opcode | undefined, fin: boolean): boolean {
+    this.#checkOpen();
+    const binary = isBinary(data, opcode);
+    return this.sendPrepared(toPayload(data, binary), binary, fin);
+  }
+
+  /** Sends a payload that is already validated (broadcast encodes text once for all). */
+  sendPrepared(payload: Uint8Array | string, binary: boolean, fin = true): boolean {
+    this.#checkOpen();
+    let part = this.#nextPart(binary, fin);
+    const socket = this.socket;
+    const { maxBufferedBytes, highWaterMark } = this.#context.flow;
+    if (part !== "whole" && !socket.sendFragment) {
+      // The engine sends messages whole: hold the parts and send them joined at the last.
+      this.#held ??= new HeldFragments();
+      // The caller may reuse its buffer once `send` returns: hold a copy.
+      this.#held.add(typeof payload === "string" ? Buffer.from(payload, "utf8") : payload.slice());
+      if (part !== "last") {
+        if (this.#held.size > maxBufferedBytes) this.#overflow(this.#held.size);
+        return true;
+      }
+      payload = this.#held.join();
+      this.#held = undefined;
+      part = "whole";
+    }
+    // The amount read after the last send is an upper bound (the engine only drains between
+    // sends), so the engine is asked again only when that bound leaves too little room.
+    let room = maxBufferedBytes - this.#bufferedBound;
+    let size = payloadSize(payload, room);
+    if (size > room) {
+      room = maxBufferedBytes - socket.bufferedAmount;
+      size = payloadSize(payload, room);
+    }
+    if (size > room && size > 0) this.#overflow(size);
+    this.#bufferedBound =
+      part === "whole"
+        ? socket.send(payload, binary)
+        : (socket.sendFragment as NonNullable<EngineSocket["sendFragment"]>)(payload, binary, part);
+    if (this.#bufferedBound < highWaterMark) return true;
+    this.#waitingForDrain = true;
+    return false;
+  }
+
+  /**
+   * Whether a whole message of `size` bytes may be published to this channel now: open, no
+   * fragmented message in progress, and room in its buffer. Records a pending drain as `send`
+   * would when the message takes the buffer past `highWaterMark`.
+   */
+  admitsWhole(size: number): boolean {
+    if (this.#state !== "open" || this.#fragment !== "none") return false;
+    const { maxBufferedBytes, highWaterMark } = this.#context.flow;
+    // The bound is enough while it leaves the buffer under both marks; past them, ask the engine
+    // (a broadcast checks every recipient, and most are nowhere near their limits).
+    let buffered = this.#bufferedBound + size;
+    if (buffered >= highWaterMark || buffered > maxBufferedBytes) {
+      buffered = this.socket.bufferedAmount + size;
+    }
+    if (buffered > maxBufferedBytes) return false;
+    if (buffered >= highWaterMark) this.#waitingForDrain = true;
+    // The publish about to happen grows the buffer outside `send`: keep the bound an upper bound.
+    this.#bufferedBound = buffered;
+    return true;
+  }
+
+  /** `channel.drain()`: resolves at or below `lowWaterMark`, rejects if the socket goes first. */
+  drained(): Promise<void> {
+    if (this.#state === "closed") {
+      return Promise.reject(
+        new SwitchboardError("CHANNEL_CLOSED", `channel ${this.channel.id} is closed`),
+      );
+    }
+    if (this.socket.bufferedAmount <= this.#context.flow.lowWaterMark) return Promise.resolve();
+    this.#waitingForDrain = true;
+    this.#drainWaiters ??= [];
+    const waiters = this.#drainWaiters;
+    return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
+  }
+
+  /** `channel.close()`: the closing handshake, with a code and reason checked first. */
+  closeSocket(code: number, reason: string): void {
+    checkClose(code, reason);
+    if (this.#state !== "open") return;
+    this.#state = "closing";
+    this.socket.close(code, reason);
+  }
+
+  terminate(): void {
+    if (this.#state === "closed") return;
+    this.#state = "closing";
+    this.socket.terminate();
+  }
+
+  // ---- liveness -------------------------------------------------------------------------------
+
+  /** Heartbeat: false when the previous ping went unanswered (the peer is dead). */
+  ping(): boolean {
+    if (!this.#answeredPing) return false;
+    this.#answeredPing = false;
+    this.socket.ping();
+    return true;
+  }
+
+  /** Idle scan: how many scans in a row saw no message. */
+  countQuietScan(): number {
+    return ++this.#quietScans;
+  }
+
+  /** Token bucket for `maxMessagesPerSecond`: false when the budget is spent. */
+  #takeMessageToken(perSecond: number): boolean {
+    const now = Date.now();
+    if (this.#tokensAt === 0) this.#tokens = perSecond;
+    else
+      this.#tokens = Math.min(
+        perSecond,
+        this.#tokens + ((now - this.#tokensAt) * perSecond) / 1000,
+      );
+    this.#tokensAt = now;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+
+  #checkOpen(): void {
+    if (this.#state !== "open") {
+      throw new SwitchboardError("CHANNEL_CLOSED", `channel ${this.channel.id} is closed`);
+    }
+  }
+
+  /** Closes with 1008 and throws: a send of `size` bytes does not fit `maxBufferedBytes`. */
+  #overflow(size: number): never {
+    this.#context.overflowed(this.channel);
+    this.closeSocket(CloseCode.POLICY_VIOLATION, "send buffer overflow");
+    throw new SwitchboardError(
+      "BUFFER_OVERFLOW",
+      `channel ${this.channel.id}: sending ${size} bytes would exceed maxBufferedBytes (${this.#context.flow.maxBufferedBytes}); the channel was closed`,
+    );
+  }
+
+  #nextPart(binary: boolean, fin: boolean): FramePart | "whole" {
+    const kind = binary ? "binary" : "text";
+    if (this.#fragment === "none") {
+      if (fin) return "whole";
+      this.#fragment = kind;
+      return "first";
+    }
+    if (this.#fragment !== kind) {
+      throw new SwitchboardError(
+        "FRAGMENT_IN_PROGRESS",
+        `channel ${this.channel.id}: a fragmented ${this.#fragment} message is in progress; finish it with fin = true first`,
+      );
+    }
+    if (!fin) return "middle";
+    this.#fragment = "none";
+    return "last";
   }
 
   #failed(source: string): (error: unknown) => void {
-    return (error) => this.#host.report(error, source, this.#channel);
+    return (error) => this.#context.report(error, source, this.channel);
   }
+}
+
+/** A message's size in bytes; text no longer than a third of `limit` fits whatever it holds. */
+function messageSize(data: Uint8Array | string, limit: number): number {
+  if (typeof data !== "string") return data.byteLength;
+  return data.length * 3 <= limit ? data.length : Buffer.byteLength(data);
 }

@@ -1,6 +1,7 @@
-import { type Channel, encodeOnce, isBinary, type SendData } from "./channel.js";
+import { type Channel, connectionOf } from "./channel.js";
 import { SwitchboardError } from "./errors.js";
 import type { Opcode } from "./opcode.js";
+import { encodeOnce, isBinary, type SendData } from "./payload.js";
 
 /** Options of `broadcast()` and `publish()`. */
 export interface BroadcastOptions {
@@ -35,7 +36,7 @@ export function fanOut(
   for (const channel of channels) {
     if (!channel.isOpen || excluded?.has(channel)) continue;
     try {
-      channel.sendPrepared(message.payload, message.binary);
+      connectionOf(channel).sendPrepared(message.payload, message.binary);
       delivered++;
     } catch (error) {
       if (!(error instanceof SwitchboardError)) throw error;

@@ -1,4 +1,4 @@
-import type { UpgradeRequest } from "./backend.js";
+import type { UpgradeRequest } from "./seam.js";
 
 /** Why an upgrade is refused before any user code runs. */
 export interface HandshakeRefusal {

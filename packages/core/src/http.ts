@@ -1,6 +1,7 @@
-import type { HttpExchange } from "./backend.js";
 import type { RequestBody } from "./body.js";
 import { HttpError } from "./errors.js";
+import { bodiless, responseHead } from "./response-head.js";
+import type { HttpExchange, ResponseHead } from "./seam.js";
 import { type SseOptions, SseStream } from "./sse.js";
 
 /**
@@ -9,6 +10,7 @@ import { type SseOptions, SseStream } from "./sse.js";
  */
 const utf8 = (text: string): Uint8Array => Buffer.from(text, "utf8");
 const decoder = new TextDecoder();
+const EMPTY = new Uint8Array(0);
 
 /**
  * An incoming HTTP request. The body is received once, within `maxBodyBytes` and `bodyTimeoutMs`.
@@ -79,9 +81,6 @@ export class HttpRequest {
   }
 }
 
-/** Statuses that never carry a body (RFC 9110 6.4.1), so no Content-Length either. */
-const bodiless = (status: number) => status < 200 || status === 204 || status === 304;
-
 /**
  * The response to an HTTP request: set status and headers, then send a body once
  * (`text`, `json`, `send`), stream it (`write`… `end`), or open an event stream (`sse`).
@@ -100,6 +99,7 @@ export class HttpResponse {
   /** Created by the first `onClose` or `writable()`: most responses never need one. */
   #closeCallbacks: (() => void)[] | undefined;
   #watchingAbort = false;
+  #closeAfter = false;
 
   /** @internal */
   constructor(exchange: HttpExchange, headOnly: boolean) {
@@ -121,6 +121,11 @@ export class HttpResponse {
       this.#aborted = true;
       this.#runCloseCallbacks();
     });
+  }
+
+  /** @internal The connection closes after this response (core's decision after a refusal). */
+  closeConnection(): void {
+    this.#closeAfter = true;
   }
 
   /** True once the status line has gone out (headers can no longer change). */
@@ -200,9 +205,9 @@ export class HttpResponse {
    * `content-length` first to stream a body of known size; otherwise it is sent chunked.
    */
   write(chunk: Uint8Array | string): boolean {
-    this.#start();
+    this.#startStream();
     if (this.finished) return false;
-    if (this.#headOnly) return true;
+    if (this.#headOnly || bodiless(this.#status)) return true;
     return this.#exchange.write(typeof chunk === "string" ? utf8(chunk) : chunk);
   }
 
@@ -228,11 +233,11 @@ export class HttpResponse {
         this.send(chunk ?? new Uint8Array(0));
         return;
       }
-      this.#start();
+      this.#startStream();
     }
     this.#ended = true;
     const last = chunk === undefined ? undefined : typeof chunk === "string" ? utf8(chunk) : chunk;
-    this.#exchange.end(this.#headOnly ? undefined : last);
+    this.#exchange.end(this.#headOnly || bodiless(this.#status) ? undefined : last);
   }
 
   /** Runs `callback` once if the client goes away before the response is complete. */
@@ -288,20 +293,25 @@ export class HttpResponse {
     if (this.#started) throw new Error("response already started; use write()/end() to stream");
     if (this.finished) return;
     if (bodiless(this.#status)) {
-      this.#headers.delete("content-length");
       this.#headers.delete("content-type");
-      body = new Uint8Array(0);
-    } else {
-      this.#headers.set("content-length", String(body.byteLength));
+      body = EMPTY;
     }
-    this.#start();
+    this.#started = true;
     this.#ended = true;
-    this.#exchange.end(this.#headOnly ? undefined : body);
+    const head = this.#head(body.byteLength);
+    this.#exchange.respond(head, head.body ? body : EMPTY);
   }
 
-  #start(): void {
+  /** Sends the head of a streamed body: its length only when the handler declared one. */
+  #startStream(): void {
     if (this.#started || this.finished) return;
     this.#started = true;
-    this.#exchange.writeHead(this.#status, [...this.#headers]);
+    const declared = this.#headers.get("content-length");
+    const length = declared === undefined ? undefined : Number(declared);
+    this.#exchange.writeHead(this.#head(Number.isSafeInteger(length) ? length : undefined));
+  }
+
+  #head(length: number | undefined): ResponseHead {
+    return responseHead(this.#status, this.#headers, length, this.#headOnly, this.#closeAfter);
   }
 }

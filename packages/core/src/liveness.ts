@@ -1,4 +1,4 @@
-import type { Channel } from "./channel.js";
+import { type Channel, connectionOf } from "./channel.js";
 import { CloseCode } from "./opcode.js";
 
 /** Timer settings of `Liveness`, in milliseconds; 0 turns one off. */
@@ -42,13 +42,13 @@ export class Liveness {
 
   #heartbeat(): void {
     for (const channel of this.channels()) {
-      if (channel.isOpen && !channel.ping()) channel.terminate();
+      if (channel.isOpen && !connectionOf(channel).ping()) channel.terminate();
     }
   }
 
   #idleScan(): void {
     for (const channel of this.channels()) {
-      if (channel.isOpen && channel.countQuietScan() > IDLE_SCANS)
+      if (channel.isOpen && connectionOf(channel).countQuietScan() > IDLE_SCANS)
         channel.close(CloseCode.GOING_AWAY, "idle timeout");
     }
   }

@@ -1,4 +1,12 @@
 /**
+ * The scale-out seam, for authors of pub/sub adapters (`@switchboard/pubsub-redis`): the
+ * `PubSubAdapter` a `WebServer` hands every publish to, and the topic broadcasts travel on.
+ * Applications pass an adapter as `new WebServer({ pubsub })` and never import this.
+ *
+ * @module @switchboard/core/pubsub
+ */
+
+/**
  * Carries publishes between server processes (e.g. `@switchboard/pubsub-redis`). Core delivers
  * locally itself and hands every publish to the adapter; the adapter brings other processes'
  * publishes back through `deliver`, never this process's own.

@@ -111,7 +111,7 @@ export class HttpCall {
     if (this.#failing || res.finished) return;
     this.#failing = true;
     if (res.headersSent) return res.destroy();
-    if (CLOSES_CONNECTION.has(httpError.status)) res.header("connection", "close");
+    if (CLOSES_CONNECTION.has(httpError.status)) res.closeConnection();
     const handler = this.#pipeline.errorHandler;
     if (handler) {
       try {

@@ -1,36 +1,25 @@
-import { Admission, type WsUpgradeRequest } from "./admission.js";
-import type {
-  Backend,
-  BoundAddress,
-  EngineHost,
-  EngineSocket,
-  HttpExchange,
-  SocketEvents,
-  TlsOptions,
-  UpgradeRequest,
-  UpgradeResponder,
-} from "./backend.js";
-import { RequestBody } from "./body.js";
-import { Channel, type ChannelOwner, type SendData } from "./channel.js";
-import { Connection, type ConnectionHost } from "./connection.js";
-import { HttpError, SwitchboardError } from "./errors.js";
-import { type BroadcastOptions, fanOut, type PreparedMessage, prepareMessage } from "./fanout.js";
-import { checkHandshake, type HandshakeRefusal, offeredProtocols } from "./handshake.js";
-import { HttpRequest, HttpResponse } from "./http.js";
+import type { Admission, WsUpgradeRequest } from "./admission.js";
+import type { Channel, SendData } from "./channel.js";
+import { Connection } from "./connection.js";
+import type { ServerContext } from "./context.js";
+import { SwitchboardError } from "./errors.js";
+import type { BroadcastOptions } from "./fanout.js";
+import type { HttpRequest } from "./http.js";
+import { HttpApplication } from "./http-app.js";
+import { Lifecycle, type ListenOptions } from "./lifecycle.js";
 import { Liveness } from "./liveness.js";
-import { CloseCode, Opcode } from "./opcode.js";
-import { checkAddress, resolveLimits, type ServerLimits } from "./options.js";
-import { BROADCAST_TOPIC, type PubSubAdapter } from "./pubsub.js";
-import { type HttpMethod, Router } from "./router.js";
-import {
-  HttpCall,
-  type HttpErrorHandler,
-  type HttpPipeline,
-  type Middleware,
-  type RouteHandler,
-} from "./routing.js";
+import { Opcode } from "./opcode.js";
+import { resolveLimits, type ServerLimits } from "./options.js";
+import { Publishing } from "./publishing.js";
+import type { PubSubAdapter } from "./pubsub.js";
+import type { HttpMethod } from "./router.js";
+import type { HttpErrorHandler, Middleware, RouteHandler } from "./routing.js";
+import type { Backend, BoundAddress, EngineHost, EngineSocket, SocketEvents } from "./seam.js";
 import { isThenable } from "./thenable.js";
-import { Topics } from "./topics.js";
+import { EVERYONE_TOPIC } from "./topics.js";
+import { type UpgradeContext, Upgrades } from "./upgrades.js";
+
+export type { ListenOptions } from "./lifecycle.js";
 
 /** Where an error reported to `onError` came from. */
 export interface ErrorContext {
@@ -84,16 +73,6 @@ export interface WebServerOptions<Data = unknown>
   pubsub?: PubSubAdapter;
 }
 
-/** Options of `listen()`. */
-export interface ListenOptions {
-  /** Default 0: a free port chosen by the OS. */
-  port?: number;
-  /** Default "127.0.0.1". Use "0.0.0.0" or "::" to accept remote clients. */
-  host?: string;
-  /** Serve https and wss with this PEM certificate and key. */
-  tls?: TlsOptions;
-}
-
 /** Counters of what the server's policies did, for monitoring. */
 export interface ServerStats {
   /** Channels closed (1008) because a send would exceed `maxBufferedBytes`. */
@@ -104,18 +83,16 @@ export interface ServerStats {
   upgradesRefused: number;
 }
 
-/** What a connection carries between the upgrade and `open`. */
-interface UpgradeContext {
-  url: string;
-  remoteAddress: string;
-  data: unknown;
-}
-
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
 /**
  * A WebSocket + HTTP server on one port. Subclass it and override the `on…` callbacks, or pass
  * them as options.
+ *
+ * The work is done by one part per concern: `Upgrades` (admission), `HttpApplication` (routes and
+ * requests), `Publishing` (broadcasts, topics, pub/sub) and `Lifecycle` (listen and shutdown);
+ * this class holds the callbacks and hands each call to its part.
  *
  * @example
  * class EchoServer extends WebServer {
@@ -127,29 +104,18 @@ const decoder = new TextDecoder();
 export class WebServer<Data = unknown> {
   /** The limits in force: the options given, over `DEFAULT_LIMITS`. */
   readonly limits: Readonly<ServerLimits>;
-  readonly #backend: Backend;
-  readonly #hooks: WebServerHooks<Data>;
-  readonly #router = new Router<RouteHandler>();
-  readonly #http: Omit<HttpPipeline, "middleware" | "notFound" | "errorHandler"> & {
-    middleware: Middleware[];
-    notFound?: RouteHandler;
-    errorHandler?: HttpErrorHandler;
-  };
-  readonly #channels = new Set<Channel<Data>>();
-  readonly #owner: ChannelOwner;
-  readonly #connectionHost: ConnectionHost;
-  readonly #admissions = new Set<Admission<Data>>();
-  readonly #liveness: Liveness;
-  readonly #topics = new Topics();
-  readonly #pubsub: PubSubAdapter | undefined;
   /** What the server's policies did so far. */
   readonly stats: ServerStats = { overflowed: 0, rateLimited: 0, upgradesRefused: 0 };
+  readonly #backend: Backend;
+  readonly #hooks: WebServerHooks<Data>;
+  readonly #channels = new Set<Channel<Data>>();
+  readonly #context: ServerContext;
+  readonly #http: HttpApplication;
+  readonly #upgrades: Upgrades<Data>;
+  readonly #publishing: Publishing;
+  readonly #lifecycle: Lifecycle;
+  readonly #liveness: Liveness;
   #nextChannelId = 1;
-  #initialized = false;
-  #state: "idle" | "starting" | "listening" | "closing" = "idle";
-  #address: BoundAddress | undefined;
-  #closing: Promise<void> | undefined;
-  #allClosed: (() => void) | undefined;
 
   constructor(options: WebServerOptions<Data>) {
     if (!options || typeof options.backend?.listen !== "function") {
@@ -172,7 +138,6 @@ export class WebServer<Data = unknown> {
       ...limits
     } = options;
     this.#backend = backend;
-    this.#pubsub = pubsub;
     this.#hooks = {
       onInit,
       onWsUpgrade,
@@ -184,14 +149,47 @@ export class WebServer<Data = unknown> {
       onError,
     };
     this.limits = Object.freeze(resolveLimits(limits));
-    this.#owner = this.#channelOwner();
-    this.#connectionHost = this.#makeConnectionHost();
+    this.#context = this.#serverContext();
     this.#liveness = new Liveness(() => this.#channels, this.limits);
-    this.#http = {
-      router: this.#router,
-      middleware: [],
-      report: (error, request) => this.#report(error, { source: "http", request }),
-    };
+    this.#http = new HttpApplication(this.limits, (error, request) =>
+      this.#report(error, { source: "http", request }),
+    );
+    this.#publishing = new Publishing(this.#channels, backend, pubsub, (error) =>
+      this.#report(error, { source: "pubsub" }),
+    );
+    this.#upgrades = new Upgrades<Data>({
+      limits: this.limits,
+      accepting: () => this.#lifecycle.state === "listening",
+      connected: () => this.#channels.size,
+      decide: (request, admission) => this.onWsUpgrade(request, admission),
+      refused: () => {
+        this.stats.upgradesRefused++;
+      },
+      report: (error) => this.#report(error, { source: "onWsUpgrade" }),
+    });
+    this.#lifecycle = new Lifecycle({
+      init: () => this.onInit(),
+      start: async (port, host, tls) => {
+        await this.#publishing.start();
+        const bound = await backend.listen(this.#engineHost(), {
+          port,
+          host,
+          ...(tls && { tls }),
+        });
+        return bound.port;
+      },
+      started: () => this.#liveness.start(),
+      stopping: () => {
+        this.#liveness.stop();
+        this.#upgrades.voidAll(503, "server is shutting down");
+      },
+      channels: this.#channels,
+      closeTimeoutMs: this.limits.closeTimeoutMs,
+      stop: async () => {
+        await backend.close();
+        await this.#publishing.stop();
+      },
+    });
   }
 
   // ---- callbacks: override in a subclass, or pass as options --------------------------------
@@ -234,7 +232,7 @@ export class WebServer<Data = unknown> {
     console.error(`[switchboard] error in ${context.source}:`, error);
   }
 
-  // ---- WebSocket --------------------------------------------------------------------------
+  // ---- WebSocket ----------------------------------------------------------------------------
 
   /** The open channels. */
   get channels(): ReadonlySet<Channel<Data>> {
@@ -259,9 +257,7 @@ export class WebServer<Data = unknown> {
    * still get the message.
    */
   broadcast(data: SendData, options: BroadcastOptions = {}): number {
-    const message = prepareMessage(data, options.opcode);
-    this.#toPubSub((pubsub) => pubsub.publish(BROADCAST_TOPIC, message.payload, message.binary));
-    return this.#publishLocally(null, message, options.exclude);
+    return this.#publishing.broadcast(data, options);
   }
 
   // ---- topics -------------------------------------------------------------------------------
@@ -271,28 +267,22 @@ export class WebServer<Data = unknown> {
    * process when a `pubsub` adapter is set). A closing channel leaves its topics by itself.
    */
   subscribe(channel: Channel<Data>, topic: string): void {
-    if (!channel.isOpen)
-      throw new SwitchboardError("CHANNEL_CLOSED", `channel ${channel.id} is closed`);
-    const first = this.#topics.subscribe(channel, topic);
-    channel.engineSocket.subscribe?.(topic);
-    if (first) this.#toPubSub((pubsub) => pubsub.subscribe(topic));
+    this.#publishing.subscribe(channel, topic);
   }
 
   /** Removes a channel from a topic. */
   unsubscribe(channel: Channel<Data>, topic: string): void {
-    if (channel.isOpen) channel.engineSocket.unsubscribe?.(topic);
-    if (this.#topics.unsubscribe(channel, topic))
-      this.#toPubSub((pubsub) => pubsub.unsubscribe(topic));
+    this.#publishing.unsubscribe(channel, topic);
   }
 
   /** The topics a channel is subscribed to. */
   topicsOf(channel: Channel<Data>): ReadonlySet<string> {
-    return this.#topics.topicsOf(channel);
+    return this.#publishing.topicsOf(channel);
   }
 
   /** How many local channels are subscribed to a topic. */
   subscriberCount(topic: string): number {
-    return this.#topics.subscribers(topic).size;
+    return this.#publishing.subscriberCount(topic);
   }
 
   /**
@@ -304,80 +294,14 @@ export class WebServer<Data = unknown> {
    * server.publish("room:1", "hello room", { exclude: channel });
    */
   publish(topic: string, data: SendData, options: BroadcastOptions = {}): number {
-    if (typeof topic !== "string" || topic === "" || topic === BROADCAST_TOPIC) {
-      throw new SwitchboardError(
-        "INVALID_ARGUMENT",
-        `cannot publish to topic ${JSON.stringify(topic)}`,
-      );
-    }
-    const message = prepareMessage(data, options.opcode);
-    this.#toPubSub((pubsub) => pubsub.publish(topic, message.payload, message.binary));
-    return this.#publishLocally(topic, message, options.exclude);
-  }
-
-  /** Hands something to the pubsub adapter; its failure never stops local delivery. */
-  #toPubSub(task: (pubsub: PubSubAdapter) => void): void {
-    if (!this.#pubsub) return;
-    try {
-      task(this.#pubsub);
-    } catch (error) {
-      this.#report(error, { source: "pubsub" });
-    }
-  }
-
-  /** A message another process published: local delivery only. */
-  #deliverRemote(topic: string, payload: Uint8Array, binary: boolean): void {
-    const message: PreparedMessage = { payload, binary };
-    this.#publishLocally(topic === BROADCAST_TOPIC ? null : topic, message, null);
-  }
-
-  /**
-   * Local delivery to every channel (`topic` null) or a topic's subscribers: through the engine's
-   * own publish when it has one.
-   */
-  #publishLocally(
-    topic: string | null,
-    message: PreparedMessage,
-    exclude: BroadcastOptions["exclude"],
-  ): number {
-    const recipients = topic === null ? this.#channels : this.#topics.subscribers(topic);
-    if (this.#backend.publish && (!exclude || exclude instanceof Channel)) {
-      const excluded = exclude as Channel<Data> | null | undefined;
-      const published = this.#publishNatively(topic, recipients, message, excluded);
-      if (published !== undefined) return published;
-    }
-    return fanOut(recipients, message, exclude);
-  }
-
-  /**
-   * Delivery through the engine's own publish, when every recipient can take the message as a
-   * whole now; undefined when one cannot (closing, mid-fragment, buffer full), so the caller
-   * falls back to sending channel by channel, which applies the per-channel policy.
-   */
-  #publishNatively(
-    topic: string | null,
-    channels: Iterable<Channel>,
-    message: PreparedMessage,
-    exclude: Channel<Data> | null | undefined,
-  ): number | undefined {
-    if (exclude && !exclude.isOpen) return undefined;
-    let recipients = 0;
-    for (const channel of channels) {
-      if (channel === exclude) continue;
-      if (!channel.admitsWhole(message.payload.byteLength)) return undefined;
-      recipients++;
-    }
-    if (recipients > 0) {
-      this.#backend.publish?.(topic, message.payload, message.binary, exclude?.engineSocket);
-    }
-    return recipients;
+    return this.#publishing.publish(topic, data, options);
   }
 
   // ---- HTTP -------------------------------------------------------------------------------
 
   /** Registers a handler for a method (or "ANY") and a path pattern with `:params` and `*`. */
   route(method: HttpMethod | "ANY", pattern: string, handler: RouteHandler): this {
-    this.#router.add(method, pattern, handler);
+    this.#http.route(method, pattern, handler);
     return this;
   }
   /** Registers a GET route (HEAD is answered from it too). */
@@ -421,7 +345,7 @@ export class WebServer<Data = unknown> {
    * server.use(cors({ origins: ["https://app.example"] }));
    */
   use(middleware: Middleware): this {
-    this.#http.middleware.push(middleware);
+    this.#http.use(middleware);
     return this;
   }
 
@@ -433,7 +357,7 @@ export class WebServer<Data = unknown> {
    * server.notFound((req, res) => res.status(404).json({ missing: req.path }));
    */
   notFound(handler: RouteHandler): this {
-    this.#http.notFound = handler;
+    this.#http.notFound(handler);
     return this;
   }
 
@@ -445,7 +369,7 @@ export class WebServer<Data = unknown> {
    * server.errorHandler((error) => ({ error: error.message }));
    */
   errorHandler(handler: HttpErrorHandler): this {
-    this.#http.errorHandler = handler;
+    this.#http.errorHandler(handler);
     return this;
   }
 
@@ -453,7 +377,7 @@ export class WebServer<Data = unknown> {
 
   /** The bound address while listening. */
   get address(): BoundAddress | undefined {
-    return this.#address;
+    return this.#lifecycle.address;
   }
 
   /**
@@ -462,40 +386,8 @@ export class WebServer<Data = unknown> {
    * @example
    * const { port, url } = await server.listen({ port: 0 });
    */
-  async listen(options: ListenOptions = {}): Promise<BoundAddress> {
-    const { port = 0, host = "127.0.0.1", tls } = options;
-    checkAddress(port, host);
-    if (this.#state !== "idle") {
-      throw new SwitchboardError("ALREADY_LISTENING", `server is already ${this.#state}`);
-    }
-    this.#state = "starting";
-    try {
-      if (!this.#initialized) {
-        // Routes are registered once per server, not once per listen().
-        this.#initialized = true;
-        await this.onInit();
-      }
-      await this.#pubsub?.start((topic, payload, binary) =>
-        this.#deliverRemote(topic, payload, binary),
-      );
-      const bound = await this.#backend.listen(this.#engineHost(), {
-        port,
-        host,
-        ...(tls && { tls }),
-      });
-      const scheme = tls ? "https" : "http";
-      this.#address = {
-        port: bound.port,
-        host,
-        url: `${scheme}://${formatHost(host)}:${bound.port}`,
-      };
-    } catch (error) {
-      this.#state = "idle";
-      throw error;
-    }
-    this.#state = "listening";
-    this.#liveness.start();
-    return this.#address;
+  listen(options: ListenOptions = {}): Promise<BoundAddress> {
+    return this.#lifecycle.listen(options);
   }
 
   /**
@@ -503,34 +395,7 @@ export class WebServer<Data = unknown> {
    * answer within `closeTimeoutMs`), waits for their `onWsClose`, then releases the port.
    */
   close(): Promise<void> {
-    if (this.#state === "idle") return Promise.resolve();
-    this.#closing ??= this.#shutdown();
-    return this.#closing;
-  }
-
-  async #shutdown(): Promise<void> {
-    this.#state = "closing";
-    this.#liveness.stop();
-    for (const admission of this.#admissions) admission.void(503, "server is shutting down");
-    const allClosed = new Promise<void>((resolve) => {
-      this.#allClosed = resolve;
-    });
-    for (const channel of this.#channels)
-      channel.close(CloseCode.GOING_AWAY, "server shutting down");
-    if (this.#channels.size === 0) this.#allClosed?.();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, this.limits.closeTimeoutMs);
-    });
-    await Promise.race([allClosed, timedOut]);
-    for (const channel of this.#channels) channel.terminate();
-    await allClosed;
-    clearTimeout(timer);
-    await this.#backend.close();
-    await this.#pubsub?.stop();
-    this.#address = undefined;
-    this.#closing = undefined;
-    this.#state = "idle";
+    return this.#lifecycle.close();
   }
 
   // ---- the engine seam ------------------------------------------------------------------------
@@ -539,157 +404,44 @@ export class WebServer<Data = unknown> {
     return {
       limits: this.limits,
       perMessageDeflate: this.limits.perMessageDeflate,
-      http: (exchange) => this.#handleHttp(exchange),
-      upgrade: (request, responder) => this.#handleUpgrade(request, responder),
+      http: (exchange) => this.#http.handle(exchange),
+      upgrade: (request, responder) => this.#upgrades.handle(request, responder),
       open: (socket, context, protocol) =>
         this.#handleOpen(socket, context as UpgradeContext, protocol),
     };
   }
 
-  #handleHttp(exchange: HttpExchange): void {
-    const response = new HttpResponse(exchange, exchange.method === "HEAD");
-    // Reading starts now, so a body that is too big or too slow is refused whatever the handler does.
-    const body = new RequestBody(exchange, this.limits);
-    const request = new HttpRequest(exchange, body);
-    const call = new HttpCall(this.#http, request, response);
-    if (body.receiving) {
-      exchange.onAbort(() => body.stop());
-      body.onFailure((error) => this.#httpSettled(call.fail(error), request));
-    }
-    const refusal = body.failure ?? checkHead(exchange, this.limits.maxHeaderBytes);
-    this.#httpSettled(refusal ? call.fail(refusal) : call.run(), request);
-    // A response still open now outlives this engine callback: it must notice the client leaving.
-    response.watchAbort();
-  }
-
-  /** Reports a request's failure that even its error response could not handle. */
-  #httpSettled(pending: Promise<void> | undefined, request: HttpRequest): void {
-    pending?.catch((error: unknown) => this.#report(error, { source: "http", request }));
-  }
-
-  #handleUpgrade(request: UpgradeRequest, responder: UpgradeResponder): void {
-    const refusal = this.#refusal(request);
-    if (!refusal) {
-      this.#admit(request, responder);
-      return;
-    }
-    this.stats.upgradesRefused++;
-    responder.reject(refusal.status, refusal.headers, refusal.body);
-  }
-
-  /** Why core refuses an upgrade before user code runs, if it does. */
-  #refusal(request: UpgradeRequest): HandshakeRefusal | undefined {
-    if (this.#state !== "listening")
-      return { status: 503, headers: [], body: "server is shutting down" };
-    const malformed = checkHandshake(request);
-    if (malformed) return malformed;
-    const origins = this.limits.allowedOrigins;
-    if (origins.length > 0 && !origins.includes(request.headers["origin"] ?? "")) {
-      return { status: 403, headers: [], body: "origin not allowed" };
-    }
-    if (this.#channels.size + this.#admissions.size >= this.limits.maxConnections) {
-      return { status: 503, headers: [], body: "too many connections" };
-    }
-    return undefined;
-  }
-
-  #admit(request: UpgradeRequest, responder: UpgradeResponder): void {
-    const info = upgradeInfo(request);
-    let timer: NodeJS.Timeout | undefined;
-    const admission: Admission<Data> = new Admission<Data>(
-      responder,
-      info.protocols,
-      (protocol, data) => {
-        const context: UpgradeContext = {
-          url: request.url,
-          remoteAddress: request.remoteAddress,
-          data,
-        };
-        responder.accept(protocol, context);
-      },
-      () => {
-        clearTimeout(timer);
-        this.#admissions.delete(admission);
-      },
-    );
-    this.#admissions.add(admission);
-    responder.onAbort(() => admission.abandon());
-    try {
-      const decision = this.onWsUpgrade(info, admission);
-      if (isThenable(decision)) {
-        Promise.resolve(decision).catch((error: unknown) => this.#upgradeFailed(error, admission));
-      }
-    } catch (error) {
-      this.#upgradeFailed(error, admission);
-    }
-    if (admission.pending) {
-      timer = setTimeout(() => {
-        this.stats.upgradesRefused++;
-        admission.void(408, "upgrade decision timed out");
-      }, this.limits.upgradeTimeoutMs);
-    }
-  }
-
-  #upgradeFailed(error: unknown, admission: Admission<Data>): void {
-    this.#report(error, { source: "onWsUpgrade" });
-    admission.void(500, "internal server error");
-  }
-
   #handleOpen(socket: EngineSocket, context: UpgradeContext, protocol: string): SocketEvents {
-    const channel = new Channel<Data>(
-      this.#nextChannelId++,
-      context.url,
-      context.remoteAddress,
+    const connection = new Connection(this.#context, socket, {
+      id: this.#nextChannelId++,
+      url: context.url,
+      remoteAddress: context.remoteAddress,
       protocol,
-      context.data as Data,
-      socket,
-      this.#owner,
-    );
-    this.#channels.add(channel);
-    return new Connection(this.#connectionHost, channel);
+      data: context.data,
+    });
+    this.#channels.add(connection.channel as Channel<Data>);
+    // Before onWsOpen runs, which may already broadcast.
+    if (this.#backend.publish) socket.subscribe?.(EVERYONE_TOPIC);
+    return connection;
   }
 
-  #makeConnectionHost(): ConnectionHost {
+  /** The one object every connection of this server shares: limits, and where events go. */
+  #serverContext(): ServerContext {
     const { maxMessageBytes, maxMessagesPerSecond } = this.limits;
     return {
+      flow: this.limits,
       maxMessageBytes,
       maxMessagesPerSecond,
-      isClosing: () => this.#state === "closing",
+      isClosing: () => this.#lifecycle.state === "closing",
       opened: (channel) => this.onWsOpen(channel as Channel<Data>, channel.url),
       deliver: (channel, data, binary) => this.#deliver(channel as Channel<Data>, data, binary),
       left: (channel) => {
         this.#channels.delete(channel as Channel<Data>);
-        for (const topic of this.#topics.leaveAll(channel))
-          this.#toPubSub((pubsub) => pubsub.unsubscribe(topic));
+        this.#publishing.leave(channel);
         // Resolves after the synchronous part of onWsClose, which runs right after this.
-        if (this.#channels.size === 0) this.#allClosed?.();
+        if (this.#channels.size === 0) this.#lifecycle.channelsGone();
       },
       closed: (channel, code, reason) => this.onWsClose(channel as Channel<Data>, code, reason),
-      rateLimited: () => {
-        this.stats.rateLimited++;
-      },
-      report: (error, source, channel) => this.#report(error, { source, channel }),
-    };
-  }
-
-  #deliver(channel: Channel<Data>, data: Uint8Array, binary: boolean): unknown {
-    const frame = this.onWsMessageFrame(channel, data, binary ? Opcode.BINARY : Opcode.TEXT);
-    // A server that only takes frames should not pay for decoding every text message.
-    if (binary || !this.#wantsText()) return frame;
-    const text = this.onWsMessage(channel, decoder.decode(data));
-    return isThenable(frame) ? Promise.all([frame, text]) : text;
-  }
-
-  /** Whether `onWsMessage` does anything: overridden, assigned, or passed as an option. */
-  #wantsText(): boolean {
-    return (
-      this.onWsMessage !== WebServer.prototype.onWsMessage || this.#hooks.onWsMessage !== undefined
-    );
-  }
-
-  #channelOwner(): ChannelOwner {
-    return {
-      flow: this.limits,
       drained: (channel) =>
         this.#safely(() => this.onWsDrain(channel as Channel<Data>), {
           source: "onWsDrain",
@@ -705,7 +457,44 @@ export class WebServer<Data = unknown> {
           { source: "backpressure", channel },
         );
       },
+      rateLimited: () => {
+        this.stats.rateLimited++;
+      },
+      report: (error, source, channel) => this.#report(error, { source, channel }),
     };
+  }
+
+  #deliver(channel: Channel<Data>, data: Uint8Array | string, binary: boolean): unknown {
+    if (typeof data === "string") return this.#deliverText(channel, data);
+    const frame = this.onWsMessageFrame(channel, data, binary ? Opcode.BINARY : Opcode.TEXT);
+    // A server that only takes frames should not pay for decoding every text message.
+    if (binary || !this.#wantsText()) return frame;
+    const text = this.onWsMessage(channel, decoder.decode(data));
+    return isThenable(frame) ? Promise.all([frame, text]) : text;
+  }
+
+  /** A text message an engine decoded already: bytes only for a server that takes frames. */
+  #deliverText(channel: Channel<Data>, text: string): unknown {
+    const frame = this.#wantsFrames()
+      ? this.onWsMessageFrame(channel, encoder.encode(text), Opcode.TEXT)
+      : undefined;
+    const result = this.onWsMessage(channel, text);
+    return isThenable(frame) ? Promise.all([frame, result]) : result;
+  }
+
+  /** Whether `onWsMessageFrame` does anything: overridden, assigned, or passed as an option. */
+  #wantsFrames(): boolean {
+    return (
+      this.onWsMessageFrame !== WebServer.prototype.onWsMessageFrame ||
+      this.#hooks.onWsMessageFrame !== undefined
+    );
+  }
+
+  /** Whether `onWsMessage` does anything: overridden, assigned, or passed as an option. */
+  #wantsText(): boolean {
+    return (
+      this.onWsMessage !== WebServer.prototype.onWsMessage || this.#hooks.onWsMessage !== undefined
+    );
   }
 
   /** Runs a callback whose failure (thrown or rejected) goes to `onError`. */
@@ -727,31 +516,4 @@ export class WebServer<Data = unknown> {
       console.error("[switchboard] onError threw:", secondary, "while reporting:", error);
     }
   }
-}
-
-function upgradeInfo(request: UpgradeRequest): WsUpgradeRequest {
-  const q = request.url.indexOf("?");
-  return {
-    url: request.url,
-    path: q === -1 ? request.url : request.url.slice(0, q),
-    query: new URLSearchParams(q === -1 ? "" : request.url.slice(q + 1)),
-    headers: request.headers,
-    remoteAddress: request.remoteAddress,
-    protocols: offeredProtocols(request),
-  };
-}
-
-/**
- * The size of a request head as core sees it. node:http refuses a bigger one itself; uWebSockets.js
- * has no limit of its own, so this is what makes both answer 431.
- */
-function checkHead(exchange: HttpExchange, limit: number): HttpError | undefined {
-  let size = exchange.method.length + exchange.url.length + 12;
-  const { headers } = exchange;
-  for (const name in headers) size += name.length + (headers[name] as string).length + 4;
-  return size > limit ? new HttpError(431, "request header fields too large") : undefined;
-}
-
-function formatHost(host: string): string {
-  return host.includes(":") ? `[${host}]` : host;
 }

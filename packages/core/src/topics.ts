@@ -1,6 +1,17 @@
 import type { Channel } from "./channel.js";
 import { SwitchboardError } from "./errors.js";
 
+/**
+ * The engine topic every socket joins, for a broadcast in one engine publish. User topics are
+ * prefixed (`engineTopic`), so no user topic can meet it.
+ */
+export const EVERYONE_TOPIC = "all";
+
+/** A user topic's name in an engine with its own publish. */
+export function engineTopic(topic: string): string {
+  return `t/${topic}`;
+}
+
 /** Who is subscribed to what, kept in both directions so a closing channel leaves in O(its topics). */
 export class Topics {
   #subscribers = new Map<string, Set<Channel>>();

@@ -1,4 +1,4 @@
-import { BROADCAST_TOPIC, type PubSubAdapter } from "@switchboard/core";
+import { BROADCAST_TOPIC, type PubSubAdapter } from "@switchboard/core/pubsub";
 import { channelOf } from "./channels.js";
 import { Connection } from "./connection.js";
 import { EnvelopeReader, EnvelopeWriter, nodeIdBytes } from "./envelope.js";

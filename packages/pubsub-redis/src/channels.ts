@@ -1,4 +1,4 @@
-import { BROADCAST_TOPIC } from "@switchboard/core";
+import { BROADCAST_TOPIC } from "@switchboard/core/pubsub";
 
 /** The default channel prefix: topic `room:1` travels on Redis channel `switchboard:room:1`. */
 export const DEFAULT_PREFIX = "switchboard:";

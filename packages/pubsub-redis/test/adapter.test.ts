@@ -1,4 +1,4 @@
-import { BROADCAST_TOPIC } from "@switchboard/core";
+import { BROADCAST_TOPIC } from "@switchboard/core/pubsub";
 import { freePort, type RedisServer, startRedis } from "@switchboard/test-support/redis-server";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-import { BROADCAST_TOPIC } from "@switchboard/core";
+import { BROADCAST_TOPIC } from "@switchboard/core/pubsub";
 import { type RedisServer, startRedis } from "@switchboard/test-support/redis-server";
 import { afterAll, describe, expect, it } from "vitest";
 import { broadcastChannel, redisPubSub } from "../src/index.js";

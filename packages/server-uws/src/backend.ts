@@ -9,8 +9,9 @@ import {
   type EngineHost,
   isUpgradeRequest,
   reasonPhrase,
+  rejection,
   type UpgradeResponder,
-} from "@switchboard/core";
+} from "@switchboard/core/backend";
 import { lentText, loadEngine, sslApp, type UwsEngine } from "./engine.js";
 import { httpExchange } from "./exchange.js";
 import { listenExclusive } from "./listen.js";
@@ -18,7 +19,6 @@ import { type CopiedRequest, copyRequest } from "./request.js";
 import {
   deliverMessage,
   engineSocket,
-  engineTopic,
   insideEngineCallback,
   type SocketData,
   uwsSocketOf,
@@ -43,9 +43,6 @@ export interface UwsBackendOptions {
  */
 const OVERSIZE_HEADROOM = 16 * 1024 * 1024;
 
-/** Every socket subscribes to this topic, so a broadcast is one uWS publish. */
-const EVERYONE = "all";
-
 /**
  * The uWebSockets.js engine: HTTP and WebSockets from one native event loop.
  *
@@ -60,12 +57,6 @@ export function uwsBackend(options: UwsBackendOptions = {}): Backend {
   let deflate = false;
   return {
     name: "uws",
-    limitations: {
-      "a new binary message inside a fragmented text":
-        "uWebSockets.js 20.30 takes a data frame inside a fragmented message as its continuation and delivers the joined message",
-      "an unmasked client frame":
-        "uWebSockets.js 20.30 ends the channel (onWsClose gets 1006, nothing is delivered) but leaves the TCP connection open without telling the peer",
-    },
     async listen(host, address) {
       if (app) throw new Error("uws backend is already listening");
       deflate = host.perMessageDeflate;
@@ -94,8 +85,6 @@ export function uwsBackend(options: UwsBackendOptions = {}): Backend {
           );
           // Core has taken what it needs; the socket's user data need not keep it.
           data.context = undefined;
-          // Before onWsOpen runs, which may already broadcast.
-          ws.subscribe(EVERYONE);
           insideEngineCallback(ws, () => data.events?.open());
         },
         message: (ws, message, isBinary) => {
@@ -113,11 +102,7 @@ export function uwsBackend(options: UwsBackendOptions = {}): Backend {
         const request = copyRequest(res, req);
         // node:http routes every Upgrade request to its upgrade handler; do the same.
         if (isUpgradeRequest(request.headers)) handUpgrade(host, res, request, undefined);
-        else {
-          const exchange = httpExchange(res, request, host.limits);
-          host.http(exchange);
-          exchange.leaveHandler();
-        }
+        else host.http(httpExchange(res, request));
       });
       listenSocket = await listenExclusive(next, address.host, address.port);
       const port = uWS.us_socket_local_port(listenSocket);
@@ -125,11 +110,10 @@ export function uwsBackend(options: UwsBackendOptions = {}): Backend {
       return { port };
     },
     publish(topic, data, binary, exclude) {
-      const name = topic === null ? EVERYONE : engineTopic(topic);
       // uWS leaves out the socket a publish is made from.
       const sender = exclude && uwsSocketOf(exclude);
-      if (sender) sender.publish(name, data, binary, deflate);
-      else app?.publish(name, data, binary, deflate);
+      if (sender) sender.publish(topic, data, binary, deflate);
+      else app?.publish(topic, data, binary, deflate);
     },
     async close() {
       // Release the port synchronously, so listen() on it right after close() succeeds.
@@ -162,20 +146,20 @@ function upgradeResponder(
   let aborted = false;
   let inHandler = true;
   let onAbort: (() => void) | undefined;
-  const reject: UpgradeResponder["reject"] = (status, headers, body) => {
+  const reject: UpgradeResponder["reject"] = (head, body) => {
     if (aborted) return;
     aborted = true;
     res.cork(() => {
-      res.writeStatus(`${status} ${reasonPhrase(status)}`);
-      res.writeHeader("content-type", "text/plain; charset=utf-8");
-      for (const [name, value] of headers) res.writeHeader(name, value);
-      res.end(body, true);
+      res.writeStatus(`${head.status} ${reasonPhrase(head.status)}`);
+      for (const [name, value] of head.headers) res.writeHeader(name, value);
+      // uWS writes Content-Length, and Connection: close when told to close.
+      res.end(body, head.close);
     });
   };
   const responder: UpgradeResponder = {
     accept(protocol, socketContext) {
       if (aborted) return;
-      if (!context) return reject(400, [], "not a WebSocket handshake");
+      if (!context) return reject(...rejection(400, "not a WebSocket handshake"));
       aborted = true;
       const data: SocketData = { context: socketContext, protocol };
       const upgrade = () =>

@@ -1,39 +1,27 @@
 import type { HttpResponse } from "uWebSockets.js";
-import type { BodySink, EngineLimits, HttpExchange } from "@switchboard/core";
-import { copyBytes, reasonPhrase } from "@switchboard/core";
+import type { HttpExchange, ResponseHead } from "@switchboard/core/backend";
+import { copyBytes, reasonPhrase } from "@switchboard/core/backend";
 import type { CopiedRequest } from "./request.js";
-
-type Head = { status: number; headers: ReadonlyArray<readonly [string, string]> };
-
-/** Statuses uWS must not give a Content-Length (it writes one for every `end`). */
-const bodiless = (status: number) => status < 200 || status === 204 || status === 304;
 
 /**
  * Wraps one uWS request/response. uWS rules it keeps: the body must be subscribed to in the
- * handler itself (so it is buffered until core asks), nothing may touch `res` after an abort,
- * and writes outside the handler must be corked.
+ * handler itself (core asks for it there), nothing may touch `res` after an abort, writes outside
+ * the handler must be corked, and `onAborted` is needed only by a response still open when the
+ * handler returns.
  *
- * A response with a `content-length` is streamed with `tryEnd` (uWS's `write` always switches to
- * chunked encoding, which would drop the length node:http sends); `tryEnd` does not keep what it
- * could not write, so the rest is held here and pushed on `onWritable`.
+ * A streamed body of known length is sent with `tryEnd` (uWS's `write` always switches to
+ * chunked encoding); `tryEnd` does not keep what it could not write, so the rest is held here
+ * and pushed on `onWritable`.
  */
-export function httpExchange(
-  res: HttpResponse,
-  request: CopiedRequest,
-  limits: EngineLimits,
-): HttpExchange & { leaveHandler(): void } {
+export function httpExchange(res: HttpResponse, request: CopiedRequest): HttpExchange {
   let aborted = false;
   let inHandler = true;
   let finished = false;
   const abortCallbacks: (() => void)[] = [];
   const writableCallbacks: (() => void)[] = [];
-  let head: Head | undefined;
-  let status = 200;
-  let length: string | undefined;
-  let closeAfter = false;
+  /** The head of a streamed response, until the first write sends it. */
+  let head: ResponseHead | undefined;
   let endRequested = false;
-  /** The Content-Length of a body streamed through `write`; a body sent whole goes through `end`. */
-  let streamSize: number | undefined;
   /** Set once a body of known length is being streamed. */
   let sized:
     | { total: number; accepted: number; pending?: Uint8Array; pendingAt: number }
@@ -48,51 +36,21 @@ export function httpExchange(
     aborted = true;
     for (const callback of abortCallbacks.splice(0)) callback();
   };
-  // uWS needs onAborted only for a response still open when its handler returns, and most are
-  // answered inside it: register it then (see `leaveHandler`), not for every request.
   let watchingAbort = false;
   const watchAbort = () => {
     if (watchingAbort) return;
     watchingAbort = true;
     res.onAborted(abort);
   };
-  // uWS does not count a HEAD answer as responding.
-  if (request.method === "HEAD") watchAbort();
 
-  // Buffer the body until core reads it; stop storing once it is over the limit (core answers 413).
-  // A request that declares no body (most GETs) has none to subscribe to.
-  const hasBody =
-    request.headers["transfer-encoding"] !== undefined ||
-    Number(request.headers["content-length"] ?? 0) > 0;
-  const body = {
-    chunks: [] as Uint8Array[],
-    size: 0,
-    done: !hasBody,
-    sink: undefined as BodySink | undefined,
-  };
-  if (hasBody) {
-    res.onData((chunk, isLast) => {
-      // uWS neuters the chunk when this callback returns.
-      const copy = copyBytes(chunk);
-      if (body.sink) body.sink.data(copy);
-      else if (body.size <= limits.maxBodyBytes) body.chunks.push(copy);
-      body.size += copy.byteLength;
-      if (!isLast) return;
-      body.done = true;
-      body.sink?.end();
-    });
-  }
-
-  /** `closing`: uWS's own `end(…, true)` will write `Connection: close`, so ours is left out. */
-  const writeHead = (closing = false) => {
-    if (!head) return;
+  /** Status line and headers; uWS writes Content-Length (and Connection: close) itself. */
+  const writeHead = (next: ResponseHead) => {
     // uWS writes "200 OK" by itself when no status is given.
-    if (head.status !== 200) res.writeStatus(`${head.status} ${reasonPhrase(head.status)}`);
-    for (const [name, value] of head.headers) {
-      // uWS writes Content-Length itself from the body it is given, and Connection when told to close.
-      if (name !== "content-length" && !(closing && name === "connection"))
-        res.writeHeader(name, value);
-    }
+    if (next.status !== 200) res.writeStatus(`${next.status} ${reasonPhrase(next.status)}`);
+    for (const [name, value] of next.headers) res.writeHeader(name, value);
+  };
+  const flushHead = () => {
+    if (head) writeHead(head);
     head = undefined;
   };
 
@@ -139,7 +97,7 @@ export function httpExchange(
     });
   };
 
-  return {
+  const exchange: HttpExchange = {
     // Listed, not spread: an object literal with a spread and methods is built on V8's slow
     // path, which cost ~100× more than the literal itself (tens of µs per request).
     method: request.method,
@@ -147,27 +105,42 @@ export function httpExchange(
     headers: request.headers,
     remoteAddress: request.remoteAddress,
     readBody(sink) {
-      for (const chunk of body.chunks.splice(0)) sink.data(chunk);
-      if (body.done) sink.end();
-      else body.sink = sink;
+      // Called inside the handler, as uWS requires; uWS neuters each chunk when its callback returns.
+      res.onData((chunk, isLast) => {
+        sink.data(copyBytes(chunk));
+        if (isLast) sink.end();
+      });
     },
-    writeHead(code, headers) {
-      head = { status: code, headers };
-      status = code;
-      closeAfter = headers.some(([n, v]) => n === "connection" && v.toLowerCase() === "close");
-      length = headers.find(([name]) => name === "content-length")?.[1];
-      streamSize =
-        length !== undefined && request.method !== "HEAD" && !bodiless(code)
-          ? Number(length)
-          : undefined;
+    respond(next, body) {
+      if (aborted || finished) return;
+      if (next.close && inHandler) {
+        // uWS only closes a connection when `end` runs uncorked, and the handler itself is
+        // corked: answer right after it returns, or the connection (and the upload) goes on.
+        inHandler = false;
+        setImmediate(() => exchange.respond(next, body));
+        return;
+      }
+      finished = true;
+      corked(() => {
+        writeHead(next);
+        if (next.body) res.end(body, next.close);
+        else {
+          // uWS does not count endWithoutBody as responding: it still wants onAborted.
+          watchAbort();
+          res.endWithoutBody(next.length, next.close);
+        }
+      });
+    },
+    writeHead(next) {
+      head = next;
+      if (next.body && next.length !== undefined)
+        sized = { total: next.length, accepted: 0, pendingAt: 0 };
     },
     write(chunk) {
       if (aborted || finished) return false;
       let ok = true;
-      if (!sized && streamSize !== undefined)
-        sized = { total: streamSize, accepted: 0, pendingAt: 0 };
       corked(() => {
-        writeHead();
+        flushHead();
         if (!sized) {
           ok = res.write(chunk);
           if (!ok) watchWritable();
@@ -182,16 +155,12 @@ export function httpExchange(
     },
     end(chunk) {
       if (aborted || finished) return;
-      if (closeAfter && inHandler) {
-        // uWS only closes a connection when `end` runs uncorked, and the handler itself is
-        // corked: answer right after it returns, or the connection (and the upload) goes on.
-        inHandler = false;
-        setImmediate(() => this.end(chunk));
-        return;
-      }
+      const closing = head?.close ?? false;
+      const withoutBody = head !== undefined && !head.body;
+      const length = head?.length;
       endRequested = true;
       corked(() => {
-        writeHead(!sized && closeAfter);
+        flushHead();
         if (sized) {
           if (chunk && chunk.byteLength > 0) {
             if (sized.pending) sized.pending = concat(sized.pending, chunk);
@@ -202,12 +171,10 @@ export function httpExchange(
           return;
         }
         finished = true;
-        const withoutBody = bodiless(status) || (request.method === "HEAD" && length !== undefined);
-        if (!withoutBody) res.end(chunk ?? new Uint8Array(0), closeAfter);
+        if (!withoutBody) res.end(chunk ?? new Uint8Array(0), closing);
         else {
-          // uWS does not count endWithoutBody as responding: it still wants onAborted.
           watchAbort();
-          res.endWithoutBody(bodiless(status) ? undefined : Number(length), closeAfter);
+          res.endWithoutBody(length, closing);
         }
       });
     },
@@ -226,11 +193,14 @@ export function httpExchange(
       if (!watchingAbort) abort();
       res.close();
     },
-    leaveHandler() {
+    handlerReturned() {
       inHandler = false;
       if (!aborted && !finished) watchAbort();
     },
   };
+  // uWS does not count a HEAD answer as responding.
+  if (request.method === "HEAD") watchAbort();
+  return exchange;
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

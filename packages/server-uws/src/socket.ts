@@ -1,16 +1,16 @@
 import type { WebSocket } from "uWebSockets.js";
-import { copyBytes, type EngineSocket, type FramePart, type SocketEvents } from "@switchboard/core";
+import {
+  copyBytes,
+  type EngineSocket,
+  type FramePart,
+  type SocketEvents,
+} from "@switchboard/core/backend";
 
 /** What each uWS socket carries from the upgrade to its events. */
 export interface SocketData {
   context: unknown;
   protocol: string;
   events?: SocketEvents;
-}
-
-/** A user topic's name in uWS: prefixed, so it never meets the binding's own "all". */
-export function engineTopic(topic: string): string {
-  return `t/${topic}`;
 }
 
 /** The socket whose uWS callback is running: uWS has corked it already. */
@@ -50,15 +50,15 @@ export function deliverMessage(
 /** uWS `send` status: queued with nothing left in the socket's backpressure buffer. */
 const SENT_WITHOUT_BACKPRESSURE = 1;
 
-/** Sends a frame; returns the socket's buffered amount after it. */
+/** Sends a frame (`part` undefined: a whole message); returns the buffered amount after it. */
 function sendFrame(
   ws: WebSocket<SocketData>,
   data: Uint8Array | string,
   binary: boolean,
-  part: FramePart,
+  part: FramePart | undefined,
   compress: boolean,
 ): number {
-  if (part === "whole") {
+  if (part === undefined) {
     // uWS reports success only when its backpressure buffer is empty: no need to ask for it.
     if (ws.send(data, binary, compress) === SENT_WITHOUT_BACKPRESSURE) return 0;
   } else if (part === "first") ws.sendFirstFragment(data, binary, compress);
@@ -85,7 +85,15 @@ class UwsEngineSocket implements EngineSocket {
     this.compress = compress;
   }
 
-  send(data: Uint8Array | string, binary: boolean, part: FramePart): number {
+  send(data: Uint8Array | string, binary: boolean): number {
+    return this.#frame(data, binary, undefined);
+  }
+
+  sendFragment(data: Uint8Array | string, binary: boolean, part: FramePart): number {
+    return this.#frame(data, binary, part);
+  }
+
+  #frame(data: Uint8Array | string, binary: boolean, part: FramePart | undefined): number {
     const ws = this.ws;
     // A reply from inside the socket's own callback is corked by uWS already. Sends from any
     // other tick (timers, awaits) or to other sockets are corked here, so each is one syscall.
@@ -102,6 +110,7 @@ class UwsEngineSocket implements EngineSocket {
     return this.ws.getBufferedAmount();
   }
 
+  /** uWS's `end` is the closing handshake; its `close` is what `terminate` means. */
   close(code: number, reason: string): void {
     this.ws.end(code, reason);
   }
@@ -110,16 +119,17 @@ class UwsEngineSocket implements EngineSocket {
     this.ws.close();
   }
 
+  /** uWS answers the peer's pings itself; this is core's heartbeat. */
   ping(): void {
     this.ws.ping();
   }
 
   subscribe(topic: string): void {
-    this.ws.subscribe(engineTopic(topic));
+    this.ws.subscribe(topic);
   }
 
   unsubscribe(topic: string): void {
-    this.ws.unsubscribe(engineTopic(topic));
+    this.ws.unsubscribe(topic);
   }
 }
 

@@ -6,9 +6,9 @@ import {
   type EngineHost,
   reasonPhrase,
   type UpgradeResponder,
-} from "@switchboard/core";
+} from "@switchboard/core/backend";
 import { WebSocketServer } from "ws";
-import { httpExchange, requestHeaders } from "./exchange.js";
+import { headerList, httpExchange, requestHeaders } from "./exchange.js";
 import { bindSocket } from "./socket.js";
 
 /** Options of `wsBackend()`: engine-only tuning, none yet. Limits are set on the server. */
@@ -111,17 +111,15 @@ function upgradeResponder(
         bindSocket(host, ws, socket, context, protocol),
       );
     },
-    reject(status, headers, body) {
+    reject(head, body) {
       decided();
       if (socket.destroyed) return;
-      const lines = [
-        `HTTP/1.1 ${status} ${reasonPhrase(status)}`,
-        "connection: close",
-        "content-type: text/plain; charset=utf-8",
-        `content-length: ${Buffer.byteLength(body)}`,
-      ];
-      for (const [name, value] of headers) lines.push(`${name}: ${value}`);
-      socket.end(`${lines.join("\r\n")}\r\n\r\n${body}`);
+      // node:http has handed the socket over: the response is written as bytes.
+      const list = headerList(head);
+      let text = `HTTP/1.1 ${head.status} ${reasonPhrase(head.status)}\r\n`;
+      for (let i = 0; i < list.length; i += 2) text += `${list[i]}: ${list[i + 1]}\r\n`;
+      socket.write(`${text}\r\n`);
+      socket.end(body);
     },
     onAbort(callback) {
       abortListener = callback;

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { HttpExchange } from "@switchboard/core";
+import type { HttpExchange, ResponseHead } from "@switchboard/core/backend";
 
 /**
  * node:http's headers as core expects them: lower-case names, repeated values joined. node joins
@@ -34,8 +34,12 @@ export function httpExchange(req: IncomingMessage, res: ServerResponse): HttpExc
       req.on("data", (chunk: Buffer) => sink.data(chunk));
       req.on("end", () => sink.end());
     },
-    writeHead(status, headers) {
-      res.writeHead(status, headers.flat());
+    respond(head, body) {
+      res.writeHead(head.status, headerList(head));
+      res.end(head.body ? body : undefined);
+    },
+    writeHead(head) {
+      res.writeHead(head.status, headerList(head));
     },
     write(chunk) {
       return res.write(chunk);
@@ -54,5 +58,18 @@ export function httpExchange(req: IncomingMessage, res: ServerResponse): HttpExc
     destroy() {
       req.socket.destroy();
     },
+    handlerReturned() {},
   };
+}
+
+/**
+ * Core's head as node:http takes it: a flat name/value list, with the length and the close
+ * decision as the headers node acts on (node frames a body of unknown length chunked, and
+ * leaves a HEAD answer's body out by itself).
+ */
+export function headerList(head: ResponseHead): string[] {
+  const list = head.headers.flat();
+  if (head.length !== undefined) list.push("content-length", String(head.length));
+  if (head.close) list.push("connection", "close");
+  return list;
 }

@@ -6,7 +6,7 @@ import {
   type FramePart,
   releaseCopy,
   type SocketEvents,
-} from "@switchboard/core";
+} from "@switchboard/core/backend";
 import type { WebSocket } from "ws";
 
 /**
@@ -23,9 +23,16 @@ class WsEngineSocket implements EngineSocket {
     this.compress = compress;
   }
 
-  send(data: Uint8Array | string, binary: boolean, part: FramePart): number {
+  send(data: Uint8Array | string, binary: boolean): number {
+    return this.#frame(data, sendOptions(binary, true, this.compress));
+  }
+
+  sendFragment(data: Uint8Array | string, binary: boolean, part: FramePart): number {
+    return this.#frame(data, sendOptions(binary, part === "last", this.compress));
+  }
+
+  #frame(data: Uint8Array | string, options: SendOptions): number {
     const ws = this.ws;
-    const options = sendOptions(binary, part === "whole" || part === "last", this.compress);
     if (typeof data === "string") {
       ws.send(data, options);
       return ws.bufferedAmount;
@@ -44,12 +51,13 @@ class WsEngineSocket implements EngineSocket {
     return this.ws.bufferedAmount;
   }
 
-  close(code: number, reason: string): void {
-    this.ws.close(code, reason);
-  }
-
+  /** Destroys the socket: no close frame, and no wait for ws's closeTimeout. */
   terminate(): void {
     this.ws.terminate();
+  }
+
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
   }
 
   ping(): void {

@@ -24,7 +24,10 @@ export function serve(start: () => Promise<number>): void {
   process.on("message", (command: ServerCommand) => {
     if (command.type === "exit") process.exit(0);
     if (command.type === "gc") {
-      (globalThis as { gc?: () => void }).gc?.();
+      // Node with --expose-gc has `gc`; Bun has `Bun.gc`.
+      const { gc, Bun } = globalThis as { gc?: () => void; Bun?: { gc(sync: boolean): void } };
+      if (gc) gc();
+      else Bun?.gc(true);
       send({ type: "gc-done" });
     }
   });

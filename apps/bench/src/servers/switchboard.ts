@@ -3,8 +3,6 @@
 // turning text into a string and back.
 import { parseArgs } from "node:util";
 import { type Backend, type Channel, type Opcode, WebServer } from "@switchboard/core";
-import { uwsBackend } from "@switchboard/server-uws";
-import { wsBackend } from "@switchboard/server-ws";
 import { isBroadcastUrl, serve } from "./harness.js";
 
 class BenchServer extends WebServer {
@@ -18,12 +16,17 @@ class BenchServer extends WebServer {
 }
 
 const { values } = parseArgs({ options: { backend: { type: "string", default: "ws" } } });
-const backends: Record<string, () => Backend> = { ws: wsBackend, uws: uwsBackend };
+// Imported when chosen: under Bun, uWebSockets.js (a Node.js addon) is never loaded.
+const backends: Record<string, () => Promise<Backend>> = {
+  ws: async () => (await import("@switchboard/server-ws")).wsBackend(),
+  uws: async () => (await import("@switchboard/server-uws")).uwsBackend(),
+  bun: async () => (await import("@switchboard/server-bun")).bunBackend(),
+};
 const makeBackend = backends[values.backend ?? "ws"];
 if (!makeBackend) throw new Error(`unknown backend ${values.backend}`);
 
 serve(async () => {
-  const server = new BenchServer({ backend: makeBackend() });
+  const server = new BenchServer({ backend: await makeBackend() });
   const { port } = await server.listen({ port: 0, host: "127.0.0.1" });
   return port;
 });

@@ -1,11 +1,17 @@
 import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
+import { findBun } from "@switchboard/test-support/bun";
 import { hasExited, spawnTracked } from "@switchboard/test-support/children";
 
 /** The built entry points: the tests run exactly what users run. */
 export const SERVER_JS = fileURLToPath(new URL("../../dist/server.js", import.meta.url));
 export const CLI_JS = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
+
+/** The Bun binary, if there is one; the Bun tests are skipped, saying why, when there is none. */
+export const BUN: string | undefined = findBun(
+  fileURLToPath(new URL("../../../../", import.meta.url)),
+);
 
 /** A finished process. */
 export interface Exit {
@@ -45,8 +51,11 @@ export function runServer(args: string[]): Promise<Exit> {
 }
 
 /** Starts the server and resolves once it prints the URL it listens on. */
-export async function startServer(args: string[]): Promise<RunningServer> {
-  const child = spawnTracked(process.execPath, [SERVER_JS, ...args], {});
+export async function startServer(
+  args: string[],
+  runtime = process.execPath,
+): Promise<RunningServer> {
+  const child = spawnTracked(runtime, [SERVER_JS, ...args], {});
   const exited = exitOf(child);
   const url = await new Promise<string>((resolve, reject) => {
     let stdout = "";

@@ -1,6 +1,6 @@
 import type { Admission } from "@switchboard/core";
 import { WebServer } from "@switchboard/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { eventually, sleep, TestClient } from "../support/client.js";
 import type { SuiteContext } from "../support/context.js";
 import { rawExchange, statusOf, upgradeRequest } from "../support/raw.js";
@@ -16,6 +16,7 @@ const refusedWith = async (promise: Promise<unknown>) => {
 
 /** onWsUpgrade: an async decision, made once, within a deadline. */
 export function admissionCases(ctx: SuiteContext): void {
+  const { it } = ctx;
   describe("upgrade admission", () => {
     it("an async authorizer accepts with data and the chosen offered protocol, or rejects with a status", async () => {
       const { server, wsUrl } = await ctx.start(

@@ -1,5 +1,5 @@
 import { HttpError, WebServer } from "@switchboard/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import type { SuiteContext } from "../support/context.js";
 
 class BodiesServer extends WebServer {
@@ -30,6 +30,7 @@ class BodiesServer extends WebServer {
 
 /** Request and response bodies, headers and statuses. */
 export function bodyCases(ctx: SuiteContext): void {
+  const { it } = ctx;
   describe("HTTP bodies and headers", () => {
     const start = () => ctx.start((backend) => new BodiesServer({ backend, onError: () => {} }));
 

@@ -1,5 +1,5 @@
 import { type CorsOptions, cors, WebServer } from "@switchboard/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import type { SuiteContext } from "../support/context.js";
 
 const APP = "https://app.example";
@@ -7,6 +7,7 @@ const EVIL = "https://evil.example";
 
 /** The `cors()` middleware: origin allowlist, preflights, credentials. */
 export function corsCases(ctx: SuiteContext): void {
+  const { it } = ctx;
   describe("CORS", () => {
     const start = (options: CorsOptions) =>
       ctx.start(

@@ -1,10 +1,11 @@
 import { WebServer } from "@switchboard/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { eventually, TestClient } from "../support/client.js";
 import type { SuiteContext } from "../support/context.js";
 
 /** A throwing callback is reported and contained: it never crashes the server. */
 export function errorCases(ctx: SuiteContext): void {
+  const { it } = ctx;
   describe("callback errors", () => {
     it("onWsMessage throwing (sync or async) goes to onError and the connection stays usable", async () => {
       const errors: [string, string][] = [];

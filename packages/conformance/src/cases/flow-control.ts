@@ -1,5 +1,5 @@
 import { type Channel, WebServer } from "@switchboard/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { eventually, TestClient } from "../support/client.js";
 import type { SuiteContext } from "../support/context.js";
 import { setReading } from "../support/paused.js";
@@ -51,6 +51,7 @@ function numbered(i: number, size: number): Uint8Array {
 
 /** send() tells the producer when to wait; drain() says when to go on. */
 export function flowControlCases(ctx: SuiteContext): void {
+  const { it } = ctx;
   describe("flow control", () => {
     it("send returns false once the buffer reaches highWaterMark, and drain() resolves when the reader catches up", async () => {
       const highWaterMark = 64 * KiB;
@@ -64,7 +65,7 @@ export function flowControlCases(ctx: SuiteContext): void {
         maxBufferedBytes: 64 * MiB,
       });
       const { wsUrl } = await started;
-      const client = await TestClient.connect(wsUrl("/"));
+      const client = await TestClient.connect(wsUrl("/"), { pausable: true });
       const channel = await channelPromise;
       setReading(client, false);
       const size = 16 * KiB;
@@ -95,7 +96,7 @@ export function flowControlCases(ctx: SuiteContext): void {
         maxBufferedBytes: 64 * MiB,
       });
       const { wsUrl } = await started;
-      const client = await TestClient.connect(wsUrl("/"));
+      const client = await TestClient.connect(wsUrl("/"), { pausable: true });
       const channel = await channelPromise;
       await channel.drain();
       setReading(client, false);
@@ -140,7 +141,7 @@ export function flowControlCases(ctx: SuiteContext): void {
         maxBufferedBytes: 1 * MiB,
       });
       const { server, wsUrl } = await started;
-      const client = await TestClient.connect(wsUrl("/"));
+      const client = await TestClient.connect(wsUrl("/"), { pausable: true });
       const channel = await channelPromise;
       setReading(client, false);
       let failure: unknown;
@@ -176,7 +177,7 @@ export function flowControlCases(ctx: SuiteContext): void {
       );
       const fast: TestClient[] = [];
       for (let i = 0; i < 3; i++) fast.push(await TestClient.connect(wsUrl("/")));
-      const slow = await TestClient.connect(wsUrl("/"));
+      const slow = await TestClient.connect(wsUrl("/"), { pausable: true });
       await eventually(() => opened.length === 4, 5000, "four channels");
       const fastChannels = opened.slice(0, 3);
       setReading(slow, false);

@@ -1,27 +1,32 @@
 import { WebServer } from "@switchboard/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { TestClient } from "../support/client.js";
 import type { SuiteContext } from "../support/context.js";
 import { rawExchange, statusOf, upgradeRequest } from "../support/raw.js";
 
 /** Upgrade requests are checked by core, so every engine refuses the same ones the same way. */
 export function handshakeCases(ctx: SuiteContext): void {
+  const { it } = ctx;
   describe("the upgrade handshake", () => {
     const start = (options: { allowedOrigins?: string[] } = {}) =>
       ctx.start((backend) => new WebServer({ backend, ...options }));
 
-    it.each([
-      ["an unsupported Sec-WebSocket-Version", { "sec-websocket-version": "8" }, "GET"],
-      ["a missing Sec-WebSocket-Version", { "sec-websocket-version": null }, "GET"],
-      ["a missing Sec-WebSocket-Key", { "sec-websocket-key": null }, "GET"],
-      ["a malformed Sec-WebSocket-Key", { "sec-websocket-key": "short" }, "GET"],
-      ["a POST upgrade", {}, "POST"],
-    ] as const)("refuses %s with 400", async (_what, overrides, method) => {
-      const { server, address } = await start();
-      const answer = await rawExchange(address.port, upgradeRequest("/", overrides, method));
-      expect(statusOf(answer)).toBe(400);
-      expect(server.clientCount).toBe(0);
-    });
+    it.each(
+      [
+        ["an unsupported Sec-WebSocket-Version", { "sec-websocket-version": "8" }, "GET"],
+        ["a missing Sec-WebSocket-Version", { "sec-websocket-version": null }, "GET"],
+        ["a missing Sec-WebSocket-Key", { "sec-websocket-key": null }, "GET"],
+        ["a malformed Sec-WebSocket-Key", { "sec-websocket-key": "short" }, "GET"],
+        ["a POST upgrade", {}, "POST"],
+      ] as const,
+      ([what]) => `refuses ${what} with 400`,
+      async ([, overrides, method]) => {
+        const { server, address } = await start();
+        const answer = await rawExchange(address.port, upgradeRequest("/", overrides, method));
+        expect(statusOf(answer)).toBe(400);
+        expect(server.clientCount).toBe(0);
+      },
+    );
 
     it("tells the client which version it supports", async () => {
       const { address } = await start();

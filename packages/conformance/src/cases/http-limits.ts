@@ -1,5 +1,5 @@
 import { WebServer, type WebServerOptions } from "@switchboard/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import type { SuiteContext } from "../support/context.js";
 import { bodyOf, rawRequest } from "../support/raw.js";
 
@@ -26,6 +26,7 @@ const head = (lines: string[]) => `${lines.join("\r\n")}\r\n\r\n`;
 
 /** Request limits: body size, head size, slow clients, malformed requests. */
 export function httpLimitCases(ctx: SuiteContext): void {
+  const { it } = ctx;
   describe("HTTP limits", () => {
     const start = (limits: Partial<WebServerOptions> = {}) =>
       ctx.start(

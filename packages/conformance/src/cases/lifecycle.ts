@@ -1,6 +1,6 @@
 import { connect, createServer } from "node:net";
 import { type Channel, WebServer } from "@switchboard/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { ChatServer } from "../support/chat-server.js";
 import { eventually, sleep, TestClient } from "../support/client.js";
 import type { SuiteContext } from "../support/context.js";
@@ -31,6 +31,7 @@ const refused = (port: number) =>
 
 /** listen, close and the closing handshake in both directions. */
 export function lifecycleCases(ctx: SuiteContext): void {
+  const { it } = ctx;
   describe("lifecycle", () => {
     it("listen({ port: 0 }) binds a free port and reports it", async () => {
       const { address, httpUrl } = await ctx.start((backend) => new ChatServer({ backend }));
@@ -84,10 +85,10 @@ export function lifecycleCases(ctx: SuiteContext): void {
       const { server, wsUrl } = await ctx.start(
         (backend) => new WebServer({ backend, closeTimeoutMs: 300 }),
       );
-      const client = await TestClient.connect(wsUrl("/"));
+      const client = await TestClient.connect(wsUrl("/"), { pausable: true });
       await eventually(() => server.clientCount === 1, 5000, "one client");
       // A peer that stops reading never answers the close frame.
-      (client.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      client.setReading(false);
       await server.close();
       expect(server.clientCount).toBe(0);
     });

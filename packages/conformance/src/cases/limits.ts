@@ -1,10 +1,11 @@
 import { WebServer } from "@switchboard/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { eventually, TestClient } from "../support/client.js";
 import type { SuiteContext } from "../support/context.js";
 
 /** Connection and rate limits, and option validation, enforced by core on every engine. */
 export function limitCases(ctx: SuiteContext): void {
+  const { it } = ctx;
   describe("limits", () => {
     it("refuses upgrades past maxConnections with 503 and still serves HTTP", async () => {
       const { server, wsUrl, httpUrl } = await ctx.start(
@@ -47,23 +48,27 @@ export function limitCases(ctx: SuiteContext): void {
       expect(server.stats.rateLimited).toBe(1);
     });
 
-    it.each([
-      [{ maxMessageBytes: 0 }, /maxMessageBytes/],
-      [{ maxMessageBytes: -5 }, /maxMessageBytes/],
-      [{ maxBodyBytes: 1.5 }, /maxBodyBytes/],
-      [{ maxConnections: Number.NaN }, /maxConnections/],
-      [{ highWaterMark: 10, maxBufferedBytes: 5 }, /highWaterMark/],
-      [{ lowWaterMark: 100, highWaterMark: 10 }, /lowWaterMark/],
-      [{ heartbeatIntervalMs: -1 }, /heartbeatIntervalMs/],
-      [{ idleTimeoutMs: "5" }, /idleTimeoutMs/],
-      [{ perMessageDeflate: "yes" }, /perMessageDeflate/],
-      [{ allowedOrigins: "https://a" }, /allowedOrigins/],
-      [{ maxMesageBytes: 10 }, /unknown server option "maxMesageBytes"/],
-    ])("rejects the invalid option %o with a clear error", (options, message) => {
-      expect(() => new WebServer({ backend: ctx.backend(), ...(options as object) })).toThrow(
-        message,
-      );
-    });
+    it.each(
+      [
+        [{ maxMessageBytes: 0 }, /maxMessageBytes/],
+        [{ maxMessageBytes: -5 }, /maxMessageBytes/],
+        [{ maxBodyBytes: 1.5 }, /maxBodyBytes/],
+        [{ maxConnections: Number.NaN }, /maxConnections/],
+        [{ highWaterMark: 10, maxBufferedBytes: 5 }, /highWaterMark/],
+        [{ lowWaterMark: 100, highWaterMark: 10 }, /lowWaterMark/],
+        [{ heartbeatIntervalMs: -1 }, /heartbeatIntervalMs/],
+        [{ idleTimeoutMs: "5" }, /idleTimeoutMs/],
+        [{ perMessageDeflate: "yes" }, /perMessageDeflate/],
+        [{ allowedOrigins: "https://a" }, /allowedOrigins/],
+        [{ maxMesageBytes: 10 }, /unknown server option "maxMesageBytes"/],
+      ] as const,
+      ([options]) => `rejects the invalid option ${JSON.stringify(options)} with a clear error`,
+      ([options, message]) => {
+        expect(() => new WebServer({ backend: ctx.backend(), ...(options as object) })).toThrow(
+          message,
+        );
+      },
+    );
 
     it("needs a backend", () => {
       expect(() => new WebServer({} as never)).toThrow(/backend/);

@@ -1,10 +1,11 @@
 import { WebServer } from "@switchboard/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { eventually, TestClient } from "../support/client.js";
 import type { SuiteContext } from "../support/context.js";
 
 /** Heartbeat and idle timeout: dead and silent peers are found and closed. */
 export function livenessCases(ctx: SuiteContext): void {
+  const { it } = ctx;
   describe("liveness", () => {
     it("drops a peer that stops answering pings and runs onWsClose with 1006", async () => {
       const closes: number[] = [];
@@ -19,9 +20,9 @@ export function livenessCases(ctx: SuiteContext): void {
           }),
       );
       const healthy = await TestClient.connect(wsUrl("/"));
-      const dead = await TestClient.connect(wsUrl("/"));
+      const dead = await TestClient.connect(wsUrl("/"), { pausable: true });
       // A frozen peer: its socket no longer reads, so pings go unanswered.
-      (dead.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      dead.setReading(false);
       await eventually(() => closes.length === 1, 5000, "the dead peer to be dropped");
       expect(closes).toEqual([1006]);
       expect(server.clientCount).toBe(1);

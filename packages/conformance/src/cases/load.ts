@@ -1,5 +1,5 @@
 import { type Channel, WebServer } from "@switchboard/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { eventually, TestClient } from "../support/client.js";
 import type { SuiteContext } from "../support/context.js";
 import { setReading } from "../support/paused.js";
@@ -8,10 +8,9 @@ const MiB = 1024 * 1024;
 
 /** Many connections and a hostile slow reader, with exact delivery and bounded memory. */
 export function loadCases(ctx: SuiteContext): void {
+  const { it } = ctx;
   describe("load", () => {
-    it("1,000 concurrent clients each receive every broadcast exactly once, in order", {
-      timeout: 120_000,
-    }, async () => {
+    it("1,000 concurrent clients each receive every broadcast exactly once, in order", async () => {
       const { server, wsUrl } = await ctx.start((backend) => new WebServer({ backend }));
       const count = 1000;
       const clients: TestClient[] = [];
@@ -30,9 +29,9 @@ export function loadCases(ctx: SuiteContext): void {
       for (const client of clients) expect(await client.silentFor(0)).toBe(true);
       for (const client of clients) client.drop();
       await eventually(() => server.clientCount === 0, 20_000, "every channel to close");
-    });
+    }, 120_000);
 
-    it("a slow reader cannot grow server memory without bound", { timeout: 60_000 }, async () => {
+    it("a slow reader cannot grow server memory without bound", async () => {
       const maxBufferedBytes = 4 * MiB;
       let channel: Channel | undefined;
       const { server, wsUrl } = await ctx.start(
@@ -47,7 +46,7 @@ export function loadCases(ctx: SuiteContext): void {
             onError: () => {},
           }),
       );
-      const client = await TestClient.connect(wsUrl("/"));
+      const client = await TestClient.connect(wsUrl("/"), { pausable: true });
       await eventually(() => channel !== undefined, 5000, "the channel");
       setReading(client, false);
       const chunk = new Uint8Array(256 * 1024);
@@ -74,6 +73,6 @@ export function loadCases(ctx: SuiteContext): void {
       );
       setReading(client, true);
       client.drop();
-    });
+    }, 60_000);
   });
 }

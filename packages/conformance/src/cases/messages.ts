@@ -1,14 +1,16 @@
 import { type Channel, Opcode, WebServer } from "@switchboard/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { eventually, TestClient } from "../support/client.js";
 import type { SuiteContext } from "../support/context.js";
 import { EchoServer, patternBytes } from "../support/servers.js";
 
 /** Messages in both directions, byte-exact, whole and fragmented. */
 export function messageCases(ctx: SuiteContext): void {
+  const { it } = ctx;
   describe("messages", () => {
-    it.each([0, 1, 125, 126, 65535, 65536, 1024 * 1024])(
-      "round-trips %i binary bytes exactly",
+    it.each(
+      [0, 1, 125, 126, 65535, 65536, 1024 * 1024],
+      (size) => `round-trips ${size} binary bytes exactly`,
       async (size) => {
         const { server, wsUrl } = await ctx.start((backend) => new EchoServer({ backend }));
         const client = await TestClient.connect(wsUrl("/"));
@@ -47,12 +49,13 @@ export function messageCases(ctx: SuiteContext): void {
       await client.close();
     });
 
-    it.each([
-      ["text", Opcode.TEXT],
-      ["binary", Opcode.BINARY],
-    ] as const)(
-      "joins a fragmented %s send (fin = false … true) into one message",
-      async (_kind, opcode) => {
+    it.each(
+      [
+        ["text", Opcode.TEXT],
+        ["binary", Opcode.BINARY],
+      ] as const,
+      ([kind]) => `joins a fragmented ${kind} send (fin = false … true) into one message`,
+      async ([, opcode]) => {
         const parts = ["Hel", "lo, ", "frag", "ments ✓"];
         const { wsUrl } = await ctx.start(
           (backend) =>

@@ -1,5 +1,5 @@
 import { HttpError, WebServer } from "@switchboard/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import type { SuiteContext } from "../support/context.js";
 import { rawExchange, statusOf } from "../support/raw.js";
 
@@ -33,6 +33,7 @@ class RoutesServer extends WebServer {
 
 /** Routing: methods, params, wildcards, precedence, 404/405, and custom not-found and error handlers. */
 export function routingCases(ctx: SuiteContext): void {
+  const { it } = ctx;
   describe("HTTP routing", () => {
     const start = (hooks: Partial<ConstructorParameters<typeof WebServer>[0]> = {}) =>
       ctx.start((backend) => new RoutesServer({ backend, onError: () => {}, ...hooks }));

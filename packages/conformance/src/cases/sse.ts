@@ -1,5 +1,5 @@
 import { type SseStream, WebServer } from "@switchboard/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { eventually } from "../support/client.js";
 import type { SuiteContext } from "../support/context.js";
 
@@ -23,6 +23,7 @@ async function readUntil(
 
 /** Server-Sent Events through `res.sse()`. */
 export function sseCases(ctx: SuiteContext): void {
+  const { it } = ctx;
   describe("Server-Sent Events", () => {
     it("sends events with event, id, retry and multi-line data as separate data: lines", async () => {
       const { httpUrl } = await ctx.start(

@@ -1,5 +1,5 @@
 import { type Channel, WebServer } from "@switchboard/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { eventually, TestClient } from "../support/client.js";
 import type { SuiteContext } from "../support/context.js";
 
@@ -17,6 +17,7 @@ class Rooms extends WebServer {
 
 /** subscribe / publish / unsubscribe on one server process. */
 export function topicCases(ctx: SuiteContext): void {
+  const { it } = ctx;
   describe("topics", () => {
     it("publishes to a topic's subscribers only, excluding the sender", async () => {
       const { server, wsUrl } = await ctx.start((backend) => new Rooms({ backend }));

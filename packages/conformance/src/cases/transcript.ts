@@ -1,10 +1,11 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { ChatServer } from "../support/chat-server.js";
 import { eventually, TestClient } from "../support/client.js";
 import type { SuiteContext } from "../support/context.js";
 
 /** The HV-06 tutorial, end to end: the transcript every backend must produce. */
 export function transcriptCases(ctx: SuiteContext): void {
+  const { it } = ctx;
   describe("the tutorial chat transcript", () => {
     it("welcomes, announces, echoes, broadcasts and says goodbye", async () => {
       const { server, wsUrl, httpUrl } = await ctx.start((backend) => new ChatServer({ backend }));

@@ -1,6 +1,6 @@
 import { request } from "node:https";
 import { WebServer } from "@switchboard/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { WebSocket } from "ws";
 import { testCertificate } from "../support/certificate.js";
 import { TestClient } from "../support/client.js";
@@ -31,6 +31,7 @@ function httpsGet(url: string, ca: string): Promise<string> {
 
 /** TLS and permessage-deflate: transport options that every engine offers the same way. */
 export function transportCases(ctx: SuiteContext): void {
+  const { it } = ctx;
   describe("transport options", () => {
     it("serves https and wss with listen({ tls })", async () => {
       const tls = await testCertificate();

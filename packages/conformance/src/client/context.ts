@@ -1,4 +1,5 @@
 import { afterEach } from "vitest";
+import type { Cases } from "../support/runner.js";
 import { ControlClient, type RemoteServer, type ServerApp } from "./control.js";
 import type {
   ClientConformanceOptions,
@@ -17,14 +18,15 @@ export interface ClientSuiteContext {
   /** A fresh server on the backend under test, disposed after the test. */
   server(app: ServerApp): Promise<RemoteServer>;
   control: ControlClient;
-  /** Why the backend's engine cannot pass the case named `name`, if it cannot. */
-  limitation(name: string): string | undefined;
+  /** Registers a test, honouring the skips declared for the backend. */
+  it: Cases;
 }
 
 export function clientSuiteContext(
   options: ClientConformanceOptions,
   backend: string,
   info: ClientServersInfo,
+  it: Cases,
 ): ClientSuiteContext {
   const control = new ControlClient(info);
   const clients: ConformanceClient[] = [];
@@ -33,10 +35,9 @@ export function clientSuiteContext(
     await Promise.allSettled(clients.splice(0).map((client) => client.close()));
     await Promise.allSettled(servers.splice(0).map((server) => server.dispose()));
   });
-  const limitations = info.limitations?.[backend] ?? {};
   return {
     control,
-    limitation: (name) => (limitations[name] ? `${backend}: ${limitations[name]}` : undefined),
+    it,
     client(clientOptions = {}) {
       const client = options.createClient({ connectTimeout: TIMEOUT, ...clientOptions });
       clients.push(client);

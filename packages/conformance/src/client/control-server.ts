@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { createServer as createTcpServer, type Socket, type Server as TcpServer } from "node:net";
 import type { Backend, WebServer } from "@switchboard/core";
 import { ChatServer } from "../support/chat-server.js";
+import type { Skip } from "../support/runner.js";
 import type { ServerApp } from "./control.js";
 import { ProbeServer } from "./probe-server.js";
 
@@ -11,6 +12,8 @@ export interface ClientBackend {
   name: string;
   /** Makes a fresh backend; called once per server started. */
   backend: () => Backend;
+  /** Client tests this engine cannot pass, each with the engine's reason. */
+  skip?: readonly Skip[];
 }
 
 /**

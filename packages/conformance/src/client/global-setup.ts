@@ -36,9 +36,7 @@ export function clientServers(
           "unavailable" in entry ? [[entry.name, entry.unavailable]] : [],
         ),
       ),
-      limitations: Object.fromEntries(
-        backends.map((b) => [b.name, { ...b.backend().limitations }]),
-      ),
+      skips: Object.fromEntries(backends.map((b) => [b.name, b.skip ?? []])),
     });
     return () => control.close();
   };

@@ -1,10 +1,15 @@
 import { describe, inject, it } from "vitest";
+import { cases } from "../support/runner.js";
 import { closingCases } from "./cases/closing.js";
 import { errorCases } from "./cases/errors.js";
 import { messageCases } from "./cases/messages.js";
 import { reconnectCases } from "./cases/reconnect.js";
 import { transcriptCases } from "./cases/transcript.js";
 import { clientSuiteContext } from "./context.js";
+
+/** The longest a test may take unless it says otherwise. */
+const TEST_TIMEOUT_MS = 30_000;
+
 import {
   CLIENT_SERVERS_KEY,
   type ClientConformanceOptions,
@@ -37,12 +42,18 @@ export function clientConformance(options: ClientConformanceOptions): void {
   describe(`client conformance: ${options.name}`, () => {
     for (const backend of info.backends) {
       describe(`against the ${backend} backend`, () => {
-        const ctx = clientSuiteContext(options, backend, info);
+        const runner = cases({
+          timeoutMs: TEST_TIMEOUT_MS,
+          skip: info.skips?.[backend],
+          label: backend,
+        });
+        const ctx = clientSuiteContext(options, backend, info, runner.it);
         transcriptCases(ctx);
         messageCases(ctx);
         closingCases(ctx);
         reconnectCases(ctx);
         errorCases(ctx);
+        runner.checkSkips();
       });
     }
     for (const [backend, reason] of unavailable) {

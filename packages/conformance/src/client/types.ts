@@ -1,3 +1,5 @@
+import type { Skip } from "../support/runner.js";
+
 /**
  * What the client suite needs from a client. Structural, so any WebSocket client with this
  * shape can be proven, not only Switchboard's own.
@@ -96,8 +98,8 @@ export interface ClientServersInfo {
   backends: string[];
   /** Backends that cannot run on this runtime, with the reason: reported as skips. */
   unavailable?: Record<string, string>;
-  /** Per backend: cases its engine cannot pass, with the reason (`Backend.limitations`). */
-  limitations: Record<string, Record<string, string>>;
+  /** Per backend: the tests its engine cannot pass, as its `ClientBackend.skip` declares. */
+  skips: Record<string, readonly Skip[]>;
 }
 
 /** The provide/inject key. */

@@ -1,4 +1,5 @@
 import { WebSocket } from "ws";
+import { PausableLink } from "./paused.js";
 
 /** A message as a test client received it. */
 export interface Received {
@@ -31,11 +32,16 @@ export class TestClient {
   readonly closed: Promise<Closed>;
   #queue: Received[] = [];
   #waiters: ((message: Received) => void)[] = [];
+  #link: PausableLink | undefined;
 
-  private constructor(ws: WebSocket) {
+  private constructor(ws: WebSocket, link: PausableLink | undefined) {
     this.ws = ws;
+    this.#link = link;
     this.closed = new Promise((resolve) => {
-      ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() }));
+      ws.on("close", (code, reason) => {
+        link?.close();
+        resolve({ code, reason: reason.toString() });
+      });
     });
     ws.on("error", () => {});
     ws.on("message", (data: Buffer, binary: boolean) => {
@@ -50,23 +56,38 @@ export class TestClient {
     });
   }
 
-  /** Opens a connection; rejects on refusal. */
-  static connect(
+  /**
+   * Opens a connection; rejects on refusal. With `pausable`, it goes through a `PausableLink`,
+   * so `setReading(false)` can make this client a slow reader.
+   */
+  static async connect(
     url: string,
-    options: { protocols?: string[]; headers?: Record<string, string> } = {},
+    options: { protocols?: string[]; headers?: Record<string, string>; pausable?: boolean } = {},
   ): Promise<TestClient> {
+    const target = new URL(url);
+    const link = options.pausable ? await PausableLink.open(Number(target.port)) : undefined;
+    if (link) target.port = String(link.port);
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, options.protocols ?? [], {
+      const ws = new WebSocket(target.href, options.protocols ?? [], {
         headers: options.headers,
         maxPayload: 256 * 1024 * 1024,
       });
-      const client = new TestClient(ws);
+      const client = new TestClient(ws, link);
       ws.once("open", () => resolve(client));
       ws.once("unexpected-response", (_req, res) =>
         reject(new Error(`upgrade refused: ${res.statusCode}`)),
       );
-      ws.once("error", reject);
+      ws.once("error", (error) => {
+        link?.close();
+        reject(error);
+      });
     });
+  }
+
+  /** Stops (false) or resumes (true) reading; needs `connect(url, { pausable: true })`. */
+  setReading(reading: boolean): void {
+    if (!this.#link) throw new Error("setReading needs a client connected with { pausable: true }");
+    this.#link.setReading(reading);
   }
 
   /** The next message, waiting up to `timeoutMs`. */
@@ -128,6 +149,7 @@ export class TestClient {
   /** Drops the TCP connection without a close frame. */
   drop(): void {
     this.ws.terminate();
+    this.#link?.close();
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Backend, BoundAddress, WebServer } from "@switchboard/core";
 import { afterEach } from "vitest";
+import type { Cases, Skip } from "./runner.js";
 
 /** What a backend author passes to `serverConformance`. */
 export interface ServerConformanceOptions {
@@ -7,6 +8,8 @@ export interface ServerConformanceOptions {
   name: string;
   /** Makes a fresh backend; called once per server the suite starts. */
   backend: () => Backend;
+  /** Tests this engine cannot pass, each with the engine's reason. */
+  skip?: readonly Skip[];
 }
 
 /** A running server under test. */
@@ -23,18 +26,21 @@ export interface Running<S extends WebServer> {
 
 /** Helpers each case file receives. */
 export interface SuiteContext {
+  /** Registers a test (or one per row with `it.each`), honouring the declared skips. */
+  it: Cases;
   /** Makes a fresh backend of the engine under test. */
   backend: () => Backend;
   /** Starts a server on 127.0.0.1:0; it is closed after the test. */
   start<S extends WebServer>(create: (backend: Backend) => S): Promise<Running<S>>;
 }
 
-export function suiteContext(options: ServerConformanceOptions): SuiteContext {
+export function suiteContext(options: ServerConformanceOptions, it: Cases): SuiteContext {
   const started: WebServer[] = [];
   afterEach(async () => {
     await Promise.all(started.splice(0).map((server) => server.close()));
   });
   return {
+    it,
     backend: options.backend,
     async start(create) {
       const server = create(options.backend());

@@ -1,8 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { type ClientSuiteContext, failureCode, TIMEOUT, until } from "../context.js";
 
 /** The closing handshake in both directions. */
 export function closingCases(ctx: ClientSuiteContext): void {
+  const { it } = ctx;
   describe("closing", () => {
     it("close(code, reason) resolves after the handshake and the server sees both", async () => {
       const server = await ctx.server("probe");

@@ -1,8 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { type ClientSuiteContext, failureCode, TIMEOUT, thrownCode } from "../context.js";
 
 /** Bad input and unreachable servers: a clear error every time, never a crash or a silent drop. */
 export function errorCases(ctx: ClientSuiteContext): void {
+  const { it } = ctx;
   describe("errors", () => {
     it("connect() to a closed port rejects with CONNECT_FAILED", async () => {
       const port = await ctx.control.closedPort();

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { patternBytes } from "../../support/bytes.js";
 import {
   type ClientSuiteContext,
@@ -13,6 +13,7 @@ const BINARY = 2;
 
 /** Sending and receiving: bytes exact, nothing lost, nothing reordered. */
 export function messageCases(ctx: ClientSuiteContext): void {
+  const { it } = ctx;
   describe("messages", () => {
     it("binary messages come back byte for byte: 0 B and 1 MiB", async () => {
       const server = await ctx.server("probe");

@@ -1,4 +1,4 @@
-import { describe, expect, it, type TestContext } from "vitest";
+import { describe, expect } from "vitest";
 import {
   type ClientSuiteContext,
   failureCode,
@@ -15,12 +15,11 @@ const codeOf = (error: unknown) => String((error as { code?: unknown }).code);
 
 /** Opt-in reconnection: backoff, the send queue, URL functions, and when it must not happen. */
 export function reconnectCases(ctx: ClientSuiteContext): void {
+  const { it } = ctx;
   describe("reconnect", () => {
     const restart =
       "reconnects after the server restarts on the same port, then sends what was queued";
-    it(restart, async (test: TestContext) => {
-      const limited = ctx.limitation(restart);
-      if (limited) return test.skip(limited);
+    it(restart, async () => {
       const server = await ctx.server("probe");
       let opens = 0;
       const closes: number[] = [];

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { type ClientSuiteContext, TIMEOUT, until } from "../context.js";
 import type { ConformanceClient } from "../types.js";
 
@@ -14,6 +14,7 @@ function nicknameIn(welcome: string): string {
 
 /** The HV-06 tutorial's client scenario, written with awaits instead of an event pump. */
 export function transcriptCases(ctx: ClientSuiteContext): void {
+  const { it } = ctx;
   describe("the tutorial chat, from the client side", () => {
     it("alice and bob: welcome, echo, joined, broadcast, left", async () => {
       const server = await ctx.server("chat");

@@ -1,0 +1,86 @@
+import { type BodyLimits, RequestBody } from "./body.js";
+import { HttpError } from "./errors.js";
+import { HttpRequest, HttpResponse } from "./http.js";
+import { type HttpMethod, Router } from "./router.js";
+import {
+  HttpCall,
+  type HttpErrorHandler,
+  type HttpPipeline,
+  type Middleware,
+  type RouteHandler,
+} from "./routing.js";
+import type { HttpExchange } from "./seam.js";
+
+/** The limits a request is received under. */
+export interface RequestLimits extends BodyLimits {
+  maxHeaderBytes: number;
+}
+
+/**
+ * A server's HTTP application: its routes, middleware and error handlers, and what happens to
+ * each request an engine hands over — the head checked, the body received within its limits,
+ * and exactly one answer.
+ */
+export class HttpApplication {
+  readonly #limits: RequestLimits;
+  readonly #pipeline: Omit<HttpPipeline, "middleware" | "notFound" | "errorHandler"> & {
+    middleware: Middleware[];
+    notFound?: RouteHandler;
+    errorHandler?: HttpErrorHandler;
+  };
+
+  constructor(limits: RequestLimits, report: (error: unknown, request: HttpRequest) => void) {
+    this.#limits = limits;
+    this.#pipeline = { router: new Router<RouteHandler>(), middleware: [], report };
+  }
+
+  route(method: HttpMethod | "ANY", pattern: string, handler: RouteHandler): void {
+    this.#pipeline.router.add(method, pattern, handler);
+  }
+
+  use(middleware: Middleware): void {
+    this.#pipeline.middleware.push(middleware);
+  }
+
+  notFound(handler: RouteHandler): void {
+    this.#pipeline.notFound = handler;
+  }
+
+  errorHandler(handler: HttpErrorHandler): void {
+    this.#pipeline.errorHandler = handler;
+  }
+
+  /** An engine's request: answered now, or later by an async handler or a stream. */
+  handle(exchange: HttpExchange): void {
+    const response = new HttpResponse(exchange, exchange.method === "HEAD");
+    // Reading starts now, so a body that is too big or too slow is refused whatever the handler does.
+    const body = new RequestBody(exchange, this.#limits);
+    const request = new HttpRequest(exchange, body);
+    const call = new HttpCall(this.#pipeline, request, response);
+    if (body.receiving) {
+      exchange.onAbort(() => body.stop());
+      body.onFailure((error) => this.#settled(call.fail(error), request));
+    }
+    const refusal = body.failure ?? checkHead(exchange, this.#limits.maxHeaderBytes);
+    this.#settled(refusal ? call.fail(refusal) : call.run(), request);
+    // A response still open now outlives this engine callback: it must notice the client leaving.
+    response.watchAbort();
+    exchange.handlerReturned();
+  }
+
+  /** Reports a request's failure that even its error response could not handle. */
+  #settled(pending: Promise<void> | undefined, request: HttpRequest): void {
+    pending?.catch((error: unknown) => this.#pipeline.report(error, request));
+  }
+}
+
+/**
+ * The size of a request head as core sees it. node:http refuses a bigger one itself; uWebSockets.js
+ * has no limit of its own, so this is what makes every engine answer 431.
+ */
+function checkHead(exchange: HttpExchange, limit: number): HttpError | undefined {
+  let size = exchange.method.length + exchange.url.length + 12;
+  const { headers } = exchange;
+  for (const name in headers) size += name.length + (headers[name] as string).length + 4;
+  return size > limit ? new HttpError(431, "request header fields too large") : undefined;
+}

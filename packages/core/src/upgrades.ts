@@ -1,0 +1,135 @@
+import { Admission, type WsUpgradeRequest } from "./admission.js";
+import { checkHandshake, type HandshakeRefusal, offeredProtocols } from "./handshake.js";
+import { rejection } from "./response-head.js";
+import type { UpgradeRequest, UpgradeResponder } from "./seam.js";
+import { isThenable } from "./thenable.js";
+
+/** What a connection carries between the upgrade and `open`. */
+export interface UpgradeContext {
+  url: string;
+  remoteAddress: string;
+  data: unknown;
+}
+
+/** What upgrade admission needs from its server. */
+export interface AdmissionHost<Data> {
+  readonly limits: {
+    readonly allowedOrigins: readonly string[];
+    readonly maxConnections: number;
+    readonly upgradeTimeoutMs: number;
+  };
+  /** True while the server takes new connections. */
+  accepting(): boolean;
+  /** Open channels now. */
+  connected(): number;
+  /** Runs `onWsUpgrade`. */
+  decide(request: WsUpgradeRequest, admission: Admission<Data>): unknown;
+  /** Counts an upgrade core refused. */
+  refused(): void;
+  /** Hands `onWsUpgrade`'s failure to `onError`. */
+  report(error: unknown): void;
+}
+
+/**
+ * Upgrade admission, the same on every engine: core refuses what is malformed, from a foreign
+ * origin, past `maxConnections` or during shutdown before user code runs; `onWsUpgrade` decides
+ * the rest, now or later, within `upgradeTimeoutMs`.
+ */
+export class Upgrades<Data> {
+  readonly #host: AdmissionHost<Data>;
+  readonly #pending = new Set<Admission<Data>>();
+
+  constructor(host: AdmissionHost<Data>) {
+    this.#host = host;
+  }
+
+  /** Admissions still waiting for a decision (they count against `maxConnections`). */
+  get pending(): number {
+    return this.#pending.size;
+  }
+
+  handle(request: UpgradeRequest, responder: UpgradeResponder): void {
+    const refusal = this.#refusal(request);
+    if (!refusal) {
+      this.#admit(request, responder);
+      return;
+    }
+    this.#host.refused();
+    responder.reject(...rejection(refusal.status, refusal.body, refusal.headers));
+  }
+
+  /** Ends every pending admission with `status` (on shutdown: 503). */
+  voidAll(status: number, body: string): void {
+    for (const admission of this.#pending) admission.void(status, body);
+  }
+
+  /** Why core refuses an upgrade before user code runs, if it does. */
+  #refusal(request: UpgradeRequest): HandshakeRefusal | undefined {
+    const host = this.#host;
+    if (!host.accepting()) return { status: 503, headers: [], body: "server is shutting down" };
+    const malformed = checkHandshake(request);
+    if (malformed) return malformed;
+    const origins = host.limits.allowedOrigins;
+    if (origins.length > 0 && !origins.includes(request.headers["origin"] ?? "")) {
+      return { status: 403, headers: [], body: "origin not allowed" };
+    }
+    if (host.connected() + this.#pending.size >= host.limits.maxConnections) {
+      return { status: 503, headers: [], body: "too many connections" };
+    }
+    return undefined;
+  }
+
+  #admit(request: UpgradeRequest, responder: UpgradeResponder): void {
+    const info = upgradeInfo(request);
+    let timer: NodeJS.Timeout | undefined;
+    const admission: Admission<Data> = new Admission<Data>(
+      responder,
+      info.protocols,
+      (protocol, data) => {
+        const context: UpgradeContext = {
+          url: request.url,
+          remoteAddress: request.remoteAddress,
+          data,
+        };
+        responder.accept(protocol, context);
+      },
+      () => {
+        clearTimeout(timer);
+        this.#pending.delete(admission);
+      },
+    );
+    this.#pending.add(admission);
+    responder.onAbort(() => admission.abandon());
+    try {
+      const decision = this.#host.decide(info, admission);
+      if (isThenable(decision)) {
+        Promise.resolve(decision).catch((error: unknown) => this.#failed(error, admission));
+      }
+    } catch (error) {
+      this.#failed(error, admission);
+    }
+    if (admission.pending) {
+      timer = setTimeout(() => {
+        this.#host.refused();
+        admission.void(408, "upgrade decision timed out");
+      }, this.#host.limits.upgradeTimeoutMs);
+    }
+  }
+
+  #failed(error: unknown, admission: Admission<Data>): void {
+    this.#host.report(error);
+    admission.void(500, "internal server error");
+  }
+}
+
+function upgradeInfo(request: UpgradeRequest): WsUpgradeRequest {
+  const q = request.url.indexOf("?");
+  return {
+    url: request.url,
+    path: q === -1 ? request.url : request.url.slice(0, q),
+    query: new URLSearchParams(q === -1 ? "" : request.url.slice(q + 1)),
+    headers: request.headers,
+    remoteAddress: request.remoteAddress,
+    protocols: offeredProtocols(request),
+  };
+}

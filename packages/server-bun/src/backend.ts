@@ -1,0 +1,143 @@
+import {
+  type Backend,
+  type EngineHost,
+  isUpgradeRequest,
+  rejection,
+  type UpgradeResponder,
+} from "@switchboard/core/backend";
+import { type BunServer, loadBun } from "./engine.js";
+import { BunExchange, type RequestHead, requestHead, responseInit } from "./exchange.js";
+import { asText, bunSocketOf, engineSocket, type SocketData } from "./socket.js";
+
+/** Options of `bunBackend()`. Limits and policy are set on the server, not here. */
+export type BunBackendOptions = Record<string, never>;
+
+/**
+ * Bun closes a socket itself (1009) on a message over `maxPayloadLength`, and answers 413 on a
+ * body over `maxRequestBodySize`. This much headroom lets core see both and apply its own policy,
+ * the same on every engine.
+ */
+const OVERSIZE_HEADROOM = 16 * 1024 * 1024;
+
+/** Bun's idle timeout for HTTP connections is whole seconds, at most 255. */
+const MAX_IDLE_SECONDS = 255;
+
+/**
+ * The Bun engine: HTTP and WebSockets from `Bun.serve`, with Bun's native pub/sub for broadcasts.
+ * Runs only under Bun.
+ *
+ * @example
+ * import { bunBackend } from "@switchboard/server-bun";
+ * const server = new ChatServer({ backend: bunBackend() });
+ */
+export function bunBackend(_options: BunBackendOptions = {}): Backend {
+  const bun = loadBun();
+  /** The running server, and whether it compresses (permessage-deflate). */
+  let running: { server: BunServer; deflate: boolean } | undefined;
+  return {
+    name: "bun",
+    async listen(host, address) {
+      if (running) throw new Error("bun backend is already listening");
+      const { limits, perMessageDeflate: deflate } = host;
+      const server = bun.serve<SocketData>({
+        hostname: address.host,
+        port: address.port,
+        ...(address.tls && { tls: address.tls }),
+        maxRequestBodySize: limits.maxBodyBytes + OVERSIZE_HEADROOM,
+        // The only head timeout Bun has: a connection quiet this long is closed.
+        idleTimeout: Math.min(
+          MAX_IDLE_SECONDS,
+          Math.max(1, Math.ceil(limits.headersTimeoutMs / 1000)),
+        ),
+        fetch: (request, bunServer) => {
+          const head = requestHead(request, bunServer);
+          if (isUpgradeRequest(head.headers)) return upgrade(host, bunServer, request, head);
+          const exchange = new BunExchange(request, head, bunServer);
+          host.http(exchange);
+          return exchange.reply();
+        },
+        websocket: {
+          maxPayloadLength: limits.maxMessageBytes + OVERSIZE_HEADROOM,
+          // Core refuses sends past maxBufferedBytes itself; Bun must never drop one silently.
+          backpressureLimit: limits.maxBufferedBytes + limits.maxMessageBytes + OVERSIZE_HEADROOM,
+          closeOnBackpressureLimit: false,
+          // Core runs heartbeats and idle timeouts the same on every engine.
+          idleTimeout: 0,
+          sendPings: false,
+          publishToSelf: false,
+          perMessageDeflate: deflate,
+          open: (ws) => {
+            const data = ws.data;
+            data.events = host.open(engineSocket(ws, deflate), data.context, data.protocol);
+            // Core has taken what it needs; the socket's data need not keep it.
+            data.context = undefined;
+            data.events.open();
+          },
+          // Bun hands text over decoded (and checked), binary as a buffer the socket owns no more.
+          message: (ws, message) => ws.data.events?.message(message, typeof message !== "string"),
+          close: (ws, code, reason) => ws.data.events?.close(code, reason),
+          drain: (ws) => ws.data.events?.drain(),
+          pong: (ws) => ws.data.events?.pong(),
+        },
+      });
+      running = { server, deflate };
+      return { port: server.port };
+    },
+    publish(topic, data, binary, exclude) {
+      if (!running) return;
+      const { server, deflate } = running;
+      // Bun leaves out the socket a publish is made from; it sends text only from a string.
+      const sender = exclude && bunSocketOf(exclude);
+      if (binary) {
+        if (sender) sender.publishBinary(topic, data, deflate);
+        else server.publish(topic, data, deflate);
+      } else if (sender) sender.publishText(topic, asText(data), deflate);
+      else server.publish(topic, asText(data), deflate);
+    },
+    async close() {
+      const stopping = running?.server;
+      running = undefined;
+      // Core has closed every socket; `true` also ends idle keep-alive connections.
+      await stopping?.stop(true);
+    },
+  };
+}
+
+/** Hands an upgrade to core; resolves what `fetch` returns once core has decided. */
+function upgrade(
+  host: EngineHost,
+  server: BunServer,
+  request: Request,
+  head: RequestHead,
+): Response | Promise<Response | undefined> | undefined {
+  let decided: { response: Response | undefined } | undefined;
+  let settle: ((response: Response | undefined) => void) | undefined;
+  const answer = (response: Response | undefined) => {
+    if (decided) return;
+    decided = { response };
+    settle?.(response);
+  };
+  const reject: UpgradeResponder["reject"] = (response, body) =>
+    answer(new Response(body, responseInit(response)));
+  host.upgrade(head, {
+    accept(protocol, context) {
+      if (decided) return;
+      const data: SocketData = { context, protocol };
+      const upgraded = server.upgrade(request, {
+        data,
+        ...(protocol && { headers: { "sec-websocket-protocol": protocol } }),
+      });
+      if (upgraded) answer(undefined);
+      else reject(...rejection(400, "not a WebSocket handshake"));
+    },
+    reject,
+    onAbort(callback) {
+      request.signal.addEventListener("abort", callback, { once: true });
+    },
+  });
+  if (decided) return decided.response;
+  server.timeout(request, 0);
+  return new Promise((resolve) => {
+    settle = resolve;
+  });
+}

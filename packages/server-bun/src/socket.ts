@@ -1,0 +1,78 @@
+import type { EngineSocket, SocketEvents } from "@switchboard/core/backend";
+import type { BunSocket } from "./engine.js";
+
+/** What each Bun socket carries from the upgrade to its events. */
+export interface SocketData {
+  context: unknown;
+  protocol: string;
+  events?: SocketEvents;
+}
+
+const decoder = new TextDecoder();
+
+/** Bun sends text only from a string; core hands over validated UTF-8 bytes for broadcasts. */
+export function asText(data: Uint8Array | string): string {
+  return typeof data === "string" ? data : decoder.decode(data);
+}
+
+/** Bun's `send` result for a message it dropped (over `backpressureLimit`, never reached here). */
+const DROPPED = 0;
+/** Bun's `send` result for a message queued behind backpressure. */
+const QUEUED = -1;
+
+/**
+ * Engine operations on one Bun socket. Bun (uWebSockets inside) copies what it queues, and has
+ * no per-frame send: core joins fragmented sends for it (no `sendFragment`).
+ */
+class BunEngineSocket implements EngineSocket {
+  constructor(
+    readonly ws: BunSocket<SocketData>,
+    readonly compress: boolean,
+  ) {}
+
+  send(data: Uint8Array | string, binary: boolean): number {
+    const ws = this.ws;
+    const result = binary
+      ? ws.sendBinary(data as Uint8Array, this.compress)
+      : ws.sendText(asText(data), this.compress);
+    // A positive result is the bytes written at once: nothing is left in the buffer.
+    return result === QUEUED || result === DROPPED ? ws.getBufferedAmount() : 0;
+  }
+
+  get bufferedAmount(): number {
+    return this.ws.getBufferedAmount();
+  }
+
+  /** Bun's close sends the close frame after what is still queued, as the seam asks. */
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
+  }
+
+  subscribe(topic: string): void {
+    this.ws.subscribe(topic);
+  }
+
+  /** Bun answers pings itself; this is core's heartbeat. */
+  ping(): void {
+    this.ws.ping();
+  }
+
+  unsubscribe(topic: string): void {
+    this.ws.unsubscribe(topic);
+  }
+
+  /** Drops the TCP connection at once, no close frame. */
+  terminate(): void {
+    this.ws.terminate();
+  }
+}
+
+/** Engine operations on one Bun socket; `compress` when permessage-deflate is on. */
+export function engineSocket(ws: BunSocket<SocketData>, compress: boolean): EngineSocket {
+  return new BunEngineSocket(ws, compress);
+}
+
+/** The Bun socket behind an engine socket made by `engineSocket`. */
+export function bunSocketOf(socket: EngineSocket): BunSocket<SocketData> | undefined {
+  return socket instanceof BunEngineSocket ? socket.ws : undefined;
+}

@@ -1,0 +1,3 @@
+import { libraryConfig } from "@switchboard/tsup-config";
+
+export default libraryConfig();
