@@ -1,3 +1,8 @@
 import { libraryConfig } from "@switchboard/tsup-config";
 
-export default libraryConfig();
+// The events protocol is a private workspace package shared with the clients: compile it in,
+// types included, so core keeps no runtime dependencies.
+export default libraryConfig({
+  noExternal: ["@switchboard/protocol"],
+  dts: { resolve: ["@switchboard/protocol"] },
+});

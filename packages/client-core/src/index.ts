@@ -16,3 +16,17 @@ export {
   type ReconnectPolicy,
 } from "./options.js";
 export type { Transport, TransportEvents, TransportOptions } from "./transport.js";
+export {
+  type EmitArgs,
+  type EventCodec,
+  EventError,
+  type EventErrorCode,
+  type EventOptions,
+  type EventSchemas,
+  type EventSpec,
+  jsonCodec,
+  type PayloadIssue,
+  type RequestOptions,
+  type StandardSchemaV1,
+} from "@switchboard/protocol";
+export { EventClient, type EventClientOptions, INVALID_CLOSE_CODE } from "./events.js";

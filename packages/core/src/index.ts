@@ -47,3 +47,33 @@ export {
 export { formatEvent, type SseMessage, type SseOptions, SseStream } from "./sse.js";
 export { type StaticOptions, serveStatic } from "./static.js";
 export { reasonPhrase } from "./status.js";
+export {
+  type EmitArgs,
+  type Envelope,
+  type EventCodec,
+  EventError,
+  type EventErrorCode,
+  type EventOptions,
+  type EventSchemaMap,
+  type EventSchemas,
+  type EventSpec,
+  type Frame,
+  jsonCodec,
+  type MessageId,
+  type PayloadIssue,
+  type PayloadOf,
+  type RequestArgs,
+  type RequestOptions,
+  type RequestSchemaMap,
+  type ResponseOf,
+  type StandardSchemaV1,
+  type WireError,
+} from "@switchboard/protocol";
+export { EventChannel } from "./events/event-channel.js";
+export {
+  EVENTS_TOPIC,
+  type EventBroadcastOptions,
+  EventHub,
+  type EventHubOptions,
+  type EventHubStats,
+} from "./events/hub.js";

@@ -14,6 +14,7 @@ import { RequestBody } from "./body.js";
 import { Channel, type ChannelOwner, type SendData } from "./channel.js";
 import { Connection, type ConnectionHost } from "./connection.js";
 import { HttpError, SwitchboardError } from "./errors.js";
+import type { MessageLayer } from "./events/layer.js";
 import { type BroadcastOptions, fanOut, type PreparedMessage, prepareMessage } from "./fanout.js";
 import { checkHandshake, type HandshakeRefusal, offeredProtocols } from "./handshake.js";
 import { HttpRequest, HttpResponse } from "./http.js";
@@ -150,6 +151,7 @@ export class WebServer<Data = unknown> {
   #address: BoundAddress | undefined;
   #closing: Promise<void> | undefined;
   #allClosed: (() => void) | undefined;
+  #layer: MessageLayer | undefined;
 
   constructor(options: WebServerOptions<Data>) {
     if (!options || typeof options.backend?.listen !== "function") {
@@ -533,6 +535,14 @@ export class WebServer<Data = unknown> {
     this.#state = "idle";
   }
 
+  /** @internal Puts a layer (an `EventHub`) in front of the raw message callbacks. One per server. */
+  attachLayer(layer: MessageLayer): void {
+    if (this.#layer) {
+      throw new SwitchboardError("INVALID_ARGUMENT", "this server already has an EventHub");
+    }
+    this.#layer = layer;
+  }
+
   // ---- the engine seam ------------------------------------------------------------------------
 
   #engineHost(): EngineHost {
@@ -655,9 +665,13 @@ export class WebServer<Data = unknown> {
       maxMessageBytes,
       maxMessagesPerSecond,
       isClosing: () => this.#state === "closing",
-      opened: (channel) => this.onWsOpen(channel as Channel<Data>, channel.url),
+      opened: (channel) => {
+        this.#layer?.opened(channel);
+        return this.onWsOpen(channel as Channel<Data>, channel.url);
+      },
       deliver: (channel, data, binary) => this.#deliver(channel as Channel<Data>, data, binary),
       left: (channel) => {
+        this.#layer?.closed(channel);
         this.#channels.delete(channel as Channel<Data>);
         for (const topic of this.#topics.leaveAll(channel))
           this.#toPubSub((pubsub) => pubsub.unsubscribe(topic));
@@ -673,6 +687,7 @@ export class WebServer<Data = unknown> {
   }
 
   #deliver(channel: Channel<Data>, data: Uint8Array, binary: boolean): unknown {
+    if (this.#layer?.message(channel, data, binary)) return undefined;
     const frame = this.onWsMessageFrame(channel, data, binary ? Opcode.BINARY : Opcode.TEXT);
     // A server that only takes frames should not pay for decoding every text message.
     if (binary || !this.#wantsText()) return frame;
