@@ -33,6 +33,9 @@ interface Seam {
   createTransport(url: string, options: TransportOptions, events: TransportEvents): Transport;
 }
 
+/** A kept payload, in a box. */
+type Boxed = [payload: unknown];
+
 /** Clients that have an EventClient: one each. */
 const attached = new WeakSet<WebSocketClientBase>();
 
@@ -143,9 +146,9 @@ export class EventClient<S extends EventSpec = EventSpec> {
    * const count = await chat.next("online", { timeout: 5000 });
    */
   async next<K extends NameOf<Hears<S>>>(event: K, options: { timeout?: number } = {}): Promise<Hears<S>[K]> {
-    const item = await this.#inbox(event).next(options.timeout);
+    const item = (await this.#inbox(event).next(options.timeout)) as Boxed | undefined;
     if (!item) throw new ClientError("CLOSED");
-    return item as never;
+    return item[0] as never;
   }
 
   /**
@@ -156,7 +159,7 @@ export class EventClient<S extends EventSpec = EventSpec> {
    */
   async *stream<K extends NameOf<Hears<S>>>(event: K): AsyncIterableIterator<Hears<S>[K]> {
     const inbox = this.#inbox(event);
-    for (let item = await inbox.next(); item; item = await inbox.next()) yield item as never;
+    for (let item = await inbox.next(); item; item = await inbox.next()) yield (item as unknown as Boxed)[0] as never;
   }
 
   #inbox(event: string): Inbox {
@@ -181,7 +184,8 @@ export class EventClient<S extends EventSpec = EventSpec> {
     }
     // Kept for next() unless only listeners want it; the server may emit events a page ignores.
     const inbox = listeners ? this.#inboxes.get(name) : this.#inbox(name);
-    if (inbox?.push(payload as never)) this.#report(new ClientError("MESSAGES_DROPPED", name));
+    // Boxed: a payload of 0, "" or undefined must not read as the end.
+    if (inbox?.push([payload] as never)) this.#report(new ClientError("MESSAGES_DROPPED", name));
     return true;
   }
 

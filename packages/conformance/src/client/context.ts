@@ -5,6 +5,8 @@ import type {
   ClientServersInfo,
   ConformanceClient,
   ConformanceClientOptions,
+  ConformanceEventOptions,
+  ConformanceEvents,
 } from "./types.js";
 
 /** Every wait in the suite is bounded by this. */
@@ -19,6 +21,8 @@ export interface ClientSuiteContext {
   control: ControlClient;
   /** Why the backend's engine cannot pass the case named `name`, if it cannot. */
   limitation(name: string): string | undefined;
+  /** Typed events on a client, or undefined when the client package offers none. */
+  events(client: ConformanceClient, options?: ConformanceEventOptions): ConformanceEvents | undefined;
 }
 
 export function clientSuiteContext(
@@ -36,6 +40,7 @@ export function clientSuiteContext(
   const limitations = info.limitations?.[backend] ?? {};
   return {
     control,
+    events: (client, eventOptions = {}) => options.createEvents?.(client, eventOptions),
     limitation: (name) => (limitations[name] ? `${backend}: ${limitations[name]}` : undefined),
     client(clientOptions = {}) {
       const client = options.createClient({ connectTimeout: TIMEOUT, ...clientOptions });

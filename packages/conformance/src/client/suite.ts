@@ -1,6 +1,7 @@
 import { describe, inject } from "vitest";
 import { closingCases } from "./cases/closing.js";
 import { errorCases } from "./cases/errors.js";
+import { eventCases } from "./cases/events.js";
 import { messageCases } from "./cases/messages.js";
 import { reconnectCases } from "./cases/reconnect.js";
 import { transcriptCases } from "./cases/transcript.js";
@@ -42,6 +43,7 @@ export function clientConformance(options: ClientConformanceOptions): void {
         closingCases(ctx);
         reconnectCases(ctx);
         errorCases(ctx);
+        eventCases(ctx);
       });
     }
   });
