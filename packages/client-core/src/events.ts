@@ -71,7 +71,7 @@ export class EventClient<S extends EventSpec = EventSpec> {
   constructor(client: WebSocketClientBase, options: EventClientOptions<S> = {}) {
     if (attached.has(client)) throw new EventError("INVALID_OPTION", "the client has an EventClient");
     attached.add(client);
-    const config = peerConfig("client", options);
+    const config = peerConfig(false, options);
     this.protocol = config.protocol;
     this.client = client;
     this.#limit = options.maxUnreadEvents ?? 1000;

@@ -20,7 +20,8 @@ export type EventErrorCode =
 /** One reason a payload failed its schema, as it travels: a message and the path to the value. */
 export interface PayloadIssue {
   message: string;
-  path?: (string | number)[];
+  /** Keys from the payload down to the value, when the schema gave them. */
+  path?: (string | number)[] | undefined;
 }
 
 /** An error as it travels in a failure envelope: a code to branch on, and a safe message. */

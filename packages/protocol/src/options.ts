@@ -25,8 +25,10 @@ export interface EventOptions<S extends EventSpec> {
   maxInvalidPayloads?: number;
 }
 
-type SchemaTable = Record<string, StandardSchemaV1 | undefined>;
-type RequestTable = Record<
+/** Schemas by name, as the peer looks them up. */
+export type SchemaTable = Record<string, StandardSchemaV1 | undefined>;
+/** Request schemas by name. */
+export type RequestTable = Record<
   string,
   { payload?: StandardSchemaV1 | undefined; response?: StandardSchemaV1 | undefined } | undefined
 >;
@@ -43,12 +45,12 @@ export interface PeerConfig {
    * so an event encoded once for many connections has one id on all of them.
    */
   nextId(): number;
-  /** Schema of an event this side receives. */
-  eventSchema(name: string): StandardSchemaV1 | undefined;
-  /** Schema of the payload of a request this side answers. */
-  payloadSchema(name: string): StandardSchemaV1 | undefined;
-  /** Schema of the response to a request this side makes. */
-  responseSchema(name: string): StandardSchemaV1 | undefined;
+  /** Schemas of the events this side receives. */
+  events: SchemaTable;
+  /** Schemas of the requests this side answers (their `payload`). */
+  answers: RequestTable;
+  /** Schemas of the requests this side makes (their `response`). */
+  asks: RequestTable;
 }
 
 /** The subprotocol of the events protocol with a codec: `switchboard.v1.json` by default. */
@@ -56,17 +58,9 @@ export function protocolName(codec: EventCodec): string {
   return `switchboard.v1.${codec.name}`;
 }
 
-/** Resolves the options of one side ("server" receives client events, and the reverse). */
-export function peerConfig<S extends EventSpec>(
-  side: "server" | "client",
-  options: EventOptions<S>,
-): PeerConfig {
-  const schemas = (options.schemas ?? {}) as Record<string, SchemaTable | RequestTable | undefined>;
-  const mine = side === "server" ? "server" : "client";
-  const theirs = side === "server" ? "client" : "server";
-  const events = (schemas[`${theirs}Events`] ?? {}) as SchemaTable;
-  const answered = (schemas[`${theirs}Requests`] ?? {}) as RequestTable;
-  const asked = (schemas[`${mine}Requests`] ?? {}) as RequestTable;
+/** Resolves the options of one side: the server receives client events, a client server events. */
+export function peerConfig<S extends EventSpec>(server: boolean, options: EventOptions<S>): PeerConfig {
+  const schemas = (options.schemas ?? {}) as Record<string, SchemaTable & RequestTable>;
   const codec = options.codec ?? jsonCodec;
   let lastId = 0;
   return {
@@ -76,15 +70,10 @@ export function peerConfig<S extends EventSpec>(
     requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
     maxInFlightRequests: options.maxInFlightRequests ?? 64,
     maxInvalidPayloads: options.maxInvalidPayloads ?? 10,
-    eventSchema: (name) => own(events, name),
-    payloadSchema: (name) => own(answered, name)?.payload,
-    responseSchema: (name) => own(asked, name)?.response,
+    events: (server ? schemas["clientEvents"] : schemas["serverEvents"]) ?? {},
+    answers: (server ? schemas["clientRequests"] : schemas["serverRequests"]) ?? {},
+    asks: (server ? schemas["serverRequests"] : schemas["clientRequests"]) ?? {},
   };
-}
-
-/** A table's own entry: an event named "constructor" must not find Object's. */
-function own<T>(table: Record<string, T>, name: string): T | undefined {
-  return Object.hasOwn(table, name) ? table[name] : undefined;
 }
 
 /** Refuses limits that would misbehave later (the server checks; a page keeps its bundle small). */

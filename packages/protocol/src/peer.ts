@@ -26,7 +26,7 @@ export interface PeerHost {
 /** The events protocol on one connection, for either side. */
 export interface EventPeer {
   /** Encodes an envelope with this side's next id: for `write`, or once for many recipients. */
-  encode(type: "e" | "q" | "r" | "x", target: MessageId, data: unknown): Frame;
+  encode(type: Envelope[1], target: MessageId, data: unknown): Frame;
   /** Sends a request and resolves with its answer, or rejects with an `EventError`. */
   request(name: string, data: unknown, options?: RequestOptions): Promise<unknown>;
   /** Reads one message: false when it is not an envelope (a raw message, for the raw callbacks). */
@@ -44,15 +44,15 @@ export interface EventPeer {
   invalid(): number;
 }
 
-interface Pending {
-  name: string;
-  settle(error: EventError | undefined, value?: unknown): void;
-  /** Written on the current connection (not waiting in a client's offline queue). */
-  live: boolean;
-}
+/** A request waiting for its answer: its name, how to settle it, and whether it was written yet. */
+type Waiting = [name: string, settle: (error: EventError | undefined, value?: unknown) => void, live: boolean];
 
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  typeof (value as PromiseLike<unknown> | null)?.then === "function";
+/** A table's own entry: an event named "constructor" must not find Object's. */
+const own = <T>(table: Record<string, T>, name: string): T | undefined =>
+  Object.hasOwn(table, name) ? table[name] : undefined;
+
+const error = (code: string, message: string, event?: string, cause?: unknown) =>
+  new EventError(code, message, { event, cause });
 
 /**
  * The events protocol on one connection: numbers and encodes what this side sends; decodes,
@@ -60,7 +60,7 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
  * Closures rather than a class: this code ships in the browser bundle, and locals minify.
  */
 export function createPeer(config: PeerConfig, host: PeerHost): EventPeer {
-  const waiting = new Map<MessageId, Pending>();
+  const waiting = new Map<MessageId, Waiting>();
   let answering = 0;
   let invalid = 0;
   /** Set while an asynchronous validation runs: later messages wait for it, to keep the order. */
@@ -68,72 +68,82 @@ export function createPeer(config: PeerConfig, host: PeerHost): EventPeer {
 
   const encodeAs = (id: MessageId, type: Envelope[1], target: MessageId, data: unknown): Frame =>
     config.codec.encode((data === undefined ? [id, type, target] : [id, type, target, data]) as Envelope);
-  const encode = (type: Envelope[1], target: MessageId, data: unknown): Frame =>
+  const encode = (type: Envelope[1], target: MessageId, data: unknown) =>
     encodeAs(config.nextId(), type, target, data);
   /** A reply nobody waits for: a connection closed meanwhile is fine. */
-  const reply = (type: "r" | "x", re: MessageId, data: unknown) => {
-    try {
-      host.write(encode(type, re, data));
-    } catch (error) {
-      if (type === "r") fail(re, failure(error, ""));
+  const reply = (re: MessageId, data: unknown, failed?: unknown, name = "") => {
+    let frame: Frame | undefined;
+    // A response the codec cannot encode is the handler's failure.
+    if (failed === undefined) {
+      try {
+        frame = encode("r", re, data);
+      } catch (cause) {
+        failed = cause;
+      }
     }
+    frame ??= encode("x", re, toWire(failed instanceof EventError ? failed : handlerFailed(failed, name)));
+    try {
+      host.write(frame);
+    } catch {}
   };
-  const fail = (re: MessageId, error: EventError) => reply("x", re, toWire(error));
-  const refuse = (error: EventError, re: MessageId = 0) => {
+  /** What the requester learns of a handler's failure: nothing internal. */
+  const handlerFailed = (cause: unknown, name: string) => {
+    host.report(cause);
+    return error("HANDLER_FAILED", `the handler of ${name} failed`, name);
+  };
+  const refuse = (reason: EventError, re: MessageId = 0) => {
     invalid++;
-    fail(re, error);
-    host.invalid(error, config.maxInvalidPayloads > 0 && invalid >= config.maxInvalidPayloads);
+    reply(re, 0, reason);
+    host.invalid(reason, config.maxInvalidPayloads > 0 && invalid >= config.maxInvalidPayloads);
   };
-  /** What the requester learns of a handler's failure: a deliberate EventError, or nothing internal. */
-  const failure = (error: unknown, name: string): EventError => {
-    if (error instanceof EventError) return error;
-    host.report(error);
-    return new EventError("HANDLER_FAILED", `the handler of ${name} failed`, { event: name });
-  };
+  const unknown = (name: string, re?: MessageId) =>
+    refuse(error("UNKNOWN_EVENT", `no handler for ${name}`, name), re);
 
   const answer = (id: MessageId, name: string, value: unknown) => {
     const handler = host.answerer(name);
-    if (!handler) return refuse(new EventError("UNKNOWN_EVENT", `no handler for ${name}`, { event: name }), id);
+    if (!handler) return unknown(name, id);
     if (answering >= config.maxInFlightRequests) {
-      return fail(id, new EventError("TOO_MANY_REQUESTS", "maxInFlightRequests reached", { event: name }));
+      return reply(id, 0, error("TOO_MANY_REQUESTS", "maxInFlightRequests reached", name));
     }
     answering++;
-    const done = (data: unknown, error?: unknown, failed?: boolean) => {
+    const done = (data: unknown, failed?: unknown) => {
       answering--;
-      if (failed) fail(id, failure(error, name));
-      else reply("r", id, data);
+      reply(id, data, failed, name);
     };
     try {
-      const result = handler(value);
-      if (isThenable(result)) result.then(done, (error) => done(0, error, true));
+      const result = handler(value) as PromiseLike<unknown> | undefined;
+      if (typeof result?.then === "function") result.then(done, (cause) => done(0, cause ?? 0));
       else done(result);
-    } catch (error) {
-      done(0, error, true);
+    } catch (cause) {
+      done(0, cause ?? 0);
     }
   };
 
   /** Handles one envelope; a promise only when its schema validated asynchronously. */
   const dispatch = ([id, type, target, data]: Envelope): Promise<void> | undefined => {
     if (type === "x") {
-      const error = new EventError(data.code, data.message, { event: data.event, issues: data.issues, remote: true });
-      if (target === 0) host.report(error);
-      else waiting.get(target)?.settle(error);
+      const failure = new EventError(data.code, data.message, {
+        event: data.event,
+        issues: data.issues,
+        remote: true,
+      });
+      if (target === 0) host.report(failure);
+      else waiting.get(target)?.[1](failure);
       return;
     }
     const pending = type === "r" ? waiting.get(target) : undefined;
     // An answer after the timeout: the caller already has its TIMEOUT.
     if (type === "r" && !pending) return;
-    const name = pending ? pending.name : (target as string);
+    const name = pending ? pending[0] : (target as string);
     const schema =
-      type === "e" ? config.eventSchema(name) : type === "q" ? config.payloadSchema(name) : config.responseSchema(name);
-    const then = ([value, error]: Checked): void => {
-      if (error) {
-        pending?.settle(error);
-        return refuse(error, type === "q" ? id : 0);
-      }
-      if (pending) pending.settle(undefined, value);
+      type === "e" ? own(config.events, name) : own(type === "q" ? config.answers : config.asks, name)?.[type === "q" ? "payload" : "response"];
+    const then = ([value, failure]: Checked): void => {
+      if (failure) {
+        pending?.[1](failure);
+        refuse(failure, type === "q" ? id : 0);
+      } else if (pending) pending[1](undefined, value);
       else if (type === "q") answer(id, name, value);
-      else if (!host.event(name, value)) refuse(new EventError("UNKNOWN_EVENT", `no handler for ${name}`, { event: name }));
+      else if (!host.event(name, value)) unknown(name);
     };
     const checked = check(schema, data, name);
     if (checked instanceof Promise) return checked.then(then);
@@ -144,48 +154,38 @@ export function createPeer(config: PeerConfig, host: PeerHost): EventPeer {
     encode,
     pending: () => waiting.size,
     invalid: () => invalid,
-    request(name, data, options = {}) {
-      const timeoutMs = options.timeoutMs ?? config.requestTimeoutMs;
-      return new Promise((resolve, reject) => {
+    request: (name, data, options = {}) =>
+      new Promise((resolve, reject) => {
         if (waiting.size >= config.maxInFlightRequests) {
-          throw new EventError("TOO_MANY_REQUESTS", "maxInFlightRequests reached", { event: name });
+          throw error("TOO_MANY_REQUESTS", "maxInFlightRequests reached", name);
         }
         const id = config.nextId();
         const frame = encodeAs(id, "q", name, data);
-        const timer = setTimeout(
-          () => pending.settle(new EventError("TIMEOUT", `no answer in ${timeoutMs} ms`, { event: name })),
-          timeoutMs,
-        );
-        const pending: Pending = {
-          name,
-          live: false,
-          settle(error, value) {
-            waiting.delete(id);
-            clearTimeout(timer);
-            error ? reject(error) : resolve(value);
-          },
+        const timeoutMs = options.timeoutMs ?? config.requestTimeoutMs;
+        const timer = setTimeout(() => settle(error("TIMEOUT", `no answer in ${timeoutMs} ms`, name)), timeoutMs);
+        const settle: Waiting[1] = (failure, value) => {
+          waiting.delete(id);
+          clearTimeout(timer);
+          failure ? reject(failure) : resolve(value);
         };
-        waiting.set(id, pending);
+        const entry: Waiting = [name, settle, false];
+        waiting.set(id, entry);
         try {
-          pending.live = host.write(frame);
-        } catch (error) {
-          pending.settle(closed(name, error));
+          entry[2] = host.write(frame);
+        } catch (cause) {
+          settle(closed(name, cause));
         }
-      });
-    },
+      }),
     receive(data, binary) {
-      let envelope: unknown[] | undefined;
       let result: Promise<void> | undefined;
-      const malformed = () => refuse(new EventError("INVALID_PAYLOAD", "malformed envelope"));
       try {
-        envelope = config.codec.decode(data, binary);
+        const envelope = config.codec.decode(data, binary);
         if (!envelope) return false;
         if (host.wellFormed && !host.wellFormed(envelope)) throw 0;
         const message = envelope as Envelope;
         result = chain ? chain.then(() => dispatch(message)) : dispatch(message);
       } catch {
-        malformed();
-        return true;
+        refuse(error("INVALID_PAYLOAD", "malformed envelope"));
       }
       if (result) {
         const chained: Promise<void> = result.then(() => {
@@ -196,14 +196,14 @@ export function createPeer(config: PeerConfig, host: PeerHost): EventPeer {
       return true;
     },
     opened() {
-      for (const pending of waiting.values()) pending.live = true;
+      for (const entry of waiting.values()) entry[2] = true;
     },
     closed(all) {
-      for (const pending of waiting.values()) if (all || pending.live) pending.settle(closed(pending.name));
+      for (const [name, settle, live] of waiting.values()) if (all || live) settle(closed(name));
     },
   };
 }
 
 function closed(name: string, cause?: unknown): EventError {
-  return new EventError("CHANNEL_CLOSED", "closed before the answer came", { event: name, cause });
+  return error("CHANNEL_CLOSED", "closed before the answer came", name, cause);
 }

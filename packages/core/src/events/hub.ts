@@ -72,7 +72,7 @@ export class EventHub<S extends EventSpec = EventSpec, Data = unknown> {
 
   constructor(server: WebServer<Data>, options: EventHubOptions<S, Data> = {}) {
     checkEventOptions(options);
-    this.#config = peerConfig("server", options);
+    this.#config = peerConfig(true, options);
     this.protocol = this.#config.protocol;
     this.#server = server;
     this.#onInvalid = options.onInvalid;
