@@ -2,6 +2,7 @@ import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chatArgsOrExit } from "./args.js";
 import { backends } from "./backends.js";
+import { withEvents } from "./event-chat.js";
 import { CHAT_PATH, chatUpgrades, textOnly } from "./policies.js";
 import { type ChatClass, sharedRoom } from "./shared-room.js";
 import { closeOnSignals, closeTimeoutMs } from "./shutdown.js";
@@ -18,7 +19,7 @@ export async function runChat(Chat: ChatClass, argv: string[]): Promise<void> {
   const { backend, port, host, maxMessageBytes, redis } = chatArgsOrExit(argv);
   const log = (line: string) => console.error(`chat-example: ${line}`);
   const room = redis ? sharedRoom(redis, log) : undefined;
-  const Server = room ? room.numbered(Chat) : Chat;
+  const Server = withEvents(room ? room.numbered(Chat) : Chat);
   const server = new Server({
     backend: backends[backend](),
     maxMessageBytes,
