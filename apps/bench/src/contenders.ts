@@ -30,6 +30,14 @@ export const CONTENDERS: readonly Contender[] = [
     baseline: "raw-ws",
   },
   {
+    id: "sb-ws-events",
+    label: "Switchboard · ws, typed events + schema",
+    entry: "switchboard-events",
+    args: ["--backend", "ws"],
+    dialect: "events",
+    baseline: "raw-ws",
+  },
+  {
     id: "raw-uws",
     label: "uWS (raw)",
     entry: "raw-uws",
@@ -43,6 +51,14 @@ export const CONTENDERS: readonly Contender[] = [
     entry: "switchboard",
     args: ["--backend", "uws"],
     dialect: "plain",
+    baseline: "raw-uws",
+  },
+  {
+    id: "sb-uws-events",
+    label: "Switchboard · uWS, typed events + schema",
+    entry: "switchboard-events",
+    args: ["--backend", "uws"],
+    dialect: "events",
     baseline: "raw-uws",
   },
   {
