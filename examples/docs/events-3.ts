@@ -10,7 +10,9 @@ export async function main(url = "ws://127.0.0.1:8080/chat") {
   await client.connect(url);
   lines.push(`online: ${await chat.next("online", { timeout: 5000 })}`);
   chat.emit("message", "hello");
-  lines.push(`clients: ${(await chat.request("clients", undefined, { timeoutMs: 5000 })).join(", ")}`);
+  lines.push(
+    `clients: ${(await chat.request("clients", undefined, { timeoutMs: 5000 })).join(", ")}`,
+  );
   await client.close();
   return lines;
 }

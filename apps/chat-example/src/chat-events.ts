@@ -35,12 +35,16 @@ export const MAX_LINE = 2000;
  * A hand-written Standard Schema validator: any library that implements the interface would do
  * (zod, valibot…), and the page keeps its bundle small without one.
  */
-function schema<T>(name: string, check: (value: unknown) => value is T): StandardSchemaV1<unknown, T> {
+function schema<T>(
+  name: string,
+  check: (value: unknown) => value is T,
+): StandardSchemaV1<unknown, T> {
   return {
     "~standard": {
       version: 1,
       vendor: "chat-example",
-      validate: (value) => (check(value) ? { value } : { issues: [{ message: `expected ${name}` }] }),
+      validate: (value) =>
+        check(value) ? { value } : { issues: [{ message: `expected ${name}` }] },
     },
   };
 }

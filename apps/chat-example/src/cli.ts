@@ -60,7 +60,9 @@ chat.on("welcome", (user) => {
   nickname = user;
   print(`welcome ${user}`);
 });
-chat.on("message", ({ from, text }) => print(from === nickname ? `echo: ${text}` : `${from}: ${text}`));
+chat.on("message", ({ from, text }) =>
+  print(from === nickname ? `echo: ${text}` : `${from}: ${text}`),
+);
 chat.on("joined", (user) => print(`${user} joined`));
 chat.on("left", (user) => print(`${user} left`));
 chat.on("typing", ({ user, typing }) => typing && status(`${user} is typing…`));

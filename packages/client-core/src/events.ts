@@ -69,7 +69,8 @@ export class EventClient<S extends EventSpec = EventSpec> {
   #negotiated: boolean | undefined;
 
   constructor(client: WebSocketClientBase, options: EventClientOptions<S> = {}) {
-    if (attached.has(client)) throw new EventError("INVALID_OPTION", "the client has an EventClient");
+    if (attached.has(client))
+      throw new EventError("INVALID_OPTION", "the client has an EventClient");
     attached.add(client);
     const config = peerConfig(false, options);
     this.protocol = config.protocol;
@@ -131,7 +132,9 @@ export class EventClient<S extends EventSpec = EventSpec> {
   /** Answers a request the server makes: return (or resolve) the response. */
   handle<K extends NameOf<Answers<S>>>(
     name: K,
-    handler: (payload: PayloadOf<Answers<S>[K]>) => ResponseOf<Answers<S>[K]> | PromiseLike<ResponseOf<Answers<S>[K]>>,
+    handler: (
+      payload: PayloadOf<Answers<S>[K]>,
+    ) => ResponseOf<Answers<S>[K]> | PromiseLike<ResponseOf<Answers<S>[K]>>,
   ): this {
     this.#answerers.set(name, handler as never);
     return this;
@@ -145,7 +148,10 @@ export class EventClient<S extends EventSpec = EventSpec> {
    * @example
    * const count = await chat.next("online", { timeout: 5000 });
    */
-  async next<K extends NameOf<Hears<S>>>(event: K, options: { timeout?: number } = {}): Promise<Hears<S>[K]> {
+  async next<K extends NameOf<Hears<S>>>(
+    event: K,
+    options: { timeout?: number } = {},
+  ): Promise<Hears<S>[K]> {
     const item = (await this.#inbox(event).next(options.timeout)) as Boxed | undefined;
     if (!item) throw new ClientError("CLOSED");
     return item[0] as never;
@@ -159,13 +165,15 @@ export class EventClient<S extends EventSpec = EventSpec> {
    */
   async *stream<K extends NameOf<Hears<S>>>(event: K): AsyncIterableIterator<Hears<S>[K]> {
     const inbox = this.#inbox(event);
-    for (let item = await inbox.next(); item; item = await inbox.next()) yield (item as unknown as Boxed)[0] as never;
+    for (let item = await inbox.next(); item; item = await inbox.next())
+      yield (item as unknown as Boxed)[0] as never;
   }
 
   #inbox(event: string): Inbox {
     let inbox = this.#inboxes.get(event);
     if (!inbox) {
-      this.#inboxes.set(event, (inbox = new Inbox(this.#limit)));
+      inbox = new Inbox(this.#limit);
+      this.#inboxes.set(event, inbox);
       if (this.client.state !== "closed") inbox.reopen();
     }
     return inbox;
@@ -175,8 +183,9 @@ export class EventClient<S extends EventSpec = EventSpec> {
     const listeners = this.#listeners.get(name);
     for (const listener of listeners?.slice() ?? []) {
       try {
-        (listener(payload as never) as PromiseLike<unknown> | undefined)?.then?.(undefined, (error) =>
-          this.#report(error),
+        (listener(payload as never) as PromiseLike<unknown> | undefined)?.then?.(
+          undefined,
+          (error) => this.#report(error),
         );
       } catch (error) {
         this.#report(error);

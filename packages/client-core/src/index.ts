@@ -1,21 +1,3 @@
-export { reconnectDelay } from "./backoff.js";
-export {
-  type ClientState,
-  type NextMessageOptions,
-  type UrlSource,
-  WebSocketClientBase,
-} from "./client.js";
-export { ClientError, type ClientErrorCode } from "./errors.js";
-export type { Message } from "./message.js";
-export { Opcode } from "./opcode.js";
-export {
-  type ClientHooks,
-  type ClientOptions,
-  DEFAULT_RECONNECT,
-  type ReconnectOptions,
-  type ReconnectPolicy,
-} from "./options.js";
-export type { Transport, TransportEvents, TransportOptions } from "./transport.js";
 export {
   type EmitArgs,
   type EventCodec,
@@ -29,4 +11,22 @@ export {
   type RequestOptions,
   type StandardSchemaV1,
 } from "@switchboard/protocol";
+export { reconnectDelay } from "./backoff.js";
+export {
+  type ClientState,
+  type NextMessageOptions,
+  type UrlSource,
+  WebSocketClientBase,
+} from "./client.js";
+export { ClientError, type ClientErrorCode } from "./errors.js";
 export { EventClient, type EventClientOptions, INVALID_CLOSE_CODE } from "./events.js";
+export type { Message } from "./message.js";
+export { Opcode } from "./opcode.js";
+export {
+  type ClientHooks,
+  type ClientOptions,
+  DEFAULT_RECONNECT,
+  type ReconnectOptions,
+  type ReconnectPolicy,
+} from "./options.js";
+export type { Transport, TransportEvents, TransportOptions } from "./transport.js";

@@ -22,7 +22,9 @@ async function typeOnly() {
   // @ts-expect-error a listener for an event the server does not emit
   chat.on("typing", () => {});
   expectTypeOf(await chat.request("clients")).toEqualTypeOf<string[]>();
-  expectTypeOf(await chat.request("add", { a: 1, b: 2 }, { timeoutMs: 100 })).toEqualTypeOf<number>();
+  expectTypeOf(
+    await chat.request("add", { a: 1, b: 2 }, { timeoutMs: 100 }),
+  ).toEqualTypeOf<number>();
   // @ts-expect-error a wrong request payload
   await chat.request("add", { a: 1 });
   chat.handle("confirm", (question) => question.length > 0);

@@ -1,6 +1,12 @@
 import { describe, expectTypeOf, it } from "vitest";
 import { z } from "zod";
-import { type Channel, type EventChannel, EventHub, type EventSchemas, WebServer } from "../src/index.js";
+import {
+  type Channel,
+  type EventChannel,
+  EventHub,
+  type EventSchemas,
+  type WebServer,
+} from "../src/index.js";
 
 /** One application's events, declared once as a user would, for server and client code. */
 interface Chat {
@@ -47,7 +53,9 @@ function typeOnly() {
   hub.publish("room", "message", { from: "a", text: "b" });
 
   const peer = hub.of(channel)!;
-  expectTypeOf(peer.request("confirm", "sure?", { timeoutMs: 100 })).toEqualTypeOf<Promise<boolean>>();
+  expectTypeOf(peer.request("confirm", "sure?", { timeoutMs: 100 })).toEqualTypeOf<
+    Promise<boolean>
+  >();
   // @ts-expect-error a wrong request payload
   void peer.request("confirm", 42);
 

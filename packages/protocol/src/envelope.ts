@@ -53,5 +53,7 @@ export function isEnvelope(value: unknown): value is Envelope {
 }
 
 function isId(value: unknown): value is MessageId {
-  return typeof value === "string" ? value !== "" : Number.isSafeInteger(value) && (value as number) >= 0;
+  return typeof value === "string"
+    ? value !== ""
+    : Number.isSafeInteger(value) && (value as number) >= 0;
 }

@@ -63,10 +63,20 @@ export class EventError extends Error {
   /** True when this error came from the peer. */
   declare readonly remote: boolean;
 
-  constructor(code: EventErrorCode | (string & {}), message: string, details: EventErrorDetails = {}) {
+  constructor(
+    code: EventErrorCode | (string & {}),
+    message: string,
+    details: EventErrorDetails = {},
+  ) {
     super(message, { cause: details.cause });
     // One assignment instead of four: this class ships in the browser bundle.
-    Object.assign(this, { name: "EventError", code, remote: false, ...details, cause: details.cause });
+    Object.assign(this, {
+      name: "EventError",
+      code,
+      remote: false,
+      ...details,
+      cause: details.cause,
+    });
   }
 }
 

@@ -3,7 +3,13 @@
  * clients (compiled into `@switchboard/client-core`). See docs/protocol.md for the wire format.
  */
 
-export { type Envelope, type EventCodec, type Frame, isEnvelope, type MessageId } from "./envelope.js";
+export {
+  type Envelope,
+  type EventCodec,
+  type Frame,
+  isEnvelope,
+  type MessageId,
+} from "./envelope.js";
 export {
   EventError,
   type EventErrorCode,

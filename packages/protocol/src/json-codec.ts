@@ -20,7 +20,8 @@ export const jsonCodec: EventCodec = {
     const data = envelope[3];
     const bytes =
       data instanceof Uint8Array ? data : data instanceof ArrayBuffer ? new Uint8Array(data) : 0;
-    if (!bytes) return `\x1e${JSON.stringify(data === undefined ? envelope.slice(0, 3) : envelope)}`;
+    if (!bytes)
+      return `\x1e${JSON.stringify(data === undefined ? envelope.slice(0, 3) : envelope)}`;
     const header = encoder.encode(JSON.stringify(envelope.slice(0, 3)));
     const frame = new Uint8Array(header.length + bytes.length + 2);
     frame[0] = frame[header.length + 1] = MARK;

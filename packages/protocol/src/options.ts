@@ -59,7 +59,10 @@ export function protocolName(codec: EventCodec): string {
 }
 
 /** Resolves the options of one side: the server receives client events, a client server events. */
-export function peerConfig<S extends EventSpec>(server: boolean, options: EventOptions<S>): PeerConfig {
+export function peerConfig<S extends EventSpec>(
+  server: boolean,
+  options: EventOptions<S>,
+): PeerConfig {
   const schemas = (options.schemas ?? {}) as Record<string, SchemaTable & RequestTable>;
   const codec = options.codec ?? jsonCodec;
   let lastId = 0;

@@ -45,7 +45,11 @@ export interface EventPeer {
 }
 
 /** A request waiting for its answer: its name, how to settle it, and whether it was written yet. */
-type Waiting = [name: string, settle: (error: EventError | undefined, value?: unknown) => void, live: boolean];
+type Waiting = [
+  name: string,
+  settle: (error: EventError | undefined, value?: unknown) => void,
+  live: boolean,
+];
 
 /** A table's own entry: an event named "constructor" must not find Object's. */
 const own = <T>(table: Record<string, T>, name: string): T | undefined =>
@@ -67,7 +71,9 @@ export function createPeer(config: PeerConfig, host: PeerHost): EventPeer {
   let chain: Promise<void> | undefined;
 
   const encodeAs = (id: MessageId, type: Envelope[1], target: MessageId, data: unknown): Frame =>
-    config.codec.encode((data === undefined ? [id, type, target] : [id, type, target, data]) as Envelope);
+    config.codec.encode(
+      (data === undefined ? [id, type, target] : [id, type, target, data]) as Envelope,
+    );
   const encode = (type: Envelope[1], target: MessageId, data: unknown) =>
     encodeAs(config.nextId(), type, target, data);
   /** A reply nobody waits for: a connection closed meanwhile is fine. */
@@ -81,7 +87,11 @@ export function createPeer(config: PeerConfig, host: PeerHost): EventPeer {
         failed = cause;
       }
     }
-    frame ??= encode("x", re, toWire(failed instanceof EventError ? failed : handlerFailed(failed, name)));
+    frame ??= encode(
+      "x",
+      re,
+      toWire(failed instanceof EventError ? failed : handlerFailed(failed, name)),
+    );
     try {
       host.write(frame);
     } catch {}
@@ -136,7 +146,11 @@ export function createPeer(config: PeerConfig, host: PeerHost): EventPeer {
     if (type === "r" && !pending) return;
     const name = pending ? pending[0] : (target as string);
     const schema =
-      type === "e" ? own(config.events, name) : own(type === "q" ? config.answers : config.asks, name)?.[type === "q" ? "payload" : "response"];
+      type === "e"
+        ? own(config.events, name)
+        : own(type === "q" ? config.answers : config.asks, name)?.[
+            type === "q" ? "payload" : "response"
+          ];
     const then = ([value, failure]: Checked): void => {
       if (failure) {
         pending?.[1](failure);
@@ -162,7 +176,10 @@ export function createPeer(config: PeerConfig, host: PeerHost): EventPeer {
         const id = config.nextId();
         const frame = encodeAs(id, "q", name, data);
         const timeoutMs = options.timeoutMs ?? config.requestTimeoutMs;
-        const timer = setTimeout(() => settle(error("TIMEOUT", `no answer in ${timeoutMs} ms`, name)), timeoutMs);
+        const timer = setTimeout(
+          () => settle(error("TIMEOUT", `no answer in ${timeoutMs} ms`, name)),
+          timeoutMs,
+        );
         const settle: Waiting[1] = (failure, value) => {
           waiting.delete(id);
           clearTimeout(timer);

@@ -23,8 +23,10 @@ export interface EventSpec {
   serverRequests?: object;
 }
 
-/** One part of a spec, `{}` when the spec leaves it out. */
-export type Part<S extends EventSpec, K extends keyof EventSpec> = S[K] extends object ? S[K] : {};
+/** One part of a spec; an empty map when the spec leaves it out. */
+export type Part<S extends EventSpec, K extends keyof EventSpec> = S[K] extends object
+  ? S[K]
+  : Record<never, never>;
 
 /** An event's or request's name in a map. */
 export type NameOf<M> = keyof M & string;

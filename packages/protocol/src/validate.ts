@@ -12,8 +12,8 @@ export function check(
 ): Checked | Promise<Checked> {
   if (!schema) return [value];
   const settle = (result: StandardSchemaV1.Result<unknown>): Checked =>
-    result.issues ? [, invalid(event, result.issues)] : [result.value];
-  const threw = (error: unknown): Checked => [, invalid(event, [], error)];
+    result.issues ? [undefined, invalid(event, result.issues)] : [result.value];
+  const threw = (error: unknown): Checked => [undefined, invalid(event, [], error)];
   try {
     const result = schema["~standard"].validate(value);
     return result instanceof Promise ? result.then(settle, threw) : settle(result);
@@ -23,13 +23,20 @@ export function check(
 }
 
 /** At most ten issues travel back, each message cut to 200 characters: a bounded reply. */
-function invalid(event: string, issues: readonly StandardSchemaV1.Issue[], cause?: unknown): EventError {
+function invalid(
+  event: string,
+  issues: readonly StandardSchemaV1.Issue[],
+  cause?: unknown,
+): EventError {
   return new EventError("INVALID_PAYLOAD", `invalid payload for ${event}`, {
     event,
     cause,
     issues: issues.slice(0, 10).map(({ message, path }) => ({
       message: String(message).slice(0, 200),
-      path: path?.map((segment) => (typeof segment === "object" ? segment.key : segment)) as (string | number)[],
+      path: path?.map((segment) => (typeof segment === "object" ? segment.key : segment)) as (
+        | string
+        | number
+      )[],
     })),
   });
 }

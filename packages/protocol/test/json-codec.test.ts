@@ -12,7 +12,11 @@ describe("the JSON codec", () => {
     expect(jsonCodec.decode("hello", false)).toBeUndefined();
     expect(jsonCodec.decode(new TextEncoder().encode("[1]"), false)).toBeUndefined();
     expect(jsonCodec.decode(new Uint8Array([1, 2]), true)).toBeUndefined();
-    expect(jsonCodec.decode(new TextEncoder().encode('\x1e[1,"e","x"]'), false)).toEqual([1, "e", "x"]);
+    expect(jsonCodec.decode(new TextEncoder().encode('\x1e[1,"e","x"]'), false)).toEqual([
+      1,
+      "e",
+      "x",
+    ]);
   });
 
   it("sends bytes as a BINARY envelope, byte for byte, and copies them out on reading", () => {
@@ -23,7 +27,9 @@ describe("the JSON codec", () => {
     expect(decoded).toEqual([3, "r", 9, bytes]);
     frame.fill(0);
     expect(decoded[3]).toEqual(bytes);
-    expect(jsonCodec.encode([4, "e", "b", bytes.buffer])).toEqual(jsonCodec.encode([4, "e", "b", bytes]));
+    expect(jsonCodec.encode([4, "e", "b", bytes.buffer])).toEqual(
+      jsonCodec.encode([4, "e", "b", bytes]),
+    );
   });
 
   it("throws on a marked message that is not JSON", () => {
@@ -36,7 +42,16 @@ describe("the JSON codec", () => {
     expect(isEnvelope(["id-1", "q", "a"])).toBe(true);
     expect(isEnvelope([2, "r", 1, null])).toBe(true);
     expect(isEnvelope([2, "x", 0, { code: "A", message: "b" }])).toBe(true);
-    for (const bad of [[], [0, "e", "a"], [1, "e", ""], [1, "e", 1], [1, "y", "a"], [1, "r", -1], [1, "x", 1, {}], [1, "e", "a", 1, 2]]) {
+    for (const bad of [
+      [],
+      [0, "e", "a"],
+      [1, "e", ""],
+      [1, "e", 1],
+      [1, "y", "a"],
+      [1, "r", -1],
+      [1, "x", 1, {}],
+      [1, "e", "a", 1, 2],
+    ]) {
       expect(isEnvelope(bad)).toBe(false);
     }
   });

@@ -1,4 +1,10 @@
-import { type Channel, EventError, EventHub, type StandardSchemaV1, WebServer } from "@switchboard/core";
+import {
+  type Channel,
+  EventError,
+  EventHub,
+  type StandardSchemaV1,
+  WebServer,
+} from "@switchboard/core";
 import { describe, expect, it } from "vitest";
 import { patternBytes } from "../support/bytes.js";
 import { eventually, type Received, TestClient } from "../support/client.js";
@@ -55,7 +61,10 @@ async function startEvents(ctx: SuiteContext, options: HubOptions = {}): Promise
   hub.on("count", (_channel, n) => void log.push(`count ${n}`));
   hub.on("nothing", (_channel, payload) => void log.push(`nothing ${String(payload)}`));
   hub.handle("add", (_channel, { a, b }) => a + b);
-  hub.handle("slow", (_channel, ms) => new Promise((resolve) => setTimeout(() => resolve(`slept ${ms}`), ms)));
+  hub.handle(
+    "slow",
+    (_channel, ms) => new Promise((resolve) => setTimeout(() => resolve(`slept ${ms}`), ms)),
+  );
   hub.handle("fail", () => {
     throw new Error("database password is hunter2");
   });
@@ -120,7 +129,9 @@ export function eventCases(ctx: SuiteContext): void {
       expect(fields.slice(1, 3)).toEqual(["e", "bytes"]);
       expect(fields[3]).toEqual(bytes);
 
-      expect(hub.broadcast("tick", 1, { exclude: hub.of([...running.server.channels][0]!) })).toBe(1);
+      expect(hub.broadcast("tick", 1, { exclude: hub.of([...running.server.channels][0]!) })).toBe(
+        1,
+      );
       expect((await nextEnvelope(b)).slice(1)).toEqual(["e", "tick", 1]);
       expect(await a.silentFor(50)).toBe(true);
       await Promise.all([a.close(), b.close()]);
@@ -146,7 +157,9 @@ export function eventCases(ctx: SuiteContext): void {
         client.send(i % 2 ? `r${i}` : envelope(i + 1, "e", "count", i));
       }
       await eventually(() => log.length === 20, 5000, "20 messages");
-      expect(log).toEqual(Array.from({ length: 20 }, (_, i) => (i % 2 ? `raw r${i}` : `count ${i}`)));
+      expect(log).toEqual(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? `raw r${i}` : `count ${i}`)),
+      );
 
       await eventually(() => running.server.clientCount === 1, 5000, "open");
       const [channel] = running.server.channels;
@@ -170,15 +183,27 @@ export function eventCases(ctx: SuiteContext): void {
     for (const library of ["zod", "valibot"] as const) {
       it(`a payload that fails a ${library} schema never reaches the handler; the client is told and, at the limit, closed with 1008`, async (test) => {
         const libraries = await schemaLibraries();
-        if (!libraries[library]) return test.skip(`${library} is not installed (an optional peer of the suite)`);
+        if (!libraries[library])
+          return test.skip(`${library} is not installed (an optional peer of the suite)`);
         const say: StandardSchemaV1<unknown, { text: string }> =
           library === "zod"
             ? libraries.zod!.z.object({ text: libraries.zod!.z.string().max(10) })
-            : libraries.valibot!.object({ text: libraries.valibot!.pipe(libraries.valibot!.string(), libraries.valibot!.maxLength(10)) });
+            : libraries.valibot!.object({
+                text: libraries.valibot!.pipe(
+                  libraries.valibot!.string(),
+                  libraries.valibot!.maxLength(10),
+                ),
+              });
         const add: StandardSchemaV1<unknown, { a: number; b: number }> =
           library === "zod"
-            ? libraries.zod!.z.object({ a: libraries.zod!.z.number(), b: libraries.zod!.z.number() })
-            : libraries.valibot!.object({ a: libraries.valibot!.number(), b: libraries.valibot!.number() });
+            ? libraries.zod!.z.object({
+                a: libraries.zod!.z.number(),
+                b: libraries.zod!.z.number(),
+              })
+            : libraries.valibot!.object({
+                a: libraries.valibot!.number(),
+                b: libraries.valibot!.number(),
+              });
         const { running, hub, log } = await startEvents(ctx, {
           schemas: { clientEvents: { say }, clientRequests: { add: { payload: add } } },
           maxInvalidPayloads: 3,
@@ -230,7 +255,8 @@ export function eventCases(ctx: SuiteContext): void {
       for (const frame of bad) client.send(frame);
       client.send(new Uint8Array([0x1e, 0x5b]));
       const codes: string[] = [];
-      for (let i = 0; i < bad.length + 1; i++) codes.push(((await nextEnvelope(client))[3] as { code: string }).code);
+      for (let i = 0; i < bad.length + 1; i++)
+        codes.push(((await nextEnvelope(client))[3] as { code: string }).code);
       expect(codes.slice(0, 8).every((code) => code === "INVALID_PAYLOAD")).toBe(true);
       expect(codes.slice(8, 11)).toEqual(["UNKNOWN_EVENT", "UNKNOWN_EVENT", "UNKNOWN_EVENT"]);
       expect(codes[11]).toBe("INVALID_PAYLOAD");
@@ -251,10 +277,18 @@ export function eventCases(ctx: SuiteContext): void {
       client.send(envelope(2, "q", "fail"));
       const failed = await nextEnvelope(client);
       expect(failed.slice(1, 3)).toEqual(["x", 2]);
-      expect(failed[3]).toEqual({ code: "HANDLER_FAILED", message: "the handler of fail failed", event: "fail" });
+      expect(failed[3]).toEqual({
+        code: "HANDLER_FAILED",
+        message: "the handler of fail failed",
+        event: "fail",
+      });
       expect(JSON.stringify(failed)).not.toMatch(/hunter2|at |stack/);
       client.send(envelope("req-3", "q", "deny"));
-      expect((await nextEnvelope(client)).slice(1)).toEqual(["x", "req-3", { code: "FORBIDDEN", message: "not for you" }]);
+      expect((await nextEnvelope(client)).slice(1)).toEqual([
+        "x",
+        "req-3",
+        { code: "FORBIDDEN", message: "not for you" },
+      ]);
       await client.close();
     });
 
@@ -273,7 +307,11 @@ export function eventCases(ctx: SuiteContext): void {
       const refused = channel.request("confirm", "again?");
       const second = await nextEnvelope(client);
       client.send(envelope(2, "x", second[0], { code: "NOPE", message: "no" }));
-      await expect(refused).rejects.toMatchObject({ code: "NOPE", remote: true, name: "EventError" });
+      await expect(refused).rejects.toMatchObject({
+        code: "NOPE",
+        remote: true,
+        name: "EventError",
+      });
 
       const timedOut = channel.request("confirm", "hello?", { timeoutMs: 50 });
       await expect(timedOut).rejects.toMatchObject({ code: "TIMEOUT", event: "confirm" });
@@ -285,7 +323,9 @@ export function eventCases(ctx: SuiteContext): void {
       await nextEnvelope(client);
       client.drop();
       await expect(pending).rejects.toMatchObject({ code: "CHANNEL_CLOSED" });
-      await expect(channel.request("confirm", "gone")).rejects.toMatchObject({ code: "CHANNEL_CLOSED" });
+      await expect(channel.request("confirm", "gone")).rejects.toMatchObject({
+        code: "CHANNEL_CLOSED",
+      });
       expect(hub.stats.invalid).toBe(0);
     });
 
@@ -294,7 +334,11 @@ export function eventCases(ctx: SuiteContext): void {
       const client = await eventsClient(running);
       for (let id = 1; id <= 3; id++) client.send(envelope(id, "q", "slow", 100));
       const first = await nextEnvelope(client);
-      expect(first.slice(1)).toEqual(["x", 3, { code: "TOO_MANY_REQUESTS", message: expect.any(String), event: "slow" }]);
+      expect(first.slice(1)).toEqual([
+        "x",
+        3,
+        { code: "TOO_MANY_REQUESTS", message: expect.any(String), event: "slow" },
+      ]);
       const answers = [await nextEnvelope(client), await nextEnvelope(client)];
       expect(answers.map((fields) => fields.slice(1))).toEqual([
         ["r", 1, "slept 100"],
@@ -308,7 +352,9 @@ export function eventCases(ctx: SuiteContext): void {
       const asked = [channel.request("confirm", "1"), channel.request("confirm", "2")];
       // They end with CHANNEL_CLOSED when the client goes below.
       for (const request of asked) request.catch(() => {});
-      await expect(channel.request("confirm", "3")).rejects.toMatchObject({ code: "TOO_MANY_REQUESTS" });
+      await expect(channel.request("confirm", "3")).rejects.toMatchObject({
+        code: "TOO_MANY_REQUESTS",
+      });
       expect(channel.pendingRequests).toBe(2);
       await client.close();
       await Promise.allSettled(asked);

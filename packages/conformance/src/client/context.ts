@@ -22,7 +22,10 @@ export interface ClientSuiteContext {
   /** Why the backend's engine cannot pass the case named `name`, if it cannot. */
   limitation(name: string): string | undefined;
   /** Typed events on a client, or undefined when the client package offers none. */
-  events(client: ConformanceClient, options?: ConformanceEventOptions): ConformanceEvents | undefined;
+  events(
+    client: ConformanceClient,
+    options?: ConformanceEventOptions,
+  ): ConformanceEvents | undefined;
 }
 
 export function clientSuiteContext(

@@ -1,4 +1,11 @@
-import { type Channel, EventError, EventHub, type ServerLimits, WebServer, type Backend } from "@switchboard/core";
+import {
+  type Backend,
+  type Channel,
+  type EventError,
+  EventHub,
+  type ServerLimits,
+  WebServer,
+} from "@switchboard/core";
 import type { SuiteEvents } from "./types.js";
 
 /**
@@ -31,7 +38,10 @@ export class EventsServer extends WebServer {
       }
     });
     hub.handle("add", (_channel, { a, b }) => a + b);
-    hub.handle("slow", (_channel, ms) => new Promise((resolve) => setTimeout(() => resolve(ms), ms)));
+    hub.handle(
+      "slow",
+      (_channel, ms) => new Promise((resolve) => setTimeout(() => resolve(ms), ms)),
+    );
     hub.handle("fail", () => {
       throw new Error("internal detail that must not leave the server");
     });

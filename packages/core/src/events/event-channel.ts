@@ -1,12 +1,12 @@
-import {
-  type EmitArgs,
-  type EventPeer,
-  type EventSpec,
-  type NameOf,
-  type Part,
-  type PayloadOf,
-  type RequestArgs,
-  type ResponseOf,
+import type {
+  EmitArgs,
+  EventPeer,
+  EventSpec,
+  NameOf,
+  Part,
+  PayloadOf,
+  RequestArgs,
+  ResponseOf,
 } from "@switchboard/protocol";
 import type { Channel } from "../channel.js";
 

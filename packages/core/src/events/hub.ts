@@ -2,11 +2,11 @@ import {
   checkEventOptions,
   createPeer,
   type EmitArgs,
-  EventError,
+  type EventError,
   type EventOptions,
   type EventPeer,
-  isEnvelope,
   type EventSpec,
+  isEnvelope,
   type NameOf,
   type Part,
   type PayloadOf,
@@ -14,7 +14,7 @@ import {
   peerConfig,
   type ResponseOf,
 } from "@switchboard/protocol";
-import { Channel } from "../channel.js";
+import type { Channel } from "../channel.js";
 import { CloseCode } from "../opcode.js";
 import type { WebServer } from "../server.js";
 import { isThenable } from "../thenable.js";
@@ -67,8 +67,14 @@ export class EventHub<S extends EventSpec = EventSpec, Data = unknown> {
   readonly #config: PeerConfig;
   readonly #onInvalid: EventHubOptions<S, Data>["onInvalid"];
   readonly #channels = new Map<Channel, { events: EventChannel<S, Data>; peer: EventPeer }>();
-  readonly #handlers = new Map<string, ((channel: EventChannel<S, Data>, payload: never) => unknown)[]>();
-  readonly #answerers = new Map<string, (channel: EventChannel<S, Data>, payload: never) => unknown>();
+  readonly #handlers = new Map<
+    string,
+    ((channel: EventChannel<S, Data>, payload: never) => unknown)[]
+  >();
+  readonly #answerers = new Map<
+    string,
+    (channel: EventChannel<S, Data>, payload: never) => unknown
+  >();
 
   constructor(server: WebServer<Data>, options: EventHubOptions<S, Data> = {}) {
     checkEventOptions(options);

@@ -1,6 +1,12 @@
 import { describe, expect, it, type TestContext } from "vitest";
 import { patternBytes } from "../../support/bytes.js";
-import { type ClientSuiteContext, failureCode, firstDifference, TIMEOUT, until } from "../context.js";
+import {
+  type ClientSuiteContext,
+  failureCode,
+  firstDifference,
+  TIMEOUT,
+  until,
+} from "../context.js";
 import type { ConformanceClient, ConformanceEventOptions, ConformanceEvents } from "../types.js";
 
 const FAST = { initialDelay: 10, maxDelay: 50, jitter: 0.5 };
@@ -12,8 +18,15 @@ export function eventCases(ctx: ClientSuiteContext): void {
     /** A client with events, connected to a fresh events server; skips when the client has no events layer. */
     async function connected(
       test: TestContext,
-      options: { client?: Parameters<ClientSuiteContext["client"]>[0]; events?: ConformanceEventOptions } = {},
-    ): Promise<{ client: ConformanceClient; events: ConformanceEvents; server: Awaited<ReturnType<ClientSuiteContext["server"]>> }> {
+      options: {
+        client?: Parameters<ClientSuiteContext["client"]>[0];
+        events?: ConformanceEventOptions;
+      } = {},
+    ): Promise<{
+      client: ConformanceClient;
+      events: ConformanceEvents;
+      server: Awaited<ReturnType<ClientSuiteContext["server"]>>;
+    }> {
       const client = ctx.client(options.client);
       const events = ctx.events(client, options.events);
       if (!events) {
@@ -52,11 +65,24 @@ export function eventCases(ctx: ClientSuiteContext): void {
       const order: string[] = [];
       events.on("tick", (n) => void order.push(`tick ${n}`));
       events.emit("mixed", 10);
-      for (let i = 1; i < 10; i += 2) order.push((await client.nextMessage({ timeout: TIMEOUT })).text);
+      for (let i = 1; i < 10; i += 2)
+        order.push((await client.nextMessage({ timeout: TIMEOUT })).text);
       await until(() => order.length === 10, "ten messages");
       // Ticks are handled as they arrive; raw messages are read after: each stream keeps its order.
-      expect(order.filter((line) => line.startsWith("tick"))).toEqual(["tick 0", "tick 2", "tick 4", "tick 6", "tick 8"]);
-      expect(order.filter((line) => !line.startsWith("tick"))).toEqual(["r1", "r3", "r5", "r7", "r9"]);
+      expect(order.filter((line) => line.startsWith("tick"))).toEqual([
+        "tick 0",
+        "tick 2",
+        "tick 4",
+        "tick 6",
+        "tick 8",
+      ]);
+      expect(order.filter((line) => !line.startsWith("tick"))).toEqual([
+        "r1",
+        "r3",
+        "r5",
+        "r7",
+        "r9",
+      ]);
     });
 
     it("next() and for await filter by event, including events that came before the call", async (test) => {
@@ -79,7 +105,10 @@ export function eventCases(ctx: ClientSuiteContext): void {
       const errors: string[] = [];
       const closes: number[] = [];
       const { events, server } = await connected(test, {
-        client: { onError: (error) => errors.push(codeOf(error)), onClose: (code) => closes.push(code) },
+        client: {
+          onError: (error) => errors.push(codeOf(error)),
+          onClose: (code) => closes.push(code),
+        },
         events: { schemas: { serverEvents: { tick: zod.z.number() } }, maxInvalidPayloads: 2 },
       });
       const ticks: unknown[] = [];
@@ -112,7 +141,9 @@ export function eventCases(ctx: ClientSuiteContext): void {
 
     it("the server's requests are answered by the client's handler", async (test) => {
       const errors: unknown[] = [];
-      const { events } = await connected(test, { client: { onError: (error) => errors.push(error) } });
+      const { events } = await connected(test, {
+        client: { onError: (error) => errors.push(error) },
+      });
       events.handle("confirm", (question) => question === "proceed?");
       events.emit("ask", TIMEOUT);
       expect(await events.next("asked", { timeout: TIMEOUT })).toEqual({ answer: true });
@@ -137,9 +168,9 @@ export function eventCases(ctx: ClientSuiteContext): void {
       );
       // The events server answers 4 at a time; the fifth is refused by the server.
       expect(outcomes.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(4);
-      expect(outcomes.map((outcome) => (outcome.status === "rejected" ? codeOf(outcome.reason) : "ok"))).toContain(
-        "TOO_MANY_REQUESTS",
-      );
+      expect(
+        outcomes.map((outcome) => (outcome.status === "rejected" ? codeOf(outcome.reason) : "ok")),
+      ).toContain("TOO_MANY_REQUESTS");
     });
 
     it("requests made while reconnecting wait in the offline queue and are answered after", async (test) => {
