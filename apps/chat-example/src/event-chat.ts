@@ -56,7 +56,11 @@ export function withEvents(Chat: ChatClass): ChatClass {
     /** The count is this process's, as GET /clients is: told to the local events clients only. */
     #online(): void {
       for (const channel of this.channels) {
-        if (channel.isOpen) this.hub.of(channel)?.emit("online", this.clientCount);
+        try {
+          if (channel.isOpen) this.hub.of(channel)?.emit("online", this.clientCount);
+        } catch {
+          // A reader too slow for its buffer was just closed by that policy; the others still hear.
+        }
       }
     }
   };

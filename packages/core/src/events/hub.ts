@@ -187,7 +187,8 @@ export class EventHub<S extends EventSpec = EventSpec, Data = unknown> {
         });
         events = new EventChannel<S, Data>(raw, peer);
         this.#channels.set(channel, { events, peer });
-        this.#server.subscribe(raw, EVENTS_TOPIC);
+        // A channel that opens while the server shuts down is already closing.
+        if (raw.isOpen) this.#server.subscribe(raw, EVENTS_TOPIC);
       },
       message: (channel, data, binary) => {
         const entry = this.#channels.get(channel);
