@@ -69,8 +69,10 @@ export class EventClient<S extends EventSpec = EventSpec> {
   #negotiated: boolean | undefined;
 
   constructor(client: WebSocketClientBase, options: EventClientOptions<S> = {}) {
-    if (attached.has(client))
-      throw new EventError("INVALID_OPTION", "the client has an EventClient");
+    // Its connection must offer the protocol from the first upgrade on.
+    if (attached.has(client) || client.state !== "closed") {
+      throw new EventError("INVALID_OPTION", "make one EventClient per client, before connect()");
+    }
     attached.add(client);
     const config = peerConfig(false, options);
     this.protocol = config.protocol;
