@@ -7,9 +7,20 @@ import {
   TIMEOUT,
   until,
 } from "../context.js";
-import type { ConformanceClient, ConformanceEventOptions, ConformanceEvents } from "../types.js";
+import type {
+  ConformanceClient,
+  ConformanceEventOptions,
+  ConformanceEvents,
+  ConformanceSchema,
+} from "../types.js";
 
 const FAST = { initialDelay: 10, maxDelay: 50, jitter: 0.5 };
+
+/** A schema of numbers from zod or valibot, optional peers of the suite: undefined when missing. */
+async function numberSchema(library: "zod" | "valibot"): Promise<ConformanceSchema | undefined> {
+  if (library === "zod") return (await import("zod").catch(() => undefined))?.z.number();
+  return (await import("valibot").catch(() => undefined))?.number();
+}
 const codeOf = (error: unknown) => String((error as { code?: unknown }).code);
 
 /** Typed events and requests against the suite's events server, on every backend. */
@@ -99,32 +110,34 @@ export function eventCases(ctx: ClientSuiteContext): void {
       expect(await failureCode(events.next("echo", { timeout: 50 }))).toBe("TIMEOUT");
     });
 
-    it("an invalid payload from the server never reaches the handler, is reported, and closes at the limit", async (test) => {
-      const zod = await import("zod").catch(() => undefined);
-      if (!zod) return test.skip("zod is not installed (an optional peer of the suite)");
-      const errors: string[] = [];
-      const closes: number[] = [];
-      const { events, server } = await connected(test, {
-        client: {
-          onError: (error) => errors.push(codeOf(error)),
-          onClose: (code) => closes.push(code),
-        },
-        events: { schemas: { serverEvents: { tick: zod.z.number() } }, maxInvalidPayloads: 2 },
+    for (const library of ["zod", "valibot"] as const) {
+      it(`an invalid payload from the server (${library} schema) never reaches the handler, is reported, and closes at the limit`, async (test) => {
+        const tick = await numberSchema(library);
+        if (!tick) return test.skip(`${library} is not installed (an optional peer of the suite)`);
+        const errors: string[] = [];
+        const closes: number[] = [];
+        const { events, server } = await connected(test, {
+          client: {
+            onError: (error) => errors.push(codeOf(error)),
+            onClose: (code) => closes.push(code),
+          },
+          events: { schemas: { serverEvents: { tick } }, maxInvalidPayloads: 2 },
+        });
+        const ticks: unknown[] = [];
+        events.on("tick", (n) => void ticks.push(n));
+        events.emit("badTick");
+        await until(() => errors.length === 1, "the first invalid payload");
+        expect(errors).toEqual(["INVALID_PAYLOAD"]);
+        events.emit("mixed", 1);
+        await until(() => ticks.length === 1, "a valid tick");
+        events.emit("badTick");
+        await until(() => closes.length === 1, "the close after two");
+        expect(ticks).toEqual([0]);
+        expect(closes).toEqual([4008]);
+        // The client told the server what it refused; the server counts nothing as its own invalid input.
+        expect((await server.state()).invalid).toBe(0);
       });
-      const ticks: unknown[] = [];
-      events.on("tick", (n) => void ticks.push(n));
-      events.emit("badTick");
-      await until(() => errors.length === 1, "the first invalid payload");
-      expect(errors).toEqual(["INVALID_PAYLOAD"]);
-      events.emit("mixed", 1);
-      await until(() => ticks.length === 1, "a valid tick");
-      events.emit("badTick");
-      await until(() => closes.length === 1, "the close after two");
-      expect(ticks).toEqual([0]);
-      expect(closes).toEqual([4008]);
-      // The client told the server what it refused; the server counts nothing as its own invalid input.
-      expect((await server.state()).invalid).toBe(0);
-    });
+    }
 
     it("requests: answered, thrown (typed, no internals), timed out, and closed meanwhile", async (test) => {
       const { events, server } = await connected(test);
