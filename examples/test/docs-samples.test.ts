@@ -90,6 +90,26 @@ describe("getting started", () => {
   });
 });
 
+describe("typed events", () => {
+  it("events-1 + 2 + 3: a spec declared once, an EventHub, an EventClient", async () => {
+    const { main: serve } = await import("../docs/events-2.js");
+    const { main: chat } = await import("../docs/events-3.js");
+    const urls = started(await serve(0));
+    const lines = await chat(`${urls.ws}/chat`);
+    // The broadcast of "hello" comes before the answer to the request sent after it.
+    expect(lines).toEqual(["online: 1", "user_1: hello", "clients: user_1"]);
+    // The schema refuses an empty message before any handler sees it.
+    const raw = await connect(`${urls.ws}/chat`, { protocols: ["switchboard.v1.json"] });
+    await raw.next(); // online: 1
+    raw.send(`\x1e${JSON.stringify([1, "e", "message", ""])}`);
+    const refused = JSON.parse((await raw.nextText()).slice(1)) as unknown[];
+    expect(refused.slice(1, 3)).toEqual(["x", 0]);
+    expect(refused[3]).toMatchObject({ code: "INVALID_PAYLOAD", event: "message" });
+    const { schemas } = await import("../docs/events-1.js");
+    expect(Object.keys(schemas.clientEvents ?? {})).toEqual(["message", "typing"]);
+  });
+});
+
 describe("server model", () => {
   it("server-model-1: admission data, callbacks as options", async () => {
     quiet();

@@ -32,6 +32,14 @@ export const CONTENDERS: readonly Contender[] = [
     baseline: "raw-ws",
   },
   {
+    id: "sb-ws-events",
+    label: "Switchboard · ws, typed events + schema",
+    entry: "switchboard-events",
+    args: ["--backend", "ws"],
+    dialect: "events",
+    baseline: "raw-ws",
+  },
+  {
     id: "raw-uws",
     label: "uWS (raw)",
     entry: "raw-uws",
@@ -64,6 +72,14 @@ export const CONTENDERS: readonly Contender[] = [
     dialect: "plain",
     baseline: "raw-bun",
     runtime: "bun",
+  },
+  {
+    id: "sb-uws-events",
+    label: "Switchboard · uWS, typed events + schema",
+    entry: "switchboard-events",
+    args: ["--backend", "uws"],
+    dialect: "events",
+    baseline: "raw-uws",
   },
   {
     id: "socketio",

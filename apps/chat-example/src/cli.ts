@@ -1,5 +1,6 @@
 import { createInterface } from "node:readline";
-import { ClientError, WebSocketClient } from "@switchboard/client-node";
+import { ClientError, EventClient, WebSocketClient } from "@switchboard/client-node";
+import { type ChatEvents, chatSchemas } from "./chat-events.js";
 import { CLI_USAGE, parseCliArgs } from "./cli-args.js";
 import { USAGE_EXIT_CODE } from "./exit-codes.js";
 
@@ -32,8 +33,9 @@ const client = new WebSocketClient({
     everOpen = true;
     unreachable = false;
   },
+  // A chat server without typed events still speaks the tutorial's raw lines.
   onMessage(text) {
-    process.stdout.write(`${text}\n`);
+    if (!chat.negotiated) print(text);
   },
   onClose(code) {
     if (!quitting) status(`connection lost (${code}), reconnecting…`);
@@ -49,6 +51,36 @@ const client = new WebSocketClient({
   },
 });
 
+const print = (line: string) => process.stdout.write(`${line}\n`);
+const chat = new EventClient<ChatEvents>(client, { schemas: chatSchemas });
+let nickname = "";
+let online = 0;
+// The same lines as the tutorial's transcript, from typed events.
+chat.on("welcome", (user) => {
+  nickname = user;
+  print(`welcome ${user}`);
+});
+chat.on("message", ({ from, text }) =>
+  print(from === nickname ? `echo: ${text}` : `${from}: ${text}`),
+);
+chat.on("joined", (user) => print(`${user} joined`));
+chat.on("left", (user) => print(`${user} left`));
+chat.on("typing", ({ user, typing }) => typing && status(`${user} is typing…`));
+chat.on("online", (count) => {
+  if (count !== online) status(`${count} online`);
+  online = count;
+});
+
+/** `/clients` asks the server over the socket who is connected. */
+async function listClients(): Promise<void> {
+  try {
+    const names = await chat.request("clients", undefined, { timeoutMs: 5000 });
+    status(`connected: ${names.join(", ")}`);
+  } catch (error) {
+    status(`/clients failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 async function quit(): Promise<void> {
   if (quitting) return;
   quitting = true;
@@ -63,7 +95,10 @@ input.on("line", (line) => {
   // An empty line would broadcast "user_N: " to everyone.
   if (line === "" || quitting) return;
   try {
-    client.send(line);
+    // Until the first connection says otherwise, assume the server speaks events (queued).
+    if (chat.negotiated === false) client.send(line);
+    else if (line === "/clients") void listClients();
+    else chat.emit("message", line);
   } catch (error) {
     status(`not sent: ${error instanceof Error ? error.message : String(error)}`);
   }

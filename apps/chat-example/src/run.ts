@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import type { Backend } from "@switchboard/core";
 import { chatArgsOrExit } from "./args.js";
 import { backends } from "./backends.js";
+import { withEvents } from "./event-chat.js";
 import { CHAT_PATH, chatUpgrades, textOnly } from "./policies.js";
 import { type ChatClass, sharedRoom } from "./shared-room.js";
 import { closeOnSignals, closeTimeoutMs } from "./shutdown.js";
@@ -19,7 +20,7 @@ export async function runChat(Chat: ChatClass, argv: string[]): Promise<void> {
   const { backend, port, host, maxMessageBytes, redis } = chatArgsOrExit(argv);
   const log = (line: string) => console.error(`chat-example: ${line}`);
   const room = redis ? sharedRoom(redis, log) : undefined;
-  const Server = room ? room.numbered(Chat) : Chat;
+  const Server = withEvents(room ? room.numbered(Chat) : Chat);
   let engine: Backend;
   try {
     engine = await backends[backend]();

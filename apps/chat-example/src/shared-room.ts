@@ -9,7 +9,10 @@ export type ChatClass = new (
   options: WebServerOptions,
 ) => WebServer & {
   nextId: number;
+  readonly clients: Map<Channel, string>;
   onWsOpen(channel: Channel, url: string): unknown;
+  onWsClose(channel: Channel, code: number, reason: string): unknown;
+  onWsMessage(channel: Channel, text: string): unknown;
 };
 
 /** One chat room spread over every chat process connected to the same Redis. */

@@ -80,6 +80,24 @@ describe("the terminal client", () => {
     expect(alice.stdout.pending).toBe(0);
   });
 
+  it("speaks typed events: /clients is a request over the socket, the count and typing go to stderr", async () => {
+    const { chatUrl } = await server();
+    const alice = startCli(chatUrl);
+    expect(await alice.stdout.next()).toBe("welcome user_1");
+    await alice.stderr.seen(/^\[1 online\]$/);
+    const bob = await TestClient.connect(chatUrl, { protocols: ["switchboard.v1.json"] });
+    clients.push(bob);
+    expect(await alice.stdout.next()).toBe("user_2 joined");
+    await alice.stderr.seen(/^\[2 online\]$/);
+    bob.send(`\x1e${JSON.stringify([1, "e", "typing", true])}`);
+    await alice.stderr.seen(/^\[user_2 is typing…\]$/);
+    alice.type("/clients");
+    await alice.stderr.seen(/^\[connected: user_1, user_2\]$/);
+    // The request was no chat line: the next line alice prints is bob's.
+    bob.send(`\x1e${JSON.stringify([2, "e", "message", "hi"])}`);
+    expect(await alice.stdout.next()).toBe("user_2: hi");
+  });
+
   it("exits 0 on end of input, closing its connection so the others see it leave", async () => {
     const { chatUrl } = await server();
     const watcher = await TestClient.connect(chatUrl);

@@ -73,6 +73,29 @@ for (const { backend, unavailable } of BACKEND_CASES.filter((entry) => entry.bac
   );
 }
 
+describe("the chat page's typed events", () => {
+  it("shows who is typing, and answers /clients with a request over the socket", async () => {
+    const { url } = await server("--backend", "ws");
+    const alice = await ChatPage.open(browser!, `${url}/`);
+    await alice.waitForText("nickname", "user_1");
+    const bob = await ChatPage.open(browser!, `${url}/`);
+    await bob.waitForText("nickname", "user_2");
+    await alice.waitForText("online", "2");
+
+    // A key typed is a `typing` event; sending the line ends it.
+    await bob.page.fill("#input", "hel");
+    await alice.waitForText("typing", "user_2 typing…");
+    await bob.page.press("#input", "Enter");
+    await alice.waitForText("typing", "");
+    expect(await alice.waitForLines(3)).toEqual(["welcome user_1", "user_2 joined", "user_2: hel"]);
+
+    await alice.say("/clients");
+    expect((await alice.waitForLines(4))[3]).toBe("connected: user_1, user_2");
+    // The request is not a chat line: bob heard nothing of it.
+    expect(await bob.lines()).toEqual(["welcome user_2", "echo: hel"]);
+  });
+});
+
 describe("the chat page's connection", () => {
   it("reconnects by itself when the server restarts, and shows it", async () => {
     // Same port again: only the ws backend can listen there at once (see docs/backends.md).

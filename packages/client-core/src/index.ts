@@ -1,3 +1,16 @@
+export {
+  type EmitArgs,
+  type EventCodec,
+  EventError,
+  type EventErrorCode,
+  type EventOptions,
+  type EventSchemas,
+  type EventSpec,
+  jsonCodec,
+  type PayloadIssue,
+  type RequestOptions,
+  type StandardSchemaV1,
+} from "@switchboard/protocol";
 export { reconnectDelay } from "./backoff.js";
 export {
   type ClientState,
@@ -6,6 +19,7 @@ export {
   WebSocketClientBase,
 } from "./client.js";
 export { ClientError, type ClientErrorCode } from "./errors.js";
+export { EventClient, type EventClientOptions, INVALID_CLOSE_CODE } from "./events.js";
 export type { Message } from "./message.js";
 export { Opcode } from "./opcode.js";
 export {

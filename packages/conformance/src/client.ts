@@ -11,7 +11,11 @@ export type {
   ClientServersInfo,
   ConformanceClient,
   ConformanceClientOptions,
+  ConformanceEventOptions,
+  ConformanceEvents,
   ConformanceMessage,
   ConformanceReconnect,
+  ConformanceSchema,
+  SuiteEvents,
 } from "./client/types.js";
 export { patternBytes } from "./support/bytes.js";

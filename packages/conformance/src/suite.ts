@@ -4,6 +4,7 @@ import { badInputCases } from "./cases/bad-input.js";
 import { bodyCases } from "./cases/bodies.js";
 import { corsCases } from "./cases/cors.js";
 import { errorCases } from "./cases/errors.js";
+import { eventCases } from "./cases/events.js";
 import { flowControlCases } from "./cases/flow-control.js";
 import { handshakeCases } from "./cases/handshake.js";
 import { httpLimitCases } from "./cases/http-limits.js";
@@ -64,6 +65,7 @@ export function serverConformance(options: ServerConformanceOptions): void {
     livenessCases(ctx);
     flowControlCases(ctx);
     topicCases(ctx);
+    eventCases(ctx);
     transportCases(ctx);
     badInputCases(ctx);
     loadCases(ctx);

@@ -8,10 +8,40 @@
  * @module @switchboard/core
  */
 
+export {
+  type EmitArgs,
+  type Envelope,
+  type EventCodec,
+  EventError,
+  type EventErrorCode,
+  type EventOptions,
+  type EventSchemaMap,
+  type EventSchemas,
+  type EventSpec,
+  type Frame,
+  jsonCodec,
+  type MessageId,
+  type PayloadIssue,
+  type PayloadOf,
+  type RequestArgs,
+  type RequestOptions,
+  type RequestSchemaMap,
+  type ResponseOf,
+  type StandardSchemaV1,
+  type WireError,
+} from "@switchboard/protocol";
 export { type AcceptOptions, Admission, type WsUpgradeRequest } from "./admission.js";
 export { Channel, type SendData } from "./channel.js";
 export { type CorsOptions, cors } from "./cors.js";
 export { HttpError, SwitchboardError, type SwitchboardErrorCode } from "./errors.js";
+export { EventChannel } from "./events/event-channel.js";
+export {
+  EVENTS_TOPIC,
+  type EventBroadcastOptions,
+  EventHub,
+  type EventHubOptions,
+  type EventHubStats,
+} from "./events/hub.js";
 export type { BroadcastOptions } from "./fanout.js";
 export { HttpRequest, HttpResponse } from "./http.js";
 export { CloseCode, Opcode } from "./opcode.js";

@@ -7,6 +7,7 @@ import type { BroadcastOptions } from "./fanout.js";
 import type { HttpRequest } from "./http.js";
 import { HttpApplication } from "./http-app.js";
 import { Lifecycle, type ListenOptions } from "./lifecycle.js";
+import type { MessageLayer } from "./events/layer.js";
 import { Liveness } from "./liveness.js";
 import { Opcode } from "./opcode.js";
 import { resolveLimits, type ServerLimits } from "./options.js";
@@ -116,6 +117,7 @@ export class WebServer<Data = unknown> {
   readonly #lifecycle: Lifecycle;
   readonly #liveness: Liveness;
   #nextChannelId = 1;
+  #layer: MessageLayer | undefined;
 
   constructor(options: WebServerOptions<Data>) {
     if (!options || typeof options.backend?.listen !== "function") {
@@ -398,6 +400,14 @@ export class WebServer<Data = unknown> {
     return this.#lifecycle.close();
   }
 
+  /** @internal Puts a layer (an `EventHub`) in front of the raw message callbacks. One per server. */
+  attachLayer(layer: MessageLayer): void {
+    if (this.#layer) {
+      throw new SwitchboardError("INVALID_ARGUMENT", "this server already has an EventHub");
+    }
+    this.#layer = layer;
+  }
+
   // ---- the engine seam ------------------------------------------------------------------------
 
   #engineHost(): EngineHost {
@@ -433,9 +443,13 @@ export class WebServer<Data = unknown> {
       maxMessageBytes,
       maxMessagesPerSecond,
       isClosing: () => this.#lifecycle.state === "closing",
-      opened: (channel) => this.onWsOpen(channel as Channel<Data>, channel.url),
+      opened: (channel) => {
+        this.#layer?.opened(channel);
+        return this.onWsOpen(channel as Channel<Data>, channel.url);
+      },
       deliver: (channel, data, binary) => this.#deliver(channel as Channel<Data>, data, binary),
       left: (channel) => {
+        this.#layer?.closed(channel);
         this.#channels.delete(channel as Channel<Data>);
         this.#publishing.leave(channel);
         // Resolves after the synchronous part of onWsClose, which runs right after this.
@@ -465,6 +479,7 @@ export class WebServer<Data = unknown> {
   }
 
   #deliver(channel: Channel<Data>, data: Uint8Array | string, binary: boolean): unknown {
+    if (this.#layer?.message(channel, data, binary)) return undefined;
     if (typeof data === "string") return this.#deliverText(channel, data);
     const frame = this.onWsMessageFrame(channel, data, binary ? Opcode.BINARY : Opcode.TEXT);
     // A server that only takes frames should not pay for decoding every text message.

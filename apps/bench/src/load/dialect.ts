@@ -6,7 +6,7 @@
  */
 import { connectWebSocket, type WsConnection } from "./ws-client.js";
 
-export type DialectName = "plain" | "socket.io";
+export type DialectName = "plain" | "socket.io" | "events";
 /** Which behaviour a connection asks for: its messages are echoed, or broadcast to everyone. */
 export type MessageKind = "echo" | "broadcast";
 
@@ -14,7 +14,9 @@ export interface Dialect {
   readonly name: DialectName;
   path(kind: MessageKind): string;
   /** What goes before and after the payload in one message of this kind, both ways. */
-  envelope(kind: MessageKind): { prefix: string; suffix: string };
+  envelope(kind: MessageKind): { prefix: string; suffix: string; variablePrefix?: boolean };
+  /** The subprotocol offered in the upgrade, if any. */
+  protocol?: string;
 }
 
 const plain: Dialect = {
@@ -29,8 +31,20 @@ const socketIo: Dialect = {
   envelope: (kind) => ({ prefix: `42["${kind}","`, suffix: `"]` }),
 };
 
+/**
+ * Switchboard's typed events (docs/protocol.md): each message is an event envelope,
+ * `\u001e[id,"e","echo","<payload>"]`. The server's reply carries its own id, so only the part
+ * after the prefix is the same both ways.
+ */
+const events: Dialect = {
+  name: "events",
+  protocol: "switchboard.v1.json",
+  path: (kind) => `/${kind}`,
+  envelope: (kind) => ({ prefix: `\x1e[1,"e","${kind}","`, suffix: `"]`, variablePrefix: true }),
+};
+
 export function dialectFor(name: DialectName): Dialect {
-  return name === "socket.io" ? socketIo : plain;
+  return name === "socket.io" ? socketIo : name === "events" ? events : plain;
 }
 
 export interface SessionHandlers {
@@ -47,7 +61,9 @@ export function openSession(
   kind: MessageKind,
   handlers: SessionHandlers,
 ): Promise<WsConnection> {
-  if (dialect.name === "plain") return connectWebSocket(port, dialect.path(kind), handlers);
+  if (dialect.name !== "socket.io") {
+    return connectWebSocket(port, dialect.path(kind), handlers, 10_000, dialect.protocol);
+  }
   return new Promise((resolve, reject) => {
     let state: "open" | "connect" | "ready" = "open";
     let connection: WsConnection | undefined;

@@ -9,18 +9,26 @@ const DIGITS = 10;
 export class SequencedMessage {
   readonly #template: Buffer;
   readonly #seqAt: number;
+  /** Bytes from the sequence number to the end: where it is when the prefix may differ. */
+  readonly #seqFromEnd: number;
+  readonly #variablePrefix: boolean;
   /** Length of one whole message (envelope included), as the server echoes it back. */
   readonly length: number;
   /** Bytes one message takes on the wire from the client. */
   readonly frameLength: number;
 
-  constructor(payloadBytes: number, envelope: { prefix: string; suffix: string }) {
+  constructor(
+    payloadBytes: number,
+    envelope: { prefix: string; suffix: string; variablePrefix?: boolean },
+  ) {
     if (payloadBytes < DIGITS) throw new Error(`payload must be at least ${DIGITS} bytes`);
     const text =
       envelope.prefix + "0".repeat(DIGITS) + "x".repeat(payloadBytes - DIGITS) + envelope.suffix;
     this.#template = Buffer.from(text, "latin1");
     this.#seqAt = envelope.prefix.length;
     this.length = this.#template.length;
+    this.#seqFromEnd = this.length - this.#seqAt;
+    this.#variablePrefix = envelope.variablePrefix ?? false;
     // Header: 2 bytes (+2 or +8 extended length) and the 4-byte mask.
     this.frameLength = this.length + (this.length < 126 ? 6 : this.length < 65536 ? 8 : 14);
   }
@@ -46,9 +54,11 @@ export class SequencedMessage {
 
   /** The sequence number of a received message, or -1 when it is not one of ours intact. */
   seqOf(message: Buffer): number {
-    if (message.length !== this.length) return -1;
+    if (this.#variablePrefix ? message.length < this.#seqFromEnd : message.length !== this.length)
+      return -1;
+    const at = this.#variablePrefix ? message.length - this.#seqFromEnd : this.#seqAt;
     let value = 0;
-    for (let i = this.#seqAt; i < this.#seqAt + DIGITS; i++) {
+    for (let i = at; i < at + DIGITS; i++) {
       const digit = (message[i] as number) - 0x30;
       if (digit < 0 || digit > 9) return -1;
       value = value * 10 + digit;

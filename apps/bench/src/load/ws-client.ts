@@ -163,6 +163,7 @@ export function connectWebSocket(
   path: string,
   handlers: WsHandlers,
   timeoutMs = 10_000,
+  protocol?: string,
 ): Promise<WsConnection> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: LOOPBACK, port, noDelay: true });
@@ -194,7 +195,9 @@ export function connectWebSocket(
     socket.on("error", fail);
     socket.write(
       `GET ${path} HTTP/1.1\r\nHost: ${LOOPBACK}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-        `Sec-WebSocket-Key: ${randomBytes(16).toString("base64")}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+        `Sec-WebSocket-Key: ${randomBytes(16).toString("base64")}\r\nSec-WebSocket-Version: 13\r\n` +
+        (protocol ? `Sec-WebSocket-Protocol: ${protocol}\r\n` : "") +
+        "\r\n",
     );
   });
 }

@@ -1,4 +1,5 @@
-import { type ClientState, WebSocketClient } from "@switchboard/client-browser";
+import { type ClientState, EventClient, WebSocketClient } from "@switchboard/client-browser";
+import { type ChatEvents, chatSchemas } from "../chat-events.js";
 import { chatUrl, classify } from "./lines.js";
 
 function element<T extends HTMLElement>(id: string): T {
@@ -13,6 +14,7 @@ const online = element<HTMLElement>("online");
 const state = element<HTMLElement>("state");
 const composer = element<HTMLFormElement>("composer");
 const input = element<HTMLInputElement>("input");
+const typingLine = element<HTMLElement>("typing");
 
 const STATE_LABELS: Record<ClientState, string> = {
   connecting: "connecting…",
@@ -27,20 +29,6 @@ function showState(current: ClientState): void {
   state.textContent = STATE_LABELS[current];
 }
 
-// The chat protocol has no head count; GET /clients has it. Asked after every welcome, join and
-// leave; a slower, older answer must not overwrite a newer one.
-let countRequest = 0;
-async function refreshOnline(): Promise<void> {
-  const request = ++countRequest;
-  try {
-    const response = await fetch("/clients", { cache: "no-store" });
-    const count = await response.text();
-    if (request === countRequest && response.ok) online.textContent = count;
-  } catch {
-    // Offline: the count refreshes with the next welcome.
-  }
-}
-
 function show(text: string): void {
   const { kind, nickname: given } = classify(text);
   const item = document.createElement("li");
@@ -49,7 +37,6 @@ function show(text: string): void {
   messages.append(item);
   item.scrollIntoView({ block: "end" });
   if (given) nickname.textContent = given;
-  if (kind === "welcome" || kind === "presence") void refreshOnline();
 }
 
 const client: WebSocketClient = new WebSocketClient({
@@ -57,23 +44,75 @@ const client: WebSocketClient = new WebSocketClient({
   // new user, so the welcome that follows renames this page.
   reconnect: { initialDelay: 500, maxDelay: 5000 },
   maxUnreadMessages: 0,
+  // A chat server without typed events still speaks the tutorial's raw lines.
+  onMessage: (text) => {
+    if (!chat.negotiated) show(text);
+  },
   onOpen: () => showState(client.state),
   // Called before the client schedules its retry, while its state still says "open".
   onClose: () => showState("reconnecting"),
-  onMessage: show,
   onError: (error) => {
     showState(client.state);
     console.warn(error);
   },
 });
 
+// Typed events render as the tutorial's lines, so the page reads the same either way.
+const chat = new EventClient<ChatEvents>(client, { schemas: chatSchemas });
+let me = "";
+chat.on("welcome", (user) => {
+  me = user;
+  show(`welcome ${user}`);
+});
+chat.on("message", ({ from, text }) => show(from === me ? `echo: ${text}` : `${from}: ${text}`));
+chat.on("joined", (user) => show(`${user} joined`));
+chat.on("left", (user) => show(`${user} left`));
+chat.on("online", (count) => {
+  online.textContent = String(count);
+});
+const typists = new Set<string>();
+chat.on("typing", ({ user, typing }) => {
+  if (typing) typists.add(user);
+  else typists.delete(user);
+  typingLine.textContent = typists.size ? `${[...typists].join(", ")} typing…` : "";
+});
+chat.on("left", (user) => {
+  typists.delete(user);
+  typingLine.textContent = typists.size ? `${[...typists].join(", ")} typing…` : "";
+});
+
+/** `/clients` asks the server over the socket who is connected, and says it as a notice. */
+async function listClients(): Promise<void> {
+  try {
+    const names = await chat.request("clients", undefined, { timeoutMs: 5000 });
+    show(`connected: ${names.join(", ")}`);
+  } catch (error) {
+    show(`/clients failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+// Typing starts with the first key and stops on send, on an empty input, or after 3 s of quiet.
+let typing = false;
+let quiet: ReturnType<typeof setTimeout> | undefined;
+function setTyping(now: boolean): void {
+  clearTimeout(quiet);
+  if (now) quiet = setTimeout(() => setTyping(false), 3000);
+  if (now === typing || !client.isConnected || !chat.negotiated) return;
+  typing = now;
+  chat.emit("typing", now);
+}
+input.addEventListener("input", () => setTyping(input.value !== ""));
+
 composer.addEventListener("submit", (event) => {
   event.preventDefault();
   const text = input.value;
   if (text === "") return;
   try {
-    client.send(text);
+    if (chat.negotiated === false) client.send(text);
+    else if (text === "/clients") void listClients();
+    else chat.emit("message", text);
     input.value = "";
+    setTyping(false);
   } catch (error) {
     console.warn("not sent:", error);
   }

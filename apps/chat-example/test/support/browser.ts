@@ -45,7 +45,7 @@ export class ChatPage {
   }
 
   /** Waits until the element `#id` shows exactly `text`. */
-  async waitForText(id: "nickname" | "online" | "state", text: string): Promise<void> {
+  async waitForText(id: "nickname" | "online" | "state" | "typing", text: string): Promise<void> {
     const exactly = new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
     await this.page.locator(`#${id}`, { hasText: exactly }).waitFor({ timeout: WAIT_MS });
   }

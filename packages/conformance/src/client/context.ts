@@ -6,6 +6,8 @@ import type {
   ClientServersInfo,
   ConformanceClient,
   ConformanceClientOptions,
+  ConformanceEventOptions,
+  ConformanceEvents,
 } from "./types.js";
 
 /** Every wait in the suite is bounded by this. */
@@ -20,6 +22,11 @@ export interface ClientSuiteContext {
   control: ControlClient;
   /** Registers a test, honouring the skips declared for the backend. */
   it: Cases;
+  /** Typed events on a client, or undefined when the client package offers none. */
+  events(
+    client: ConformanceClient,
+    options?: ConformanceEventOptions,
+  ): ConformanceEvents | undefined;
 }
 
 export function clientSuiteContext(
@@ -38,6 +45,7 @@ export function clientSuiteContext(
   return {
     control,
     it,
+    events: (client, eventOptions = {}) => options.createEvents?.(client, eventOptions),
     client(clientOptions = {}) {
       const client = options.createClient({ connectTimeout: TIMEOUT, ...clientOptions });
       clients.push(client);

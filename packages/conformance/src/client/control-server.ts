@@ -4,6 +4,7 @@ import type { Backend, WebServer } from "@switchboard/core";
 import { ChatServer } from "../support/chat-server.js";
 import type { Skip } from "../support/runner.js";
 import type { ServerApp } from "./control.js";
+import { EventsServer } from "./events-app.js";
 import { ProbeServer } from "./probe-server.js";
 
 /** A server backend the client suite runs against, e.g. `{ name: "ws", backend: () => wsBackend() }`. */
@@ -49,7 +50,12 @@ export async function startControlServer(
       if (!backend) throw new Error(`unknown backend ${params.get("backend")}`);
       const app = params.get("app") as ServerApp;
       const options = { backend: backend.backend(), closeTimeoutMs: 2000 };
-      const server = app === "chat" ? new ChatServer(options) : new ProbeServer(options);
+      const server =
+        app === "chat"
+          ? new ChatServer(options)
+          : app === "events"
+            ? new EventsServer(options)
+            : new ProbeServer(options);
       const { port } = await server.listen({ port: 0, host: HOST });
       const id = String(nextId++);
       managed.set(id, { server, port, dispose: () => server.close() });
@@ -78,6 +84,7 @@ export async function startControlServer(
         opens: probe?.opens ?? [],
         closes: probe?.closes ?? [],
         sunk: probe?.sunk ?? { count: 0, bytes: 0, inOrder: true },
+        invalid: server instanceof EventsServer ? server.hub.stats.invalid : 0,
       };
     },
     async "/dispose"(params) {

@@ -1,7 +1,7 @@
 import type { ClientServersInfo } from "./types.js";
 
-/** Which server the control server runs: the tutorial chat, or the echo probe. */
-export type ServerApp = "chat" | "probe";
+/** Which server the control server runs: the tutorial chat, the echo probe, or typed events. */
+export type ServerApp = "chat" | "probe" | "events";
 
 /** What the probe server recorded. */
 export interface ProbeState {
@@ -18,6 +18,8 @@ export interface ProbeState {
   closes: [code: number, reason: string][];
   /** Binary messages `?sink=1` connections sent. */
   sunk: SinkTally;
+  /** Invalid messages the events server received. */
+  invalid: number;
 }
 
 /** What a probe server counted of the binary messages sent to it on `?sink=1`. */

@@ -2,6 +2,7 @@ import { describe, inject, it } from "vitest";
 import { cases } from "../support/runner.js";
 import { closingCases } from "./cases/closing.js";
 import { errorCases } from "./cases/errors.js";
+import { eventCases } from "./cases/events.js";
 import { messageCases } from "./cases/messages.js";
 import { reconnectCases } from "./cases/reconnect.js";
 import { transcriptCases } from "./cases/transcript.js";
@@ -53,6 +54,7 @@ export function clientConformance(options: ClientConformanceOptions): void {
         closingCases(ctx);
         reconnectCases(ctx);
         errorCases(ctx);
+        eventCases(ctx);
         runner.checkSkips();
       });
     }

@@ -82,12 +82,72 @@ export interface ConformanceClient extends AsyncIterable<ConformanceMessage> {
   readonly bufferedAmount: number;
 }
 
+/** The events and requests of the suite's events server (app "events"). */
+export interface SuiteEvents {
+  clientEvents: {
+    echo: unknown;
+    bytes: Uint8Array;
+    mixed: number;
+    badTick: undefined;
+    ask: number;
+  };
+  serverEvents: {
+    echo: unknown;
+    bytes: Uint8Array;
+    tick: number;
+    asked: { answer?: boolean; error?: string };
+  };
+  clientRequests: {
+    add(numbers: { a: number; b: number }): number;
+    slow(ms: number): number;
+    fail(): never;
+  };
+  serverRequests: { confirm(question: string): boolean };
+}
+
+/** A Standard Schema validator, as the suite passes one (zod's or valibot's). */
+export interface ConformanceSchema {
+  readonly "~standard": {
+    validate(value: unknown): unknown;
+  };
+}
+
+/** The options the suite passes to `createEvents`. */
+export interface ConformanceEventOptions {
+  /** Validators of what the client receives, by server event name. */
+  schemas?: { serverEvents?: Record<string, ConformanceSchema> };
+  /** Requests the client may have in flight. */
+  maxInFlightRequests?: number;
+  /** Invalid messages from the server before the client closes. */
+  maxInvalidPayloads?: number;
+}
+
+/** The typed-events layer under test, over a `ConformanceClient`. Errors carry a `code`. */
+export interface ConformanceEvents {
+  /** Whether the server accepted the events protocol. */
+  readonly negotiated: boolean | undefined;
+  /** Sends an event. */
+  emit(event: string, payload?: unknown): unknown;
+  /** Calls `handler` for each event of that name. */
+  on(event: string, handler: (payload: never) => unknown): () => void;
+  /** Asks the server. */
+  request(name: string, payload?: unknown, options?: { timeoutMs?: number }): Promise<unknown>;
+  /** Answers the server's requests. */
+  handle(name: string, handler: (payload: never) => unknown): unknown;
+  /** The next event of that name. */
+  next(event: string, options?: { timeout?: number }): Promise<unknown>;
+  /** Every event of that name. */
+  stream(event: string): AsyncIterable<unknown>;
+}
+
 /** What a client package passes to `clientConformance`. */
 export interface ClientConformanceOptions {
   /** Shown in test names, e.g. "client-node". */
   name: string;
   /** Makes a fresh client; the suite closes it after each test. */
   createClient(options: ConformanceClientOptions): ConformanceClient;
+  /** Puts typed events on a client made by `createClient`; without it the events cases skip. */
+  createEvents?(client: ConformanceClient, options: ConformanceEventOptions): ConformanceEvents;
 }
 
 /** What the client globalSetup hands to the tests (through vitest's `provide` / `inject`). */

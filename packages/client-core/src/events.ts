@@ -1,0 +1,251 @@
+import {
+  createPeer,
+  type EmitArgs,
+  EventError,
+  type EventOptions,
+  type EventPeer,
+  type EventSpec,
+  type NameOf,
+  type Part,
+  type PayloadOf,
+  peerConfig,
+  type RequestArgs,
+  type ResponseOf,
+} from "@switchboard/protocol";
+import type { WebSocketClientBase } from "./client.js";
+import { ClientError } from "./errors.js";
+import { Inbox } from "./inbox.js";
+import type { Transport, TransportEvents, TransportOptions } from "./transport.js";
+
+type Emits<S extends EventSpec> = Part<S, "clientEvents">;
+type Hears<S extends EventSpec> = Part<S, "serverEvents">;
+type Asks<S extends EventSpec> = Part<S, "clientRequests">;
+type Answers<S extends EventSpec> = Part<S, "serverRequests">;
+
+/** Options of `new EventClient(client, options)`. */
+export interface EventClientOptions<S extends EventSpec> extends EventOptions<S> {
+  /** Events of one name kept for `next()` and `stream()` until read; the oldest go first. Default 1000. */
+  maxUnreadEvents?: number;
+}
+
+/** The transport seam of the client, which an EventClient wraps. */
+interface Seam {
+  createTransport(url: string, options: TransportOptions, events: TransportEvents): Transport;
+}
+
+/** A kept payload, in a box. */
+type Boxed = [payload: unknown];
+
+/** Clients that have an EventClient: one each. */
+const attached = new WeakSet<WebSocketClientBase>();
+
+/** The close code a client sends after `maxInvalidPayloads` invalid messages from the server. */
+export const INVALID_CLOSE_CODE = 4008;
+
+/**
+ * Typed events and requests on a WebSocket client. It offers the events protocol
+ * (`switchboard.v1.json`) in every upgrade; raw `send`, `onMessage` and `nextMessage()` keep
+ * working beside it.
+ *
+ * @example
+ * const client = new WebSocketClient({ reconnect: true });
+ * const chat = new EventClient<Chat>(client, { schemas });
+ * chat.on("message", ({ from, text }) => print(`${from}: ${text}`));
+ * await client.connect("ws://127.0.0.1:8080/chat");
+ * chat.emit("message", "hello");
+ * const users = await chat.request("clients", undefined, { timeoutMs: 2000 });
+ */
+export class EventClient<S extends EventSpec = EventSpec> {
+  /** The subprotocol offered, e.g. `switchboard.v1.json`. */
+  readonly protocol: string;
+  /** The raw client. */
+  readonly client: WebSocketClientBase;
+  readonly #peer: EventPeer;
+  readonly #listeners = new Map<string, ((payload: never) => unknown)[]>();
+  readonly #answerers = new Map<string, (payload: never) => unknown>();
+  /** Per event name, created by the first `next()` or by an event nobody listens to. */
+  readonly #inboxes = new Map<string, Inbox>();
+  readonly #limit: number;
+  #negotiated: boolean | undefined;
+
+  constructor(client: WebSocketClientBase, options: EventClientOptions<S> = {}) {
+    // Its connection must offer the protocol from the first upgrade on.
+    if (attached.has(client) || client.state !== "closed") {
+      throw new EventError("INVALID_OPTION", "make one EventClient per client, before connect()");
+    }
+    attached.add(client);
+    const config = peerConfig(false, options);
+    this.protocol = config.protocol;
+    this.client = client;
+    this.#limit = options.maxUnreadEvents ?? 1000;
+    this.#peer = createPeer(config, {
+      write: (frame) => {
+        const live = client.isConnected;
+        client.send(frame);
+        return live;
+      },
+      event: (name, payload) => this.#dispatch(name, payload),
+      answerer: (name) => this.#answerers.get(name) as ((data: unknown) => unknown) | undefined,
+      report: (error) => this.#report(error),
+      invalid: (error, tooMany) => {
+        this.#report(error);
+        if (tooMany) void client.close(INVALID_CLOSE_CODE, "too many invalid messages");
+      },
+    });
+    this.#attach(client as unknown as Seam);
+  }
+
+  /** Whether the open connection speaks the events protocol; undefined before the first open. */
+  get negotiated(): boolean | undefined {
+    return this.#negotiated;
+  }
+
+  /**
+   * Sends an event (queued while reconnecting, as `send` is). Returns what `send` returns.
+   * Check `negotiated`: a server without an `EventHub` takes events for raw messages.
+   */
+  emit<K extends NameOf<Emits<S>>>(event: K, ...[payload]: EmitArgs<Emits<S>[K]>): boolean {
+    return this.client.send(this.#peer.encode("e", event, payload));
+  }
+
+  /**
+   * Asks the server and resolves with its answer (queued while reconnecting). Rejects with an
+   * `EventError`: `TIMEOUT`, `CHANNEL_CLOSED`, `TOO_MANY_REQUESTS`, `INVALID_PAYLOAD`, or the
+   * server's own failure (`HANDLER_FAILED`, `UNKNOWN_EVENT`…, with `remote` true).
+   */
+  request<K extends NameOf<Asks<S>>>(
+    name: K,
+    ...[payload, options]: RequestArgs<PayloadOf<Asks<S>[K]>>
+  ): Promise<ResponseOf<Asks<S>[K]>> {
+    return this.#peer.request(name, payload, options) as Promise<ResponseOf<Asks<S>[K]>>;
+  }
+
+  /** Calls `handler` for each `event` from the server. Returns a function that removes it. */
+  on<K extends NameOf<Hears<S>>>(event: K, handler: (payload: Hears<S>[K]) => unknown): () => void {
+    const list = this.#listeners.get(event) ?? [];
+    list.push(handler as never);
+    this.#listeners.set(event, list);
+    return () => {
+      list.splice(list.indexOf(handler as never) >>> 0, 1);
+      if (!list.length) this.#listeners.delete(event);
+    };
+  }
+
+  /** Answers a request the server makes: return (or resolve) the response. */
+  handle<K extends NameOf<Answers<S>>>(
+    name: K,
+    handler: (
+      payload: PayloadOf<Answers<S>[K]>,
+    ) => ResponseOf<Answers<S>[K]> | PromiseLike<ResponseOf<Answers<S>[K]>>,
+  ): this {
+    this.#answerers.set(name, handler as never);
+    return this;
+  }
+
+  /**
+   * The payload of the next `event` from the server, including one that arrived before the
+   * call while nobody listened to it. Rejects with `CLOSED` once the client closed, `TIMEOUT`
+   * after `timeout` ms.
+   *
+   * @example
+   * const count = await chat.next("online", { timeout: 5000 });
+   */
+  async next<K extends NameOf<Hears<S>>>(
+    event: K,
+    options: { timeout?: number } = {},
+  ): Promise<Hears<S>[K]> {
+    const item = (await this.#inbox(event).next(options.timeout)) as Boxed | undefined;
+    if (!item) throw new ClientError("CLOSED");
+    return item[0] as never;
+  }
+
+  /**
+   * Every `event` from the server, in order, until the client closes (`break` to stop).
+   *
+   * @example
+   * for await (const line of chat.stream("message")) print(line.text);
+   */
+  async *stream<K extends NameOf<Hears<S>>>(event: K): AsyncIterableIterator<Hears<S>[K]> {
+    const inbox = this.#inbox(event);
+    for (let item = await inbox.next(); item; item = await inbox.next())
+      yield (item as unknown as Boxed)[0] as never;
+  }
+
+  #inbox(event: string): Inbox {
+    let inbox = this.#inboxes.get(event);
+    if (!inbox) {
+      inbox = new Inbox(this.#limit);
+      this.#inboxes.set(event, inbox);
+      if (this.client.state !== "closed") inbox.reopen();
+    }
+    return inbox;
+  }
+
+  #dispatch(name: string, payload: unknown): true {
+    const listeners = this.#listeners.get(name);
+    for (const listener of listeners?.slice() ?? []) {
+      try {
+        (listener(payload as never) as PromiseLike<unknown> | undefined)?.then?.(
+          undefined,
+          (error) => this.#report(error),
+        );
+      } catch (error) {
+        this.#report(error);
+      }
+    }
+    // Kept for next() unless only listeners want it; the server may emit events a page ignores.
+    const inbox = listeners ? this.#inboxes.get(name) : this.#inbox(name);
+    // Boxed: a payload of 0, "" or undefined must not read as the end.
+    if (inbox?.push([payload] as never)) this.#report(new ClientError("MESSAGES_DROPPED", name));
+    return true;
+  }
+
+  /**
+   * Sits between the client and each transport it creates (the seam both clients implement):
+   * offers the protocol, reads envelopes before the raw callbacks, and sees every close.
+   */
+  #attach(seam: Seam): void {
+    const { client } = this;
+    const create = seam.createTransport.bind(client);
+    const close = client.close.bind(client);
+    const ended = () => {
+      if (client.state !== "closed") return;
+      this.#peer.closed(true);
+      for (const inbox of this.#inboxes.values()) inbox.end();
+    };
+    seam.createTransport = (url, options, events) => {
+      const transport: Transport = create(
+        url,
+        { protocols: [this.protocol].concat(options.protocols) },
+        {
+          ...events,
+          open: () => {
+            this.#negotiated = transport.protocol === this.protocol;
+            for (const inbox of this.#inboxes.values()) inbox.reopen();
+            this.#peer.opened();
+            events.open();
+          },
+          message: (data, binary) =>
+            (this.#negotiated && this.#peer.receive(data, binary)) || events.message(data, binary),
+          close: (code, reason) => {
+            // Requests written on this connection will never be answered; queued ones wait.
+            this.#peer.closed(false);
+            events.close(code, reason);
+            ended();
+          },
+        },
+      );
+      return transport;
+    };
+    // close() while reconnecting has no transport to report it.
+    client.close = (code, reason) => close(code, reason).finally(ended);
+  }
+
+  #report(error: unknown): void {
+    try {
+      this.client.onError(error);
+    } catch (secondary) {
+      console.error(secondary);
+    }
+  }
+}
