@@ -7,6 +7,7 @@ export const PACKED_PACKAGES = [
   "@switchboard/core",
   "@switchboard/server-ws",
   "@switchboard/server-uws",
+  "@switchboard/server-bun",
   "@switchboard/client-node",
   "@switchboard/client-browser",
   "@switchboard/pubsub-redis",
