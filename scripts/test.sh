@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The full check, as CI runs it: install, build, lint, every package's tests (the docs' samples and
 # links included), the check that the packed tarballs work in a project outside the workspace, and
-# the API reference (TypeDoc, warnings are errors), all on the Node.js found on PATH. Then the
+# the API reference (TypeDoc, warnings are errors), all on the Node.js found on PATH (and the Bun
+# backend under Bun, installed from the npm registry). Then the
 # parts that depend on the Node.js line run again on the other supported lines (20, 22, 24),
 # installed from the npm registry. Exits non-zero on any failure.
 set -euo pipefail
@@ -38,6 +39,8 @@ on_node_line() {
   PATH="$bin:$PATH" node_line_checks
 }
 
+# Bun runs the Bun backend's conformance suite and the chat example on Bun (found in .runtimes/).
+install_runtime bun
 step build pnpm build
 step lint pnpm lint
 step test pnpm test

@@ -6,6 +6,7 @@
 import { type ChildProcess, execFileSync, fork } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { uwsBackend } from "@switchboard/server-uws";
 import { findBun, INSTALL_BUN } from "@switchboard/test-support/bun";
 import type { Contender } from "./contenders.js";
 import type { FromWorker, ToWorker } from "./load/types.js";
@@ -115,11 +116,22 @@ function runtimeOf(contender: Contender): string | undefined {
   return bun;
 }
 
-/** Whether every contender of a run can start here (Bun ones need Bun). */
-export function runtimeAvailable(contender: Contender): boolean {
-  if (contender.runtime !== "bun") return true;
-  bun ??= findBun(repoRoot);
-  return bun !== undefined;
+/**
+ * Why a contender cannot start here, or undefined when it can: Bun ones need Bun, uWS ones a
+ * uWebSockets.js build for this Node.js.
+ */
+export function unavailableReason(contender: Contender): string | undefined {
+  if (contender.runtime === "bun") {
+    bun ??= findBun(repoRoot);
+    return bun === undefined ? `needs Bun; ${INSTALL_BUN}` : undefined;
+  }
+  if (contender.baseline !== "raw-uws") return undefined;
+  try {
+    uwsBackend();
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 export async function startServer(

@@ -135,7 +135,12 @@ describe("each packed tarball", () => {
     expect(manifest.peerDependencies ?? {}).toEqual({});
   });
 
-  it.each(["@switchboard/server-ws", "@switchboard/server-uws", "@switchboard/pubsub-redis"])(
+  it.each([
+    "@switchboard/server-ws",
+    "@switchboard/server-uws",
+    "@switchboard/server-bun",
+    "@switchboard/pubsub-redis",
+  ])(
     "%s takes core as a peer dependency, so an application has one copy of it",
     async (name) => {
       const manifest = await packedManifest(name);
@@ -187,13 +192,14 @@ describe(`the packed tarballs (${PACKED_PACKAGES.join(", ")}) installed with npm
     },
   );
 
-  it("installs one copy of core, the tarball, under server-ws, server-uws and pubsub-redis", async () => {
+  it("installs one copy of core, the tarball, under every package that builds on it", async () => {
     const { stdout } = await npm(project, ["ls", "--all", "--json", "@switchboard/core"]);
     const tree = JSON.parse(stdout);
     expect(tree.dependencies["@switchboard/core"].resolved).toMatch(/^file:.*\.tgz$/);
     for (const name of [
       "@switchboard/server-ws",
       "@switchboard/server-uws",
+      "@switchboard/server-bun",
       "@switchboard/pubsub-redis",
     ]) {
       const core = tree.dependencies[name].dependencies?.["@switchboard/core"];
