@@ -3,11 +3,11 @@
 import { readdirSync } from "node:fs";
 import { TestClient } from "@switchboard/conformance";
 import type { WebServer } from "@switchboard/core";
-import { uwsBackend } from "@switchboard/server-uws";
 import { startRedis } from "@switchboard/test-support/redis-server";
 import { generate } from "selfsigned";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { WebSocket } from "ws";
+import { runs, titled } from "../support/engines.js";
 import { subscriberCount } from "../support/redis-subscribers.js";
 
 /** Samples that register a vitest suite when imported: type-checked (tsc) only. */
@@ -17,19 +17,6 @@ export const TYPECHECK_ONLY = {
   "writing-a-backend-1.ts": "registers the whole server suite; server-bun runs it under Bun",
   "readme-server-bun.ts": "runs under Bun only; server-bun's conformance test runs the same server",
 };
-
-/** Why the uWS samples cannot run here (no uWebSockets.js build for this Node.js), if they cannot. */
-const uwsUnavailable = (() => {
-  try {
-    uwsBackend();
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
-})();
-const runs = (engine: string) => !engine.startsWith("uws") || uwsUnavailable === undefined;
-const titled = (title: string, engine: string) =>
-  runs(engine) ? title : `${title} (skipped: ${uwsUnavailable})`;
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
