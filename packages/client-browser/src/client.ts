@@ -10,6 +10,10 @@ import { browserTransport } from "./transport.js";
  * A WebSocket client for browsers, on the native WebSocket. Subclass it and override the `on…`
  * callbacks, pass them as options, or await messages with `nextMessage()` / `for await`.
  *
+ * Browsers hide the HTTP status of a refused upgrade, so here a refusal (401, 403…) looks like
+ * an unreachable server and is retried as one: bound it with `maxRetries`, or have the server
+ * accept and then close with a code the policy stops on (1008, 4000-4999).
+ *
  * @example
  * const alice = new WebSocketClient();
  * await alice.connect("wss://chat.example/chat");
@@ -18,11 +22,23 @@ import { browserTransport } from "./transport.js";
  * await alice.close();
  */
 export class WebSocketClient extends WebSocketClientBase {
+  /** Back online, or visible again (hidden tabs run timers late): do not wait out the backoff. */
+  readonly #wake = () => {
+    if (globalThis.document?.visibilityState !== "hidden") this.retryNow();
+  };
+
   protected override createTransport(
     url: string,
     options: TransportOptions,
     events: TransportEvents,
   ): Transport {
     return browserTransport(url, options, events);
+  }
+
+  protected override watch(active: boolean): void {
+    const method = active ? "addEventListener" : "removeEventListener";
+    // Adding the same listener twice is a no-op, so a reconnect() while active changes nothing.
+    globalThis[method]?.("online", this.#wake);
+    globalThis.document?.[method]("visibilitychange", this.#wake);
   }
 }

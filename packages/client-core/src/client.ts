@@ -4,6 +4,7 @@ import { Inbox } from "./inbox.js";
 import { type Message, toMessage } from "./message.js";
 import type { Opcode } from "./opcode.js";
 import { type ClientOptions, HOOK_NAMES, type ResolvedOptions, resolveOptions } from "./options.js";
+import type { CloseInfo } from "./policy.js";
 import type { Transport, TransportEvents, TransportOptions } from "./transport.js";
 import { canClose, checkUrl, toPayload } from "./validation.js";
 
@@ -26,6 +27,8 @@ export interface NextMessageOptions {
 const OPEN = 1;
 /** How often `drain()` looks at `bufferedAmount`. */
 const DRAIN_POLL_MS = 10;
+/** The longest `setTimeout` delay; a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface Waiter {
   resolve(): void;
@@ -49,6 +52,8 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   #attemptId = 0;
   #retries = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether the pending retry waits out a backoff the client chose, not a wait the server asked for. */
+  #cuttable = false;
   #openWaiters: Waiter[] = [];
   #closeWaiters: (() => void)[] = [];
 
@@ -71,8 +76,11 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   onOpen(): unknown {
     return undefined;
   }
-  /** An open connection ended, with the close code and reason (1006: dropped without a close frame). */
-  onClose(_code: number, _reason: string): unknown {
+  /**
+   * An open connection ended, with the close code and reason (1006: dropped without a close
+   * frame); `reconnecting` says whether the client will retry.
+   */
+  onClose(_code: number, _reason: string, _reconnecting: boolean): unknown {
     return undefined;
   }
   /** A TEXT message arrived. */
@@ -89,6 +97,14 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    */
   onError(error: unknown): void {
     console.error(error);
+  }
+  /**
+   * With `reconnect` on: the client stopped by itself and is now closed. `error` says why:
+   * `CLOSED_BY_SERVER` or `UPGRADE_REFUSED` (with `error.info`), `RECONNECT_FAILED`
+   * (`maxRetries` spent). `reconnect()` starts again.
+   */
+  onStop(_error: ClientError): unknown {
+    return undefined;
   }
 
   // ---- state --------------------------------------------------------------------------------
@@ -138,7 +154,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    */
   reconnect(): Promise<void> {
     // The old connection's own close event is ignored from here on; report it now.
-    if (this.#state === "open") this.#call(() => this.onClose(1000, "reconnect"));
+    if (this.#state === "open") this.#call(() => this.onClose(1000, "reconnect", true));
     this.#abandon();
     return this.#start();
   }
@@ -148,6 +164,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     for (const resolve of this.#closeWaiters.splice(0)) resolve();
     this.#inbox.reopen();
     this.#retries = 0;
+    this.watch(true);
     // Wait first: a bad URL fails the attempt before it reaches its first await.
     const opened = new Promise<void>((resolve, reject) =>
       this.#openWaiters.push({ resolve, reject }),
@@ -160,25 +177,32 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     const id = ++this.#attemptId;
     const live = () => id === this.#attemptId;
     this.#state = "connecting";
-    let url: string;
+    let url = "";
     let failure: Error | undefined;
+    let status: number | undefined;
+    let retryAfter: number | undefined;
+    // A failed attempt is a connection that never opened: 1006, and the status if refused.
+    const failed = (code: ClientErrorCode, detail: unknown, cause: unknown = failure) =>
+      this.#attemptFailed(
+        new ClientError(code, `${url} ${detail}`.trim(), cause, {
+          code: 1006,
+          reason: String(detail),
+          status,
+          retryAfter,
+        }),
+      );
     try {
       const source = this.#url;
       url = checkUrl(typeof source === "function" ? await source() : source);
     } catch (error) {
       // A bad URL is final; a URL function that failed is worth another try.
       if (live()) {
-        this.#attemptFailed(
-          error instanceof ClientError
-            ? error
-            : new ClientError("CONNECT_FAILED", "URL function threw", error),
-        );
+        if (error instanceof ClientError) this.#attemptFailed(error);
+        else failed("CONNECT_FAILED", "URL function threw", error);
       }
       return;
     }
     if (!live()) return;
-    const failed = (code: ClientErrorCode, detail: unknown) =>
-      this.#attemptFailed(new ClientError(code, `${url} ${detail}`, failure));
     try {
       this.#transport = this.createTransport(
         url,
@@ -189,17 +213,22 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
           error: (error) => {
             failure = error;
           },
+          refused: (answer, after) => {
+            status = answer;
+            retryAfter = after;
+          },
           close: (code, reason) => {
             if (!live()) return;
             this.#transport = undefined;
-            if (this.#state === "connecting") failed("CONNECT_FAILED", failure?.message ?? code);
-            else this.#closed(code, reason);
+            if (this.#state !== "connecting") this.#closed(code, reason);
+            else if (status) failed("UPGRADE_REFUSED", status);
+            else failed("CONNECT_FAILED", failure?.message ?? code);
           },
         },
       );
     } catch (error) {
       failure = error as Error;
-      return failed("CONNECT_FAILED", String(error));
+      return failed("CONNECT_FAILED", error);
     }
     const timeout = this.#options.connectTimeout;
     this.#timer = setTimeout(() => {
@@ -229,37 +258,89 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   }
 
   #attemptFailed(error: ClientError): void {
-    const policy = this.#options.reconnect;
-    if (!policy || error.code === "INVALID_URL") this.#finish(error);
-    else if (this.#retries >= policy.maxRetries) {
-      this.#finish(new ClientError("RECONNECT_FAILED", this.#retries, error));
+    const { info } = error;
+    // Without `info` (a bad URL) there is nothing to retry.
+    const stop = info ? this.#verdict(info, error) : error;
+    if (stop) {
+      this.#finish(stop);
     } else {
       this.#report(error);
-      this.#scheduleRetry();
+      this.#retry(info!);
     }
   }
 
-  #scheduleRetry(): void {
+  #closed(code: number, reason: string): void {
+    this.#retries = 0;
+    const info: CloseInfo = { code, reason };
+    // A close the client began (close()) is never retried; nor is anything without reconnect.
+    const eligible = this.#state === "open" && !!this.#options.reconnect;
+    const stop =
+      eligible &&
+      this.#verdict(info, new ClientError("CLOSED_BY_SERVER", `${code} ${reason}`, 0, info));
+    this.#call(() => this.onClose(code, reason, eligible && !stop));
+    if (eligible && !stop) this.#retry(info);
+    else this.#finish(stop || undefined);
+  }
+
+  /** With reconnect on, after `info`: the error that stops the client, or undefined to retry. */
+  #verdict(info: CloseInfo, error: ClientError): ClientError | undefined {
+    const policy = this.#options.reconnect;
+    try {
+      if (!policy?.shouldReconnect(info)) return error;
+    } catch (thrown) {
+      this.#report(thrown);
+      return error;
+    }
+    if (this.#retries >= policy.maxRetries) {
+      return new ClientError("RECONNECT_FAILED", this.#retries, error);
+    }
+  }
+
+  /**
+   * Waits out the backoff, then tries again. The server may ask for longer: after 1008 (a rate
+   * or buffer limit) the longest backoff, after 429 or 503 its `Retry-After`.
+   */
+  #retry({ code, status, retryAfter = 0 }: CloseInfo): void {
+    const policy = this.#options.reconnect!;
+    const asked = Math.max(
+      code === 1008 ? policy.maxDelay : 0,
+      status === 429 || status === 503 ? retryAfter : 0,
+    );
     this.#state = "reconnecting";
+    this.#cuttable = !asked;
     this.#timer = setTimeout(
       () => this.#attempt(),
-      reconnectDelay(this.#retries++, this.#options.reconnect!),
+      Math.min(MAX_TIMER_MS, Math.max(asked, reconnectDelay(this.#retries++, policy))),
     );
   }
 
-  #closed(code: number, reason: string): void {
-    this.#call(() => this.onClose(code, reason));
-    this.#retries = 0;
-    if (this.#state === "open" && this.#options.reconnect) this.#scheduleRetry();
-    else this.#finish();
+  /**
+   * Cuts a pending backoff short and tries again now; a wait the server asked for (after 1008,
+   * or `Retry-After`) is kept. The browser client calls it when the page comes back online or
+   * becomes visible.
+   */
+  protected retryNow(): void {
+    if (this.#state === "reconnecting" && this.#cuttable) {
+      clearTimeout(this.#timer);
+      void this.#attempt();
+    }
   }
+
+  /**
+   * Called with true when the client starts connecting and false once it is closed: a platform
+   * client subscribes to what should wake a pending retry (see `retryNow`) only meanwhile.
+   */
+  protected watch(_active: boolean): void {}
 
   /** The client is done: settle every promise and end iteration. `error` says why, if it failed. */
   #finish(error?: ClientError): void {
     clearTimeout(this.#timer);
     this.#state = "closed";
+    this.watch(false);
     // A failure nobody awaits (a dropped connection that could not be restored) goes to onError.
     if (error && !this.#openWaiters.length) this.#report(error);
+    // With reconnect on, stopping with an error is stopping by itself: onStop says so and why.
+    if (error && this.#options.reconnect) this.#call(() => this.onStop(error));
     this.#settle(this.#openWaiters, error ?? new ClientError("CLOSED"));
     for (const resolve of this.#closeWaiters.splice(0)) resolve();
     const unsent = this.#queue.length;

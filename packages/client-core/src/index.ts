@@ -15,4 +15,5 @@ export {
   type ReconnectOptions,
   type ReconnectPolicy,
 } from "./options.js";
+export { type CloseInfo, defaultShouldReconnect } from "./policy.js";
 export type { Transport, TransportEvents, TransportOptions } from "./transport.js";

@@ -12,6 +12,11 @@ export interface TransportEvents {
   message(data: string | Uint8Array, binary: boolean): void;
   /** Details of a failure, where the implementation gives any; `close` follows. */
   error(error: Error): void;
+  /**
+   * The server answered the upgrade with an HTTP status instead of 101, and `Retry-After` in ms
+   * if it sent one; `close` follows. Only implementations that can see the response call it.
+   */
+  refused(status: number, retryAfter: number | undefined): void;
   /** The connection is gone (or never opened); called exactly once. */
   close(code: number, reason: string): void;
 }

@@ -1,5 +1,6 @@
 import type { Transport, TransportEvents } from "@switchboard/client-core";
 import { WebSocket } from "ws";
+import { retryAfterMs } from "./retry-after.js";
 
 /** What the Node client adds to each connection attempt. */
 export interface NodeTransportOptions {
@@ -21,6 +22,12 @@ export function wsTransport(
   ws.on("message", (data: Buffer, binary: boolean) => {
     // A plain Uint8Array view over ws's buffer: no copy, and no Buffer leaking into the API.
     events.message(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), binary);
+  });
+  // An upgrade answered with a status instead of 101: tell the client which, then fail the
+  // attempt as ws would without this listener (it emits "error", then "close" with 1006).
+  ws.on("unexpected-response", (_request, response) => {
+    events.refused(response.statusCode ?? 0, retryAfterMs(response.headers["retry-after"]));
+    ws.terminate();
   });
   // ws emits "error" before "close" when a connection fails; without a listener it would crash.
   ws.on("error", (error) => events.error(error));

@@ -19,6 +19,8 @@ export interface ClientSuiteContext {
   control: ControlClient;
   /** Why the backend's engine cannot pass the case named `name`, if it cannot. */
   limitation(name: string): string | undefined;
+  /** Why the client cannot see a refused upgrade's HTTP status, if it cannot. */
+  hiddenUpgradeStatus: string | undefined;
 }
 
 export function clientSuiteContext(
@@ -36,6 +38,7 @@ export function clientSuiteContext(
   const limitations = info.limitations?.[backend] ?? {};
   return {
     control,
+    hiddenUpgradeStatus: options.hiddenUpgradeStatus,
     limitation: (name) => (limitations[name] ? `${backend}: ${limitations[name]}` : undefined),
     client(clientOptions = {}) {
       const client = options.createClient({ connectTimeout: TIMEOUT, ...clientOptions });

@@ -3,6 +3,7 @@ import { closingCases } from "./cases/closing.js";
 import { errorCases } from "./cases/errors.js";
 import { messageCases } from "./cases/messages.js";
 import { reconnectCases } from "./cases/reconnect.js";
+import { reconnectPolicyCases } from "./cases/reconnect-policy.js";
 import { transcriptCases } from "./cases/transcript.js";
 import { clientSuiteContext } from "./context.js";
 import {
@@ -41,6 +42,7 @@ export function clientConformance(options: ClientConformanceOptions): void {
         messageCases(ctx);
         closingCases(ctx);
         reconnectCases(ctx);
+        reconnectPolicyCases(ctx);
         errorCases(ctx);
       });
     }
