@@ -23,9 +23,7 @@ import { browserTransport } from "./transport.js";
  */
 export class WebSocketClient extends WebSocketClientBase {
   /** Back online, or visible again (hidden tabs run timers late): do not wait out the backoff. */
-  readonly #wake = () => {
-    if (globalThis.document?.visibilityState !== "hidden") this.retryNow();
-  };
+  readonly #wake = () => globalThis.document?.hidden || this.retryNow();
 
   protected override createTransport(
     url: string,
@@ -36,7 +34,7 @@ export class WebSocketClient extends WebSocketClientBase {
   }
 
   protected override watch(active: boolean): void {
-    const method = active ? "addEventListener" : "removeEventListener";
+    const method = `${active ? "add" : "remove"}EventListener` as const;
     // Adding the same listener twice is a no-op, so a reconnect() while active changes nothing.
     globalThis[method]?.("online", this.#wake);
     globalThis.document?.[method]("visibilitychange", this.#wake);

@@ -6,11 +6,13 @@
 
 export {
   ClientError,
+  type CloseInfo,
   type ClientErrorCode,
   type ClientHooks,
   type ClientOptions,
   type ClientState,
   DEFAULT_RECONNECT,
+  defaultShouldReconnect,
   type Message,
   type NextMessageOptions,
   Opcode,

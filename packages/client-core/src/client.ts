@@ -27,8 +27,6 @@ export interface NextMessageOptions {
 const OPEN = 1;
 /** How often `drain()` looks at `bufferedAmount`. */
 const DRAIN_POLL_MS = 10;
-/** The longest `setTimeout` delay; a longer one would fire at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface Waiter {
   resolve(): void;
@@ -55,7 +53,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   /** Whether the pending retry waits out a backoff the client chose, not a wait the server asked for. */
   #cuttable = false;
   #openWaiters: Waiter[] = [];
-  #closeWaiters: (() => void)[] = [];
+  #closeWaiters: Waiter[] = [];
 
   constructor(options: ClientOptions = {}) {
     this.#options = resolveOptions(options);
@@ -161,7 +159,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
 
   #start(): Promise<void> {
     // A close() overtaken by reconnect() is done: that connection is gone.
-    for (const resolve of this.#closeWaiters.splice(0)) resolve();
+    this.#settle(this.#closeWaiters);
     this.#inbox.reopen();
     this.#retries = 0;
     this.watch(true);
@@ -298,19 +296,17 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
 
   /**
    * Waits out the backoff, then tries again. The server may ask for longer: after 1008 (a rate
-   * or buffer limit) the longest backoff, after 429 or 503 its `Retry-After`.
+   * or buffer limit) the longest backoff, after 429 or 503 its `Retry-After` (which transports
+   * report for those statuses only).
    */
-  #retry({ code, status, retryAfter = 0 }: CloseInfo): void {
+  #retry({ code, retryAfter = 0 }: CloseInfo): void {
     const policy = this.#options.reconnect!;
-    const asked = Math.max(
-      code === 1008 ? policy.maxDelay : 0,
-      status === 429 || status === 503 ? retryAfter : 0,
-    );
+    const asked = Math.max(code === 1008 ? policy.maxDelay : 0, retryAfter);
     this.#state = "reconnecting";
     this.#cuttable = !asked;
     this.#timer = setTimeout(
       () => this.#attempt(),
-      Math.min(MAX_TIMER_MS, Math.max(asked, reconnectDelay(this.#retries++, policy))),
+      Math.max(asked, reconnectDelay(this.#retries++, policy)),
     );
   }
 
@@ -342,7 +338,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     // With reconnect on, stopping with an error is stopping by itself: onStop says so and why.
     if (error && this.#options.reconnect) this.#call(() => this.onStop(error));
     this.#settle(this.#openWaiters, error ?? new ClientError("CLOSED"));
-    for (const resolve of this.#closeWaiters.splice(0)) resolve();
+    this.#settle(this.#closeWaiters);
     const unsent = this.#queue.length;
     this.#queue = [];
     if (unsent) this.#report(new ClientError("QUEUE_DISCARDED", unsent));
@@ -408,7 +404,9 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     }
     const state = this.#state;
     if (state === "closed") return Promise.resolve();
-    const closed = new Promise<void>((resolve) => this.#closeWaiters.push(resolve));
+    const closed = new Promise<void>((resolve, reject) =>
+      this.#closeWaiters.push({ resolve, reject }),
+    );
     if (state === "open") {
       this.#state = "closing";
       this.#transport?.close(code, reason);

@@ -30,8 +30,10 @@ export function canClose(code: number, reason: string): boolean {
 /** What `send` accepts, as a string or a byte view (no copy). */
 export function toPayload(data: unknown): string | Uint8Array {
   if (typeof data === "string") return data;
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (ArrayBuffer.isView(data))
-    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
+    // An ArrayBuffer has no `buffer` and no `byteOffset`: the view then spans all of it.
+    const view = data as Partial<ArrayBufferView> & { byteLength: number };
+    return new Uint8Array(view.buffer ?? (data as ArrayBuffer), view.byteOffset, view.byteLength);
+  }
   throw new ClientError("INVALID_ARGUMENT", `send(${typeof data})`);
 }

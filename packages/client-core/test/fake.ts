@@ -46,11 +46,28 @@ export class FakeSocket implements Transport {
     this.events.error(new Error(message));
     this.drop();
   }
+
+  /** The server answers the upgrade with `status` (and Retry-After in ms), as ws reports it. */
+  answer(status: number, retryAfter?: number): void {
+    this.events.refused(status, retryAfter);
+    this.refuse(`Unexpected server response: ${status}`);
+  }
 }
 
 /** The shared client on fake sockets; `sockets` holds every attempt in order. */
 export class FakeClient extends WebSocketClientBase {
   readonly sockets: FakeSocket[] = [];
+  /** What `watch` was called with, in order. */
+  readonly watched: boolean[] = [];
+
+  /** What the browser client does when the page comes back online. */
+  wake(): void {
+    this.retryNow();
+  }
+
+  protected override watch(active: boolean): void {
+    this.watched.push(active);
+  }
 
   get socket(): FakeSocket {
     return this.sockets.at(-1)!;

@@ -7,11 +7,13 @@
 
 export {
   ClientError,
+  type CloseInfo,
   type ClientErrorCode,
   type ClientHooks,
   type ClientOptions,
   type ClientState,
   DEFAULT_RECONNECT,
+  defaultShouldReconnect,
   type Message,
   type NextMessageOptions,
   Opcode,

@@ -1,3 +1,5 @@
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * A `Retry-After` header (seconds, or an HTTP date) as ms from `now`; undefined when absent or
  * unreadable, so that a bad header falls back to the backoff.
@@ -10,5 +12,6 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
     : /[a-z]/i.test(value)
       ? Date.parse(value) - now
       : Number.NaN;
-  return Number.isNaN(ms) ? undefined : Math.max(0, ms);
+  // Capped at the longest delay setTimeout takes: beyond it a timer fires at once.
+  return Number.isNaN(ms) ? undefined : Math.min(Math.max(0, ms), MAX_TIMER_MS);
 }

@@ -26,7 +26,10 @@ export function wsTransport(
   // An upgrade answered with a status instead of 101: tell the client which, then fail the
   // attempt as ws would without this listener (it emits "error", then "close" with 1006).
   ws.on("unexpected-response", (_request, response) => {
-    events.refused(response.statusCode ?? 0, retryAfterMs(response.headers["retry-after"]));
+    const status = response.statusCode ?? 0;
+    // Retry-After is what 429 and 503 say about when to come back (RFC 6585, RFC 9110).
+    const retryAfter = status === 429 || status === 503 ? response.headers["retry-after"] : "";
+    events.refused(status, retryAfterMs(retryAfter));
     ws.terminate();
   });
   // ws emits "error" before "close" when a connection fails; without a listener it would crash.

@@ -1,4 +1,5 @@
 import { type ClientState, WebSocketClient } from "@switchboard/client-browser";
+import { stopReason } from "../stop-reason.js";
 import { chatUrl, classify } from "./lines.js";
 
 function element<T extends HTMLElement>(id: string): T {
@@ -22,9 +23,9 @@ const STATE_LABELS: Record<ClientState, string> = {
   closed: "offline",
 };
 
-function showState(current: ClientState): void {
+function showState(current: ClientState, why?: string): void {
   state.dataset["state"] = current;
-  state.textContent = STATE_LABELS[current];
+  state.textContent = why ?? STATE_LABELS[current];
 }
 
 // The chat protocol has no head count; GET /clients has it. Asked after every welcome, join and
@@ -58,13 +59,16 @@ const client: WebSocketClient = new WebSocketClient({
   reconnect: { initialDelay: 500, maxDelay: 5000 },
   maxUnreadMessages: 0,
   onOpen: () => showState(client.state),
-  // Called before the client schedules its retry, while its state still says "open".
-  onClose: () => showState("reconnecting"),
+  // Called before the client schedules its retry (or stops), while its state still says "open".
+  onClose: (_code, _reason, reconnecting) => showState(reconnecting ? "reconnecting" : "closed"),
   onMessage: show,
   onError: (error) => {
-    showState(client.state);
+    // Once stopped, the state shows why (onStop), not a bare "offline".
+    if (client.state !== "closed") showState(client.state);
     console.warn(error);
   },
+  // Closed for a reason retrying cannot fix (a limit, a ban) or refused: say why, stop trying.
+  onStop: (error) => showState("closed", stopReason(error)),
 });
 
 composer.addEventListener("submit", (event) => {
@@ -81,7 +85,5 @@ composer.addEventListener("submit", (event) => {
 
 showState("connecting");
 input.focus();
-client.connect(chatUrl(location)).catch((error: unknown) => {
-  showState("closed");
-  console.error(error);
-});
+// A failure that ends the client also reaches onStop, which shows why.
+client.connect(chatUrl(location)).catch((error: unknown) => console.error(error));
