@@ -3,8 +3,12 @@ import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { expect, it } from "vitest";
 
-/** What the package may add to a page, minified and gzipped. */
-const BUDGET_BYTES = 2.5 * 1024;
+/**
+ * What the package may add to a page, minified and gzipped. It was 2.5 KB until reconnect
+ * learnt to respect close codes and upgrade statuses (the policy, `shouldReconnect`, `onStop`,
+ * the longer wait after 1008, the online/visible wake-up), which cost about 480 bytes.
+ */
+const BUDGET_BYTES = 3 * 1024;
 
 it(`the bundled client stays under ${BUDGET_BYTES} bytes min+gzip`, async () => {
   // Bundle the built output as an app would: a dependency on anything else would fail here.
