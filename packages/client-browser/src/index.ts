@@ -6,11 +6,11 @@
 
 export {
   ClientError,
-  type CloseInfo,
   type ClientErrorCode,
   type ClientHooks,
   type ClientOptions,
   type ClientState,
+  type CloseInfo,
   DEFAULT_RECONNECT,
   defaultShouldReconnect,
   type Message,
