@@ -301,7 +301,10 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    */
   #retry({ code, retryAfter = 0 }: CloseInfo): void {
     const policy = this.#options.reconnect!;
-    const asked = Math.max(code === 1008 ? policy.maxDelay : 0, retryAfter);
+    // Spread upwards too, or every client the server turned away comes back at the same moment.
+    const asked =
+      Math.max(code === 1008 ? policy.maxDelay : 0, retryAfter) *
+      (1 + policy.jitter * Math.random());
     this.#state = "reconnecting";
     this.#cuttable = !asked;
     this.#timer = setTimeout(

@@ -102,6 +102,18 @@ describe("the shared client's reconnect policy", () => {
     expect(client.sockets).toHaveLength(3);
   });
 
+  it("spreads the wait after 1008 upwards by jitter, never below maxDelay", async () => {
+    vi.spyOn(Math, "random").mockReturnValue(1);
+    const { client } = await openClient({
+      reconnect: { initialDelay: 100, maxDelay: 1000, jitter: 0.5, shouldReconnect: () => true },
+    });
+    client.socket.drop(1008, "rate limit");
+    await vi.advanceTimersByTimeAsync(1499);
+    expect(client.sockets).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(client.sockets).toHaveLength(2);
+  });
+
   it("retryNow cuts a backoff short, but not a wait the server asked for", async () => {
     const { client } = await openClient({
       reconnect: { initialDelay: 60_000, maxDelay: 60_000, jitter: 0, shouldReconnect: () => true },
