@@ -1,9 +1,14 @@
 import { reconnectDelay } from "./backoff.js";
 import { ClientError, type ClientErrorCode } from "./errors.js";
-import { Inbox } from "./inbox.js";
 import { type Message, toMessage } from "./message.js";
 import type { Opcode } from "./opcode.js";
-import { type ClientOptions, HOOK_NAMES, type ResolvedOptions, resolveOptions } from "./options.js";
+import {
+  type ClientHooks,
+  type ClientOptions,
+  HOOK_NAMES,
+  type ResolvedOptions,
+  resolveOptions,
+} from "./options.js";
 import type { CloseInfo } from "./policy.js";
 import type { Transport, TransportEvents, TransportOptions } from "./transport.js";
 import { canClose, checkUrl, toPayload } from "./validation.js";
@@ -28,10 +33,11 @@ const OPEN = 1;
 /** How often `drain()` looks at `bufferedAmount`. */
 const DRAIN_POLL_MS = 10;
 
-interface Waiter {
-  resolve(): void;
-  reject(error: unknown): void;
-}
+/**
+ * Settles a promise the client handed out: a `connect()` or `close()` waiting (with an error to
+ * reject, none to resolve), or a `nextMessage()` waiting (with the message, none once closed).
+ */
+type Waiter<T = unknown> = (value?: T) => void;
 
 /**
  * The WebSocket client, independent of any WebSocket implementation; `@switchboard/client-node`
@@ -39,7 +45,6 @@ interface Waiter {
  */
 export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   readonly #options: ResolvedOptions;
-  readonly #inbox: Inbox;
   /** Messages sent while (re)connecting, written in order once the connection opens. */
   #queue: (string | Uint8Array)[] = [];
   #state: ClientState = "closed";
@@ -54,10 +59,15 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   #cuttable = false;
   #openWaiters: Waiter[] = [];
   #closeWaiters: Waiter[] = [];
+  /** Received messages nobody has asked for yet, up to `maxUnreadMessages`, oldest first. */
+  #unread: Message[] = [];
+  /** `nextMessage()` calls waiting for a message; only while `#unread` is empty. */
+  #readers: Waiter<Message>[] = [];
+  /** Set by a drop, cleared by a read: a flood is reported once, not once per message. */
+  #dropping = false;
 
   constructor(options: ClientOptions = {}) {
     this.#options = resolveOptions(options);
-    this.#inbox = new Inbox(this.#options.maxUnreadMessages);
     for (const name of HOOK_NAMES) if (options[name]) this[name] = options[name] as never;
   }
 
@@ -152,7 +162,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    */
   reconnect(): Promise<void> {
     // The old connection's own close event is ignored from here on; report it now.
-    if (this.#state === "open") this.#call(() => this.onClose(1000, "reconnect", true));
+    if (this.#state === "open") this.#call("onClose", 1000, "reconnect", true);
     this.#abandon();
     return this.#start();
   }
@@ -160,13 +170,10 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   #start(): Promise<void> {
     // A close() overtaken by reconnect() is done: that connection is gone.
     this.#settle(this.#closeWaiters);
-    this.#inbox.reopen();
     this.#retries = 0;
     this.watch(true);
     // Wait first: a bad URL fails the attempt before it reaches its first await.
-    const opened = new Promise<void>((resolve, reject) =>
-      this.#openWaiters.push({ resolve, reject }),
-    );
+    const opened = this.#wait(this.#openWaiters);
     void this.#attempt();
     return opened;
   }
@@ -252,7 +259,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     this.#queue = [];
     for (const payload of queued) this.#transport?.send(payload);
     this.#settle(this.#openWaiters);
-    this.#call(() => this.onOpen());
+    this.#call("onOpen");
   }
 
   #attemptFailed(error: ClientError): void {
@@ -268,14 +275,13 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   }
 
   #closed(code: number, reason: string): void {
-    this.#retries = 0;
     const info: CloseInfo = { code, reason };
     // A close the client began (close()) is never retried; nor is anything without reconnect.
     const eligible = this.#state === "open" && !!this.#options.reconnect;
     const stop =
       eligible &&
       this.#verdict(info, new ClientError("CLOSED_BY_SERVER", `${code} ${reason}`, 0, info));
-    this.#call(() => this.onClose(code, reason, eligible && !stop));
+    this.#call("onClose", code, reason, eligible && !stop);
     if (eligible && !stop) this.#retry(info);
     else this.#finish(stop || undefined);
   }
@@ -339,13 +345,13 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     // A failure nobody awaits (a dropped connection that could not be restored) goes to onError.
     if (error && !this.#openWaiters.length) this.#report(error);
     // With reconnect on, stopping with an error is stopping by itself: onStop says so and why.
-    if (error && this.#options.reconnect) this.#call(() => this.onStop(error));
+    if (error && this.#options.reconnect) this.#call("onStop", error);
     this.#settle(this.#openWaiters, error ?? new ClientError("CLOSED"));
     this.#settle(this.#closeWaiters);
-    const unsent = this.#queue.length;
-    this.#queue = [];
+    const unsent = this.#queue.splice(0).length;
     if (unsent) this.#report(new ClientError("QUEUE_DISCARDED", unsent));
-    this.#inbox.end();
+    // Readers get undefined, which ends iteration; unread messages stay readable.
+    this.#settle(this.#readers);
   }
 
   // ---- sending ------------------------------------------------------------------------------
@@ -407,9 +413,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     }
     const state = this.#state;
     if (state === "closed") return Promise.resolve();
-    const closed = new Promise<void>((resolve, reject) =>
-      this.#closeWaiters.push({ resolve, reject }),
-    );
+    const closed = this.#wait(this.#closeWaiters);
     if (state === "open") {
       this.#state = "closing";
       this.#transport?.close(code, reason);
@@ -424,11 +428,39 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
 
   #received(payload: string | Uint8Array, binary: boolean): void {
     const message = toMessage(payload, binary);
-    this.#call(() => this.onMessageFrame(message.data, message.opcode));
-    if (!binary) this.#call(() => this.onMessage(message.text));
-    if (this.#inbox.push(message)) {
-      this.#report(new ClientError("MESSAGES_DROPPED", this.#options.maxUnreadMessages));
+    this.#call("onMessageFrame", message.data, message.opcode);
+    if (!binary) this.#call("onMessage", message.text);
+    const limit = this.#options.maxUnreadMessages;
+    const unread = this.#unread;
+    const reader = this.#readers.shift();
+    if (reader) reader(message);
+    else if (limit && unread.push(message) > limit) {
+      unread.shift();
+      if (!this.#dropping) this.#report(new ClientError("MESSAGES_DROPPED", limit));
+      this.#dropping = true;
     }
+  }
+
+  /** The next message, or undefined once closed and every message was read. */
+  #read(timeout?: number): Promise<Message | undefined> {
+    this.#dropping = false;
+    if (this.#unread.length || this.#state === "closed") {
+      return Promise.resolve(this.#unread.shift());
+    }
+    return new Promise((resolve, reject) => {
+      const reader: Waiter<Message> = (message) => {
+        clearTimeout(timer);
+        resolve(message);
+      };
+      const timer =
+        timeout === undefined
+          ? undefined
+          : setTimeout(() => {
+              this.#readers.splice(this.#readers.indexOf(reader), 1);
+              reject(new ClientError("TIMEOUT", timeout));
+            }, timeout);
+      this.#readers.push(reader);
+    });
   }
 
   /**
@@ -440,7 +472,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    * console.log(welcome.text);
    */
   async nextMessage(options: NextMessageOptions = {}): Promise<Message> {
-    const message = await this.#inbox.next(options.timeout);
+    const message = await this.#read(options.timeout);
     if (!message) throw new ClientError("CLOSED");
     return message;
   }
@@ -452,20 +484,28 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    * for await (const message of client) console.log(message.text);
    */
   async *[Symbol.asyncIterator](): AsyncIterator<Message> {
-    for (let message = await this.#inbox.next(); message; message = await this.#inbox.next())
+    for (let message = await this.#read(); message; message = await this.#read())
       yield message;
   }
 
   // ---- plumbing -----------------------------------------------------------------------------
 
-  #settle(waiters: Waiter[], error?: unknown): void {
-    for (const waiter of waiters.splice(0)) error ? waiter.reject(error) : waiter.resolve();
+  /** A promise that `#settle(waiters, error)` settles. */
+  #wait(waiters: Waiter[]): Promise<void> {
+    return new Promise((resolve, reject) =>
+      waiters.push((error) => (error ? reject(error) : resolve())),
+    );
+  }
+
+  #settle<T>(waiters: Waiter<T>[], value?: T): void {
+    for (const waiter of waiters.splice(0)) waiter(value);
   }
 
   /** Runs a user callback; what it throws or rejects with goes to `onError`. */
-  #call(callback: () => unknown): void {
+  #call<K extends keyof ClientHooks>(name: K, ...args: Parameters<Required<ClientHooks>[K]>): void {
     try {
-      const result = callback() as PromiseLike<unknown> | undefined;
+      const callback = this[name] as (...values: typeof args) => unknown;
+      const result = callback.apply(this, args) as PromiseLike<unknown> | undefined;
       result?.then?.(undefined, (error) => this.#report(error));
     } catch (error) {
       this.#report(error);
