@@ -484,8 +484,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    * for await (const message of client) console.log(message.text);
    */
   async *[Symbol.asyncIterator](): AsyncIterator<Message> {
-    for (let message = await this.#read(); message; message = await this.#read())
-      yield message;
+    for (let message = await this.#read(); message; message = await this.#read()) yield message;
   }
 
   // ---- plumbing -----------------------------------------------------------------------------
