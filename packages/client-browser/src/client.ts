@@ -4,7 +4,9 @@ import {
   type TransportOptions,
   WebSocketClientBase,
 } from "@switchboard/client-core";
-import { browserTransport } from "./transport.js";
+
+/** The page: absent in a worker, which has no `document` but may have `online` events. */
+const page = globalThis;
 
 /**
  * A WebSocket client for browsers, on the native WebSocket. Subclass it and override the `on…`
@@ -23,20 +25,25 @@ import { browserTransport } from "./transport.js";
  */
 export class WebSocketClient extends WebSocketClientBase {
   /** Back online, or visible again (hidden tabs run timers late): do not wait out the backoff. */
-  readonly #wake = () => globalThis.document?.hidden || this.retryNow();
+  readonly #wake = () => page.document?.hidden || this.retryNow();
 
+  /** One connection on the browser's own WebSocket, whose events the shared client takes as they are. */
   protected override createTransport(
     url: string,
     options: TransportOptions,
     events: TransportEvents,
   ): Transport {
-    return browserTransport(url, options, events);
+    return Object.assign(
+      new WebSocket(url, options.protocols),
+      { binaryType: "arraybuffer" },
+      events,
+    );
   }
 
   protected override watch(active: boolean): void {
     const method = `${active ? "add" : "remove"}EventListener` as const;
     // Adding the same listener twice is a no-op, so a reconnect() while active changes nothing.
-    globalThis[method]?.("online", this.#wake);
-    globalThis.document?.[method]("visibilitychange", this.#wake);
+    page[method]?.("online", this.#wake);
+    page.document?.[method]("visibilitychange", this.#wake);
   }
 }

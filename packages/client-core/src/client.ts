@@ -147,10 +147,8 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    * @example
    * await client.connect("ws://127.0.0.1:8080/chat");
    */
-  connect(url: UrlSource): Promise<void> {
-    if (this.#state !== "closed") {
-      return Promise.reject(new ClientError("ALREADY_CONNECTED"));
-    }
+  async connect(url: UrlSource): Promise<void> {
+    if (this.#state !== "closed") throw new ClientError("ALREADY_CONNECTED");
     this.#url = url;
     return this.#start();
   }
@@ -184,16 +182,18 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     this.#state = "connecting";
     let url = "";
     let failure: Error | undefined;
-    let status: number | undefined;
-    let retryAfter: number | undefined;
-    // A failed attempt is a connection that never opened: 1006, and the status if refused.
-    const failed = (code: ClientErrorCode, detail: unknown, cause: unknown = failure) =>
-      this.#attemptFailed(
+    // A failed attempt is a connection that never opened: 1006, with the status if refused.
+    const failed = (
+      code: ClientErrorCode,
+      detail: unknown,
+      cause: unknown = failure,
+      refusal?: CloseInfo,
+    ) =>
+      this.#lost(
         new ClientError(code, `${url} ${detail}`.trim(), cause, {
+          ...refusal,
           code: 1006,
           reason: String(detail),
-          status,
-          retryAfter,
         }),
       );
     try {
@@ -202,7 +202,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     } catch (error) {
       // A bad URL is final; a URL function that failed is worth another try.
       if (live()) {
-        if (error instanceof ClientError) this.#attemptFailed(error);
+        if (error instanceof ClientError) this.#lost(error);
         else failed("CONNECT_FAILED", "URL function threw", error);
       }
       return;
@@ -213,20 +213,22 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
         url,
         { protocols: this.#options.protocols },
         {
-          open: () => live() && this.#opened(),
-          message: (data, binary) => live() && this.#received(data, binary),
-          error: (error) => {
-            failure = error;
+          onopen: () => live() && this.#opened(),
+          onmessage: ({ data }, binary) => live() && this.#received(data, binary),
+          onerror: (event) => {
+            failure = event.error;
           },
-          refused: (answer, after) => {
-            status = answer;
-            retryAfter = after;
-          },
-          close: (code, reason) => {
+          onclose: (event) => {
             if (!live()) return;
             this.#transport = undefined;
-            if (this.#state !== "connecting") this.#closed(code, reason);
-            else if (status) failed("UPGRADE_REFUSED", status);
+            const { code, reason, status } = event;
+            if (this.#state !== "connecting") {
+              const info = { code, reason };
+              this.#lost(
+                new ClientError("CLOSED_BY_SERVER", `${code} ${reason}`, undefined, info),
+                true,
+              );
+            } else if (status) failed("UPGRADE_REFUSED", status, failure, event);
             else failed("CONNECT_FAILED", failure?.message ?? code);
           },
         },
@@ -255,47 +257,34 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     this.#state = "open";
     this.#retries = 0;
     // Queued messages go first: they were sent before anything onOpen sends.
-    const queued = this.#queue;
-    this.#queue = [];
-    for (const payload of queued) this.#transport?.send(payload);
+    for (const payload of this.#queue.splice(0)) this.#transport?.send(payload);
     this.#settle(this.#openWaiters);
     this.#call("onOpen");
   }
 
-  #attemptFailed(error: ClientError): void {
-    const { info } = error;
-    // Without `info` (a bad URL) there is nothing to retry.
-    const stop = info ? this.#verdict(info, error) : error;
-    if (stop) {
-      this.#finish(stop);
-    } else {
-      this.#report(error);
-      this.#retry(info!);
-    }
-  }
-
-  #closed(code: number, reason: string): void {
-    const info: CloseInfo = { code, reason };
-    // A close the client began (close()) is never retried; nor is anything without reconnect.
-    const eligible = this.#state === "open" && !!this.#options.reconnect;
-    const stop =
-      eligible &&
-      this.#verdict(info, new ClientError("CLOSED_BY_SERVER", `${code} ${reason}`, 0, info));
-    this.#call("onClose", code, reason, eligible && !stop);
-    if (eligible && !stop) this.#retry(info);
-    else this.#finish(stop || undefined);
+  /**
+   * An attempt failed with `error`, or an open connection closed (`opened`, and `error` is
+   * `CLOSED_BY_SERVER`): retry, or stop. A close the client began (close()) is never retried,
+   * nor anything without reconnect, and neither is an error. A failed attempt without `info`
+   * (a bad URL) is final.
+   */
+  #lost(error: ClientError, opened?: boolean): void {
+    const info = error.info!;
+    const quiet = opened && (this.#state === "closing" || !this.#options.reconnect);
+    const stop = quiet ? undefined : error.info ? this.#verdict(info, error) : error;
+    const retry = !quiet && !stop;
+    if (opened) this.#call("onClose", info.code, info.reason, retry);
+    else if (retry) this.#report(error);
+    if (retry) this.#retry(info);
+    else this.#finish(stop);
   }
 
   /** With reconnect on, after `info`: the error that stops the client, or undefined to retry. */
   #verdict(info: CloseInfo, error: ClientError): ClientError | undefined {
     const policy = this.#options.reconnect;
-    try {
-      if (!policy?.shouldReconnect(info)) return error;
-    } catch (thrown) {
-      this.#report(thrown);
-      return error;
-    }
-    if (this.#retries >= policy.maxRetries) {
+    // A shouldReconnect that throws means no.
+    if (!this.#try(() => policy?.shouldReconnect(info))) return error;
+    if (this.#retries >= policy!.maxRetries) {
       return new ClientError("RECONNECT_FAILED", this.#retries, error);
     }
   }
@@ -406,13 +395,12 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    * Stops reconnecting for good. Rejects with `INVALID_ARGUMENT` for a code other than 1000 or
    * 3000-4999, or a reason over 123 bytes.
    */
-  close(code = 1000, reason = ""): Promise<void> {
+  async close(code = 1000, reason = ""): Promise<void> {
     reason = String(reason);
-    if (!canClose(code, reason)) {
-      return Promise.reject(new ClientError("INVALID_ARGUMENT", `close(${code}, reason)`));
-    }
+    if (!canClose(code, reason))
+      throw new ClientError("INVALID_ARGUMENT", `close(${code}, reason)`);
     const state = this.#state;
-    if (state === "closed") return Promise.resolve();
+    if (state === "closed") return;
     const closed = this.#wait(this.#closeWaiters);
     if (state === "open") {
       this.#state = "closing";
@@ -426,8 +414,8 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
 
   // ---- receiving ----------------------------------------------------------------------------
 
-  #received(payload: string | Uint8Array, binary: boolean): void {
-    const message = toMessage(payload, binary);
+  #received(data: string | ArrayBuffer | Uint8Array, binary = typeof data !== "string"): void {
+    const message = toMessage(toPayload(data), binary);
     this.#call("onMessageFrame", message.data, message.opcode);
     if (!binary) this.#call("onMessage", message.text);
     const limit = this.#options.maxUnreadMessages;
@@ -502,10 +490,15 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
 
   /** Runs a user callback; what it throws or rejects with goes to `onError`. */
   #call<K extends keyof ClientHooks>(name: K, ...args: Parameters<Required<ClientHooks>[K]>): void {
+    const callback = this[name] as (...values: typeof args) => unknown;
+    const result = this.#try(() => callback.apply(this, args)) as PromiseLike<unknown> | undefined;
+    result?.then?.(undefined, (error) => this.#report(error));
+  }
+
+  /** Runs user code; what it throws goes to `onError`, and the result is then undefined. */
+  #try<T>(run: () => T): T | undefined {
     try {
-      const callback = this[name] as (...values: typeof args) => unknown;
-      const result = callback.apply(this, args) as PromiseLike<unknown> | undefined;
-      result?.then?.(undefined, (error) => this.#report(error));
+      return run();
     } catch (error) {
       this.#report(error);
     }

@@ -1,24 +1,34 @@
+import type { CloseInfo } from "./policy.js";
+
 /**
  * The seam between the shared client and a WebSocket implementation (ws in Node, the native
  * WebSocket in browsers). Both sockets already have this shape, so an adapter returns the socket
  * itself and only translates its events; every decision is made by the client.
  */
 
-/** What an adapter reports about one connection. */
+/**
+ * What an adapter reports about one connection. The `on…` events take the browser's WebSocket
+ * events (or objects of their shape), so that the browser's adapter passes them straight through.
+ */
 export interface TransportEvents {
   /** The handshake completed. */
-  open(): void;
-  /** A complete message: a string or bytes (TEXT may come as its UTF-8 bytes). */
-  message(data: string | Uint8Array, binary: boolean): void;
-  /** Details of a failure, where the implementation gives any; `close` follows. */
-  error(error: Error): void;
+  onopen(): void;
   /**
-   * The server answered the upgrade with an HTTP status instead of 101, and `Retry-After` in ms
-   * if it sent one; `close` follows. Only implementations that can see the response call it.
+   * A complete message: a string, or bytes (ArrayBuffer or Uint8Array). `binary` defaults to
+   * whether it is bytes; TEXT may come as its UTF-8 bytes with `binary` false.
    */
-  refused(status: number, retryAfter: number | undefined): void;
-  /** The connection is gone (or never opened); called exactly once. */
-  close(code: number, reason: string): void;
+  onmessage(event: { data: string | ArrayBuffer | Uint8Array }, binary?: boolean): void;
+  /**
+   * Something failed; `onclose` follows. `error` says what, where the implementation tells
+   * (browsers do not: their error event has no `error`).
+   */
+  onerror(event: { error?: Error }): void;
+  /**
+   * The connection is gone (or never opened), with its close code and reason; called exactly
+   * once. Implementations that can see a refused upgrade add its HTTP `status`, and for 429
+   * and 503 its `Retry-After` in ms.
+   */
+  onclose(event: CloseInfo): void;
 }
 
 /** One connection attempt, as the client drives it: the subset of `WebSocket` it uses. */

@@ -30,27 +30,26 @@ export class FakeSocket implements Transport {
   open(protocol = ""): void {
     this.readyState = 1;
     this.protocol = protocol;
-    this.events.open();
+    this.events.onopen();
   }
 
   receive(data: string | Uint8Array, binary = typeof data !== "string"): void {
-    this.events.message(data, binary);
+    this.events.onmessage({ data }, binary);
   }
 
-  drop(code = 1006, reason = ""): void {
+  drop(code = 1006, reason = "", refusal?: { status: number; retryAfter?: number }): void {
     this.readyState = 3;
-    this.events.close(code, reason);
+    this.events.onclose({ code, reason, ...refusal });
   }
 
-  refuse(message = "ECONNREFUSED"): void {
-    this.events.error(new Error(message));
-    this.drop();
+  refuse(message = "ECONNREFUSED", refusal?: { status: number; retryAfter?: number }): void {
+    this.events.onerror({ error: new Error(message) });
+    this.drop(1006, "", refusal);
   }
 
   /** The server answers the upgrade with `status` (and Retry-After in ms), as ws reports it. */
   answer(status: number, retryAfter?: number): void {
-    this.events.refused(status, retryAfter);
-    this.refuse(`Unexpected server response: ${status}`);
+    this.refuse(`Unexpected server response: ${status}`, { status, retryAfter });
   }
 }
 

@@ -18,22 +18,30 @@ export function wsTransport(
     headers: options.headers,
     perMessageDeflate: false,
   });
-  ws.on("open", events.open);
+  // A refused upgrade, reported with the close that follows.
+  let status: number | undefined;
+  let retryAfter: number | undefined;
+  ws.on("open", events.onopen);
   ws.on("message", (data: Buffer, binary: boolean) => {
     // A plain Uint8Array view over ws's buffer: no copy, and no Buffer leaking into the API.
-    events.message(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), binary);
+    events.onmessage(
+      { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) },
+      binary,
+    );
   });
-  // An upgrade answered with a status instead of 101: tell the client which, then fail the
+  // An upgrade answered with a status instead of 101: keep it for the close, then fail the
   // attempt as ws would without this listener (it emits "error", then "close" with 1006).
   ws.on("unexpected-response", (_request, response) => {
-    const status = response.statusCode ?? 0;
+    status = response.statusCode ?? 0;
     // Retry-After is what 429 and 503 say about when to come back (RFC 6585, RFC 9110).
-    const retryAfter = status === 429 || status === 503 ? response.headers["retry-after"] : "";
-    events.refused(status, retryAfterMs(retryAfter));
+    const after = status === 429 || status === 503 ? response.headers["retry-after"] : "";
+    retryAfter = retryAfterMs(after);
     ws.terminate();
   });
   // ws emits "error" before "close" when a connection fails; without a listener it would crash.
-  ws.on("error", (error) => events.error(error));
-  ws.on("close", (code, reason) => events.close(code, reason.toString()));
+  ws.on("error", (error) => events.onerror({ error }));
+  ws.on("close", (code, reason) =>
+    events.onclose({ code, reason: reason.toString(), status, retryAfter }),
+  );
   return ws;
 }
