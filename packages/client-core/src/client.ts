@@ -5,7 +5,6 @@ import type { Opcode } from "./opcode.js";
 import {
   type ClientHooks,
   type ClientOptions,
-  HOOK_NAMES,
   type ResolvedOptions,
   resolveOptions,
 } from "./options.js";
@@ -68,7 +67,11 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
 
   constructor(options: ClientOptions = {}) {
     this.#options = resolveOptions(options);
-    for (const name of HOOK_NAMES) if (options[name]) this[name] = options[name] as never;
+    // Every `on…` option given replaces the method of that name.
+    for (const name in options) {
+      const hook = options[name as keyof ClientHooks];
+      if (name.startsWith("on") && hook) this[name as keyof ClientHooks] = hook as never;
+    }
   }
 
   /** Opens one connection attempt; implemented by each package with its WebSocket. */
@@ -181,61 +184,54 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     const live = () => id === this.#attemptId;
     this.#state = "connecting";
     let url = "";
-    let failure: Error | undefined;
     // A failed attempt is a connection that never opened: 1006, with the status if refused.
     const failed = (
       code: ClientErrorCode,
       detail: unknown,
-      cause: unknown = failure,
-      refusal?: CloseInfo,
+      cause?: unknown,
+      status?: number,
+      retryAfter?: number,
     ) =>
       this.#lost(
         new ClientError(code, `${url} ${detail}`.trim(), cause, {
-          ...refusal,
           code: 1006,
           reason: String(detail),
+          status,
+          retryAfter,
         }),
       );
     try {
       const source = this.#url;
       url = checkUrl(typeof source === "function" ? await source() : source);
-    } catch (error) {
-      // A bad URL is final; a URL function that failed is worth another try.
-      if (live()) {
-        if (error instanceof ClientError) this.#lost(error);
-        else failed("CONNECT_FAILED", "URL function threw", error);
-      }
-      return;
-    }
-    if (!live()) return;
-    try {
+      if (!live()) return;
       this.#transport = this.createTransport(
         url,
         { protocols: this.#options.protocols },
         {
           onopen: () => live() && this.#opened(),
           onmessage: ({ data }, binary) => live() && this.#received(data, binary),
-          onerror: (event) => {
-            failure = event.error;
-          },
-          onclose: (event) => {
+          onclose: ({ code, reason, status, retryAfter, error }) => {
             if (!live()) return;
             this.#transport = undefined;
-            const { code, reason, status } = event;
             if (this.#state !== "connecting") {
               const info = { code, reason };
               this.#lost(
                 new ClientError("CLOSED_BY_SERVER", `${code} ${reason}`, undefined, info),
                 true,
               );
-            } else if (status) failed("UPGRADE_REFUSED", status, failure, event);
-            else failed("CONNECT_FAILED", failure?.message ?? code);
+            } else if (status) failed("UPGRADE_REFUSED", status, error, status, retryAfter);
+            else failed("CONNECT_FAILED", error?.message ?? code, error);
           },
         },
       );
     } catch (error) {
-      failure = error as Error;
-      return failed("CONNECT_FAILED", error);
+      // A bad URL is final; a URL function or a WebSocket constructor that threw is worth
+      // another try.
+      if (live()) {
+        if (error instanceof ClientError) this.#lost(error);
+        else failed("CONNECT_FAILED", url ? error : "URL function threw", error);
+      }
+      return;
     }
     const timeout = this.#options.connectTimeout;
     this.#timer = setTimeout(() => {
@@ -296,16 +292,10 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    */
   #retry({ code, retryAfter = 0 }: CloseInfo): void {
     const policy = this.#options.reconnect!;
-    // Spread upwards too, or every client the server turned away comes back at the same moment.
-    const asked =
-      Math.max(code === 1008 ? policy.maxDelay : 0, retryAfter) *
-      (1 + policy.jitter * Math.random());
+    const asked = Math.max(code === 1008 ? policy.maxDelay : 0, retryAfter);
     this.#state = "reconnecting";
     this.#cuttable = !asked;
-    this.#timer = setTimeout(
-      () => this.#attempt(),
-      Math.max(asked, reconnectDelay(this.#retries++, policy)),
-    );
+    this.#timer = setTimeout(() => this.#attempt(), reconnectDelay(this.#retries++, policy, asked));
   }
 
   /**
@@ -359,12 +349,9 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
       transport.send(payload);
       return transport.bufferedAmount < this.#options.highWaterMark;
     }
-    // An open socket may be closing underneath: with reconnect on, the next connection sends it.
-    if (
-      state !== "connecting" &&
-      state !== "reconnecting" &&
-      !(state === "open" && this.#options.reconnect)
-    ) {
+    // While connecting or reconnecting, queue. An open socket may be closing underneath: with
+    // reconnect on, the next connection sends it.
+    if (!state.endsWith("connecting") && !(state === "open" && this.#options.reconnect)) {
       throw new ClientError("NOT_CONNECTED");
     }
     if (this.#queue.length >= this.#options.maxQueuedMessages) {

@@ -16,4 +16,9 @@ export {
   type ReconnectPolicy,
 } from "./options.js";
 export { type CloseInfo, defaultShouldReconnect } from "./policy.js";
-export type { Transport, TransportEvents, TransportOptions } from "./transport.js";
+export type {
+  Transport,
+  TransportClose,
+  TransportEvents,
+  TransportOptions,
+} from "./transport.js";

@@ -29,16 +29,6 @@ export interface ClientHooks {
   onStop?(error: ClientError): unknown;
 }
 
-/** The names of the callbacks, for copying them from options. */
-export const HOOK_NAMES = [
-  "onOpen",
-  "onClose",
-  "onMessage",
-  "onMessageFrame",
-  "onError",
-  "onStop",
-] as const;
-
 /** Reconnect policy. Delays are in milliseconds. */
 export interface ReconnectOptions {
   /** Delay before the first retry. Default 1000. */
@@ -116,19 +106,18 @@ export const DEFAULT_RECONNECT: Readonly<ReconnectPolicy> = {
 export function resolveOptions(options: ClientOptions): ResolvedOptions {
   const { protocols = [], reconnect } = options;
   const limits = withDefaults(DEFAULT_LIMITS, options);
-  const policy = reconnect
-    ? withDefaults(DEFAULT_RECONNECT, reconnect === true ? {} : reconnect)
-    : undefined;
+  // `reconnect: true` has none of the keys, so every default applies.
+  const policy = reconnect ? withDefaults(DEFAULT_RECONNECT, reconnect) : undefined;
 
   if (limits.lowWaterMark > limits.highWaterMark) invalid("lowWaterMark", limits.lowWaterMark);
   // Malformed protocols are refused by the WebSocket itself: CONNECT_FAILED, with the cause.
   return { ...limits, protocols, reconnect: policy };
 }
 
-function withDefaults<T extends object>(defaults: T, given: Partial<Record<keyof T, unknown>>): T {
+function withDefaults<T extends object>(defaults: T, given: object | true): T {
   const resolved = { ...defaults };
   for (const key in defaults) {
-    const value = given[key] ?? defaults[key];
+    const value = (given as Partial<Record<keyof T, unknown>>)[key] ?? defaults[key];
     // Numbers are ≥ 0 (NaN is not), callbacks are functions.
     if (
       typeof value !== typeof defaults[key] ||

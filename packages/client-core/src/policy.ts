@@ -16,8 +16,11 @@ export interface CloseInfo {
   readonly retryAfter?: number | undefined;
 }
 
-/** Close codes a client retries by default: the network, a restart, an overload, a gateway. */
-const RETRIED_CODES = [1001, 1006, 1011, 1012, 1013, 1014];
+/**
+ * What a client retries by default: close codes for the network, a restart, an overload, a
+ * gateway; upgrade statuses for a timeout and a rate limit (and every 5xx).
+ */
+const RETRIED = [1001, 1006, 1011, 1012, 1013, 1014, 408, 429];
 
 /**
  * The default reconnect policy: retry what is transient, stop where retrying cannot help or
@@ -32,6 +35,6 @@ const RETRIED_CODES = [1001, 1006, 1011, 1012, 1013, 1014];
  * // Also retry the application's own "come back later" code.
  * reconnect: { shouldReconnect: (info) => info.code === 4500 || defaultShouldReconnect(info) }
  */
-export function defaultShouldReconnect({ code, status }: CloseInfo): boolean {
-  return status ? status === 408 || status === 429 || status > 499 : RETRIED_CODES.includes(code);
+export function defaultShouldReconnect({ code, status = 0 }: CloseInfo): boolean {
+  return status > 499 || RETRIED.includes(status || code);
 }

@@ -18,17 +18,17 @@ export interface TransportEvents {
    * whether it is bytes; TEXT may come as its UTF-8 bytes with `binary` false.
    */
   onmessage(event: { data: string | ArrayBuffer | Uint8Array }, binary?: boolean): void;
-  /**
-   * Something failed; `onclose` follows. `error` says what, where the implementation tells
-   * (browsers do not: their error event has no `error`).
-   */
-  onerror(event: { error?: Error }): void;
-  /**
-   * The connection is gone (or never opened), with its close code and reason; called exactly
-   * once. Implementations that can see a refused upgrade add its HTTP `status`, and for 429
-   * and 503 its `Retry-After` in ms.
-   */
-  onclose(event: CloseInfo): void;
+  /** The connection is gone (or never opened); called exactly once. */
+  onclose(event: TransportClose): void;
+}
+
+/**
+ * How a connection ended: its close code and reason. An implementation that can see more adds
+ * it (browsers deliberately hide it): what failed, and a refused upgrade's HTTP `status` with,
+ * for 429 and 503, its `Retry-After` in ms.
+ */
+export interface TransportClose extends CloseInfo {
+  readonly error?: Error | undefined;
 }
 
 /** One connection attempt, as the client drives it: the subset of `WebSocket` it uses. */

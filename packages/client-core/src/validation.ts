@@ -3,17 +3,16 @@ import { utf8 } from "./message.js";
 
 /** Turns user input into a URL every WebSocket implementation accepts, or throws `INVALID_URL`. */
 export function checkUrl(input: unknown): string {
-  let url: URL | undefined;
   try {
-    url = new URL(String(input));
+    const url = new URL(String(input));
+    if (/^(ws|http)s?:$/.test(url.protocol)) {
+      // http(s) is accepted as browsers do; a fragment means nothing to a WebSocket and browsers refuse it.
+      url.protocol = url.protocol.replace("http", "ws");
+      url.hash = "";
+      return url.href;
+    }
   } catch {}
-  if (!url || !/^(ws|http)s?:$/.test(url.protocol)) {
-    throw new ClientError("INVALID_URL", input);
-  }
-  // http(s) is accepted as browsers do; a fragment means nothing to a WebSocket and browsers refuse it.
-  url.protocol = url.protocol.replace("http", "ws");
-  url.hash = "";
-  return url.href;
+  throw new ClientError("INVALID_URL", input);
 }
 
 /**

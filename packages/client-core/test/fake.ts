@@ -1,5 +1,6 @@
 import {
   type Transport,
+  type TransportClose,
   type TransportEvents,
   type TransportOptions,
   WebSocketClientBase,
@@ -37,14 +38,13 @@ export class FakeSocket implements Transport {
     this.events.onmessage({ data }, binary);
   }
 
-  drop(code = 1006, reason = "", refusal?: { status: number; retryAfter?: number }): void {
+  drop(code = 1006, reason = "", details?: Omit<TransportClose, "code" | "reason">): void {
     this.readyState = 3;
-    this.events.onclose({ code, reason, ...refusal });
+    this.events.onclose({ code, reason, ...details });
   }
 
   refuse(message = "ECONNREFUSED", refusal?: { status: number; retryAfter?: number }): void {
-    this.events.onerror({ error: new Error(message) });
-    this.drop(1006, "", refusal);
+    this.drop(1006, "", { error: new Error(message), ...refusal });
   }
 
   /** The server answers the upgrade with `status` (and Retry-After in ms), as ws reports it. */

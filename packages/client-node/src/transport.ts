@@ -18,7 +18,8 @@ export function wsTransport(
     headers: options.headers,
     perMessageDeflate: false,
   });
-  // A refused upgrade, reported with the close that follows.
+  // What went wrong, reported with the close that follows.
+  let failure: Error | undefined;
   let status: number | undefined;
   let retryAfter: number | undefined;
   ws.on("open", events.onopen);
@@ -39,9 +40,11 @@ export function wsTransport(
     ws.terminate();
   });
   // ws emits "error" before "close" when a connection fails; without a listener it would crash.
-  ws.on("error", (error) => events.onerror({ error }));
+  ws.on("error", (error) => {
+    failure = error;
+  });
   ws.on("close", (code, reason) =>
-    events.onclose({ code, reason: reason.toString(), status, retryAfter }),
+    events.onclose({ code, reason: reason.toString(), status, retryAfter, error: failure }),
   );
   return ws;
 }
