@@ -1,5 +1,5 @@
 import { reconnectDelay } from "./backoff.js";
-import { ClientError, type ClientErrorCode } from "./errors.js";
+import { attemptError, ClientError, type ClientErrorCode } from "./errors.js";
 import { type Message, toMessage } from "./message.js";
 import type { Opcode } from "./opcode.js";
 import {
@@ -184,22 +184,8 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     const live = () => id === this.#attemptId;
     this.#state = "connecting";
     let url = "";
-    // A failed attempt is a connection that never opened: 1006, with the status if refused.
-    const failed = (
-      code: ClientErrorCode,
-      detail: unknown,
-      cause?: unknown,
-      status?: number,
-      retryAfter?: number,
-    ) =>
-      this.#lost(
-        new ClientError(code, `${url} ${detail}`.trim(), cause, {
-          code: 1006,
-          reason: String(detail),
-          status,
-          retryAfter,
-        }),
-      );
+    const failed = (code: ClientErrorCode, detail: unknown, cause?: unknown) =>
+      this.#lost(attemptError(code, url, detail, cause));
     try {
       const source = this.#url;
       url = checkUrl(typeof source === "function" ? await source() : source);
@@ -210,17 +196,20 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
         {
           onopen: () => live() && this.#opened(),
           onmessage: ({ data }, binary) => live() && this.#received(data, binary),
-          onclose: ({ code, reason, status, retryAfter, error }) => {
+          onclose: ({ code, reason, error }) => {
             if (!live()) return;
             this.#transport = undefined;
-            if (this.#state !== "connecting") {
+            // The transport may know better why an attempt failed (a refused upgrade).
+            if (this.#state === "connecting") {
+              if (error) this.#lost(error);
+              else failed("CONNECT_FAILED", code);
+            } else {
               const info = { code, reason };
               this.#lost(
                 new ClientError("CLOSED_BY_SERVER", `${code} ${reason}`, undefined, info),
                 true,
               );
-            } else if (status) failed("UPGRADE_REFUSED", status, error, status, retryAfter);
-            else failed("CONNECT_FAILED", error?.message ?? code, error);
+            }
           },
         },
       );
@@ -265,13 +254,13 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    * (a bad URL) is final.
    */
   #lost(error: ClientError, opened?: boolean): void {
-    const info = error.info!;
+    const { info } = error;
     const quiet = opened && (this.#state === "closing" || !this.#options.reconnect);
-    const stop = quiet ? undefined : error.info ? this.#verdict(info, error) : error;
+    const stop = quiet ? undefined : info ? this.#verdict(info, error) : error;
     const retry = !quiet && !stop;
-    if (opened) this.#call("onClose", info.code, info.reason, retry);
+    if (opened) this.#call("onClose", info!.code, info!.reason, retry);
     else if (retry) this.#report(error);
-    if (retry) this.#retry(info);
+    if (retry) this.#retry(info!);
     else this.#finish(stop);
   }
 
@@ -316,9 +305,12 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    */
   protected watch(_active: boolean): void {}
 
-  /** The client is done: settle every promise and end iteration. `error` says why, if it failed. */
+  /**
+   * The client is done: drop whatever is in flight, settle every promise and end iteration.
+   * `error` says why, if it failed.
+   */
   #finish(error?: ClientError): void {
-    clearTimeout(this.#timer);
+    this.#abandon();
     this.#state = "closed";
     this.watch(false);
     // A failure nobody awaits (a dropped connection that could not be restored) goes to onError.
@@ -357,8 +349,8 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     if (this.#queue.length >= this.#options.maxQueuedMessages) {
       throw new ClientError("QUEUE_FULL", this.#queue.length);
     }
-    // The caller may reuse its buffer before the connection opens.
-    this.#queue.push(typeof payload === "string" ? payload : payload.slice());
+    // The caller may reuse its buffer before the connection opens (a string's slice is itself).
+    this.#queue.push(payload.slice());
     return false;
   }
 
@@ -393,7 +385,6 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
       this.#state = "closing";
       this.#transport?.close(code, reason);
     } else if (state !== "closing") {
-      this.#abandon();
       this.#finish();
     }
     return closed;
@@ -417,11 +408,9 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   }
 
   /** The next message, or undefined once closed and every message was read. */
-  #read(timeout?: number): Promise<Message | undefined> {
+  async #read(timeout?: number): Promise<Message | undefined> {
     this.#dropping = false;
-    if (this.#unread.length || this.#state === "closed") {
-      return Promise.resolve(this.#unread.shift());
-    }
+    if (this.#unread.length || this.#state === "closed") return this.#unread.shift();
     return new Promise((resolve, reject) => {
       const reader: Waiter<Message> = (message) => {
         clearTimeout(timer);

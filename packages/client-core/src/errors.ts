@@ -58,3 +58,18 @@ export class ClientError extends Error {
     this.info = info;
   }
 }
+
+/**
+ * The error of a connection attempt that never opened: `code` with the URL and `detail`; its
+ * `info` is that of a dropped connection (1006), with a refused upgrade's status if any.
+ */
+export function attemptError(
+  code: ClientErrorCode,
+  url: string,
+  detail: unknown,
+  cause?: unknown,
+  refusal?: Pick<CloseInfo, "status" | "retryAfter">,
+): ClientError {
+  const info = { code: 1006, reason: String(detail), ...refusal };
+  return new ClientError(code, `${url} ${detail}`.trim(), cause, info);
+}

@@ -5,7 +5,7 @@ export {
   type UrlSource,
   WebSocketClientBase,
 } from "./client.js";
-export { ClientError, type ClientErrorCode } from "./errors.js";
+export { attemptError, ClientError, type ClientErrorCode } from "./errors.js";
 export type { Message } from "./message.js";
 export { Opcode } from "./opcode.js";
 export {

@@ -1,4 +1,4 @@
-import type { CloseInfo } from "./policy.js";
+import type { ClientError } from "./errors.js";
 
 /**
  * The seam between the shared client and a WebSocket implementation (ws in Node, the native
@@ -22,13 +22,17 @@ export interface TransportEvents {
   onclose(event: TransportClose): void;
 }
 
-/**
- * How a connection ended: its close code and reason. An implementation that can see more adds
- * it (browsers deliberately hide it): what failed, and a refused upgrade's HTTP `status` with,
- * for 429 and 503, its `Retry-After` in ms.
- */
-export interface TransportClose extends CloseInfo {
-  readonly error?: Error | undefined;
+/** How a connection ended: its close code and reason. */
+export interface TransportClose {
+  readonly code: number;
+  readonly reason: string;
+  /**
+   * For an attempt that never opened, why, where the implementation can tell (browsers
+   * deliberately hide it): `UPGRADE_REFUSED` with the HTTP status (and for 429 and 503 the
+   * `Retry-After` in ms) in `info`, or `CONNECT_FAILED` with the cause. Build it with
+   * `attemptError`.
+   */
+  readonly error?: ClientError | undefined;
 }
 
 /** One connection attempt, as the client drives it: the subset of `WebSocket` it uses. */

@@ -1,4 +1,5 @@
 import {
+  attemptError,
   type Transport,
   type TransportClose,
   type TransportEvents,
@@ -38,18 +39,24 @@ export class FakeSocket implements Transport {
     this.events.onmessage({ data }, binary);
   }
 
-  drop(code = 1006, reason = "", details?: Omit<TransportClose, "code" | "reason">): void {
+  drop(code = 1006, reason = "", error?: TransportClose["error"]): void {
     this.readyState = 3;
-    this.events.onclose({ code, reason, ...details });
+    this.events.onclose({ code, reason, error });
   }
 
-  refuse(message = "ECONNREFUSED", refusal?: { status: number; retryAfter?: number }): void {
-    this.drop(1006, "", { error: new Error(message), ...refusal });
+  /** The server cannot be reached, as the Node client reports it. */
+  refuse(message = "ECONNREFUSED"): void {
+    this.drop(1006, "", attemptError("CONNECT_FAILED", this.url, message, new Error(message)));
   }
 
-  /** The server answers the upgrade with `status` (and Retry-After in ms), as ws reports it. */
+  /** The server answers the upgrade with `status` (and Retry-After in ms), as the Node client reports it. */
   answer(status: number, retryAfter?: number): void {
-    this.refuse(`Unexpected server response: ${status}`, { status, retryAfter });
+    const cause = new Error(`Unexpected server response: ${status}`);
+    this.drop(
+      1006,
+      "",
+      attemptError("UPGRADE_REFUSED", this.url, status, cause, { status, retryAfter }),
+    );
   }
 }
 

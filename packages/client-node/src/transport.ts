@@ -1,4 +1,4 @@
-import type { Transport, TransportEvents } from "@switchboard/client-core";
+import { attemptError, type Transport, type TransportEvents } from "@switchboard/client-core";
 import { WebSocket } from "ws";
 import { retryAfterMs } from "./retry-after.js";
 
@@ -18,7 +18,7 @@ export function wsTransport(
     headers: options.headers,
     perMessageDeflate: false,
   });
-  // What went wrong, reported with the close that follows.
+  // What went wrong, reported with the close that follows: ws sees what browsers hide.
   let failure: Error | undefined;
   let status: number | undefined;
   let retryAfter: number | undefined;
@@ -43,8 +43,12 @@ export function wsTransport(
   ws.on("error", (error) => {
     failure = error;
   });
-  ws.on("close", (code, reason) =>
-    events.onclose({ code, reason: reason.toString(), status, retryAfter, error: failure }),
-  );
+  ws.on("close", (code, reason) => {
+    // Ignored by the client unless the attempt never opened.
+    const error = status
+      ? attemptError("UPGRADE_REFUSED", url, status, failure, { status, retryAfter })
+      : failure && attemptError("CONNECT_FAILED", url, failure.message, failure);
+    events.onclose({ code, reason: reason.toString(), error });
+  });
   return ws;
 }
