@@ -4,11 +4,13 @@ import { build } from "esbuild";
 import { expect, it } from "vitest";
 
 /**
- * What the package may add to a page, minified and gzipped. It was 2.5 KB until reconnect
- * learnt to respect close codes and upgrade statuses (the policy, `shouldReconnect`, `onStop`,
- * the longer wait after 1008, the online/visible wake-up), which cost about 480 bytes.
+ * What the package may add to a page, minified and gzipped. Issue 18 asks for 2.5 KB; the
+ * reconnect policy (close codes, `shouldReconnect`, `onStop`, `maxRetries`, the longer wait
+ * after 1008, the online/visible wake-up) took it from under 2.5 KB to 2.94 KB, and reshaping
+ * the shared client won part of that back, to 2.76 KB. This budget keeps what was won; 2.5 KB
+ * needs a decision on what leaves the default bundle.
  */
-const BUDGET_BYTES = 3 * 1024;
+const BUDGET_BYTES = 2.875 * 1024;
 
 it(`the bundled client stays under ${BUDGET_BYTES} bytes min+gzip`, async () => {
   // Bundle the built output as an app would: a dependency on anything else would fail here.
