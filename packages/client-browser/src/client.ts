@@ -5,7 +5,7 @@ import {
   WebSocketClientBase,
 } from "@switchboard/client-core";
 
-/** The page: absent in a worker, which has no `document` but may have `online` events. */
+/** The page's global object; in a worker it has no `document`, but `online` events still come. */
 const page = globalThis;
 
 /**
