@@ -7,7 +7,8 @@ export async function connectForever(url: string): Promise<WebSocketClient> {
     // Sends made while reconnecting wait here (then QUEUE_FULL), and go out in order once open.
     maxQueuedMessages: 100,
     onOpen: () => console.log("open"),
-    onClose: (code) => console.log(`closed with ${code}; reconnecting`),
+    onClose: (code, _reason, reconnecting) =>
+      console.log(`closed with ${code}${reconnecting ? "; reconnecting" : ""}`),
   });
   await client.connect(url);
   return client;

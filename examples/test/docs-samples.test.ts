@@ -267,6 +267,27 @@ describe("clients", () => {
     expect((await client.nextMessage({ timeout: 5000 })).text).toBe("QUEUED");
   });
 
+  it("clients-5: retries the app's 4000, stops at 1008 and says why", async () => {
+    quiet();
+    const { main: serve } = await import("../docs/readme-server-ws.js");
+    const { stayConnected } = await import("../docs/clients-5.js");
+    const server = await serve(0);
+    const urls = started(server);
+    let opens = 0;
+    server.onWsOpen = (channel) => {
+      // The first connection is handed over (4000), the second rate limited (1008).
+      channel.close(++opens === 1 ? 4000 : 1008, opens === 1 ? "moved" : "rate limit");
+    };
+    const gone: string[] = [];
+    const client = stayConnected((why) => gone.push(why));
+    cleanups.push(() => client.close());
+    await client.connect(`${urls.ws}/`);
+    await vi.waitFor(() => expect(gone).toEqual(["CLOSED_BY_SERVER: 1008 rate limit"]));
+    expect(opens).toBe(2);
+    expect(console.log).toHaveBeenCalledWith("closed: 4000 moved", "(retrying)");
+    expect(console.log).toHaveBeenCalledWith("closed: 1008 rate limit", "(stopping)");
+  });
+
   it("clients-3: upload with send/drain delivers every byte", async () => {
     const { WebSocketClient } = await import("@switchboard/client-node");
     const { main: serve } = await import("../docs/readme-server-ws.js");

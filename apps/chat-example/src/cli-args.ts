@@ -1,7 +1,8 @@
 /** Usage of the terminal client. */
 export const CLI_USAGE = `usage: node dist/cli.js ws://HOST:PORT/chat
   Prints every chat line that arrives and sends each line you type. Ctrl-D or Ctrl-C quits.
-  Reconnects by itself when the server goes away.`;
+  Reconnects by itself when the server goes away or restarts; exits 1, saying why, when the
+  server closes the connection for good (a limit, a ban) or refuses it.`;
 
 /** The server URL from the command line, or why there is none. */
 export function parseCliArgs(argv: string[]): { url: string } | { help: true } | { error: string } {

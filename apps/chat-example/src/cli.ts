@@ -3,6 +3,7 @@ import { ClientError, EventClient, WebSocketClient } from "@switchboard/client-n
 import { type ChatEvents, chatSchemas } from "./chat-events.js";
 import { CLI_USAGE, parseCliArgs } from "./cli-args.js";
 import { USAGE_EXIT_CODE } from "./exit-codes.js";
+import { stopReason } from "./stop-reason.js";
 
 /** How long quitting waits for the server to answer the close frame. */
 const CLOSE_BUDGET_MS = 2000;
@@ -24,7 +25,7 @@ let everOpen = false;
 let unreachable = false;
 let quitting = false;
 
-const client = new WebSocketClient({
+const client: WebSocketClient = new WebSocketClient({
   reconnect: { initialDelay: 250, maxDelay: 2000 },
   // Messages are printed as they arrive; none are kept for nextMessage().
   maxUnreadMessages: 0,
@@ -37,17 +38,28 @@ const client = new WebSocketClient({
   onMessage(text) {
     if (!chat.negotiated) print(text);
   },
-  onClose(code) {
-    if (!quitting) status(`connection lost (${code}), reconnecting…`);
+  onClose(code, _reason, reconnecting) {
+    if (!quitting && reconnecting) status(`connection lost (${code}), reconnecting…`);
   },
   onError(error) {
+    // Stopped: onStop says why.
+    if (client.state === "closed") return;
     // Every failed attempt reports here while the server is down: say it once per outage.
     if (error instanceof ClientError && error.code === "CONNECT_FAILED") {
       if (!unreachable) status(`cannot reach ${url}, retrying…`);
       unreachable = true;
+    } else if (error instanceof ClientError && error.code === "UPGRADE_REFUSED") {
+      if (!unreachable) status(`${stopReason(error)}, retrying…`);
+      unreachable = true;
     } else {
       status(error instanceof Error ? error.message : String(error));
     }
+  },
+  // The server closed us for a reason retrying cannot fix (a limit, a ban), refused us, or
+  // stayed away too long: say why and exit, rather than come back to be refused again.
+  onStop(error) {
+    status(stopReason(error));
+    process.exit(1);
   },
 });
 
@@ -107,7 +119,5 @@ input.on("close", quit);
 process.on("SIGINT", quit);
 process.on("SIGTERM", quit);
 
-client.connect(url).catch((error: unknown) => {
-  status(error instanceof Error ? error.message : String(error));
-  process.exit(1);
-});
+// A failure that ends the client also reaches onStop, which reports it and exits.
+client.connect(url).catch(() => {});

@@ -136,6 +136,27 @@ describe("the terminal client", () => {
     expect(await cli.stdout.next()).toBe("echo: back again");
   });
 
+  it("stops, says why and exits 1 when the server closes it for good (1009), instead of retrying", async () => {
+    const { chatUrl } = await server("--max-message-bytes", "16");
+    const cli = startCli(chatUrl);
+    expect(await cli.stdout.next()).toBe("welcome user_1");
+    cli.type("a line longer than sixteen bytes");
+    // The engine refuses the frame itself, so whether a reason comes with 1009 is its choice.
+    await cli.stderr.seen(/^\[closed by the server: 1009( .+)?\]$/);
+    expect(await cli.exited).toMatchObject({ code: 1, signal: null });
+    // It never came back: the next user of this server is still user_2.
+    const next = await TestClient.connect(chatUrl);
+    clients.push(next);
+    expect(await next.nextText()).toBe("welcome user_2");
+  });
+
+  it("stops, says why and exits 1 when the upgrade is refused (404)", async () => {
+    const { url } = await server();
+    const cli = startCli(`${url.replace("http", "ws")}/not-the-chat`);
+    await cli.stderr.seen(/^\[refused by the server: HTTP 404\]$/);
+    expect(await cli.exited).toMatchObject({ code: 1, signal: null });
+  });
+
   it.each([
     [[], /missing the chat URL/],
     [["http://127.0.0.1:8080/chat"], /must start with ws:\/\/ or wss:\/\//],

@@ -97,6 +97,22 @@ describe("the chat page's typed events", () => {
 });
 
 describe("the chat page's connection", () => {
+  it("shows why the server closed it for good (1009), and does not come back", async () => {
+    const { url } = await server("--max-message-bytes", "16");
+    const page = await ChatPage.open(browser!, `${url}/`);
+    await page.waitForLines(1);
+    await page.waitForText("state", "connected");
+    await page.say("a line longer than sixteen bytes");
+    // The engine refuses the frame itself, so whether a reason comes with 1009 is its choice.
+    await page.page
+      .locator("#state", { hasText: /^closed by the server: 1009( .+)?$/ })
+      .waitFor({ timeout: 10_000 });
+    // Well past the first retry (500 ms) the server still has no client: none was attempted.
+    await page.page.waitForTimeout(1500);
+    expect(await (await fetch(`${url}/clients`)).text()).toBe("0");
+    expect(await page.lines()).toEqual(["welcome user_1"]);
+  });
+
   it("reconnects by itself when the server restarts, and shows it", async () => {
     // Same port again: only the ws backend can listen there at once (see docs/backends.md).
     const first = await server("--backend", "ws");

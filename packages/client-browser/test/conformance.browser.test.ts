@@ -6,4 +6,6 @@ clientConformance({
   createClient: (options) => new WebSocketClient(options),
   createEvents: (client, options) =>
     new EventClient(client as WebSocketClient, options as EventClientOptions<never>),
+  hiddenUpgradeStatus:
+    "browsers do not expose the HTTP status of a refused WebSocket upgrade (the close event says 1006 whatever it was)",
 });

@@ -1,9 +1,14 @@
 import { reconnectDelay } from "./backoff.js";
-import { ClientError, type ClientErrorCode } from "./errors.js";
-import { Inbox } from "./inbox.js";
+import { attemptError, ClientError, type ClientErrorCode } from "./errors.js";
 import { type Message, toMessage } from "./message.js";
 import type { Opcode } from "./opcode.js";
-import { type ClientOptions, HOOK_NAMES, type ResolvedOptions, resolveOptions } from "./options.js";
+import {
+  type ClientHooks,
+  type ClientOptions,
+  type ResolvedOptions,
+  resolveOptions,
+} from "./options.js";
+import type { CloseInfo } from "./policy.js";
 import type { Transport, TransportEvents, TransportOptions } from "./transport.js";
 import { canClose, checkUrl, toPayload } from "./validation.js";
 
@@ -27,10 +32,11 @@ const OPEN = 1;
 /** How often `drain()` looks at `bufferedAmount`. */
 const DRAIN_POLL_MS = 10;
 
-interface Waiter {
-  resolve(): void;
-  reject(error: unknown): void;
-}
+/**
+ * Settles a promise the client handed out: a `connect()` or `close()` waiting (with an error to
+ * reject, none to resolve), or a `nextMessage()` waiting (with the message, none once closed).
+ */
+type Waiter<T = unknown> = (value?: T) => void;
 
 /**
  * The WebSocket client, independent of any WebSocket implementation; `@switchboard/client-node`
@@ -38,7 +44,6 @@ interface Waiter {
  */
 export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   readonly #options: ResolvedOptions;
-  readonly #inbox: Inbox;
   /** Messages sent while (re)connecting, written in order once the connection opens. */
   #queue: (string | Uint8Array)[] = [];
   #state: ClientState = "closed";
@@ -49,13 +54,24 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   #attemptId = 0;
   #retries = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether the pending retry waits out a backoff the client chose, not a wait the server asked for. */
+  #cuttable = false;
   #openWaiters: Waiter[] = [];
-  #closeWaiters: (() => void)[] = [];
+  #closeWaiters: Waiter[] = [];
+  /** Received messages nobody has asked for yet, up to `maxUnreadMessages`, oldest first. */
+  #unread: Message[] = [];
+  /** `nextMessage()` calls waiting for a message; only while `#unread` is empty. */
+  #readers: Waiter<Message>[] = [];
+  /** Set by a drop, cleared by a read: a flood is reported once, not once per message. */
+  #dropping = false;
 
   constructor(options: ClientOptions = {}) {
     this.#options = resolveOptions(options);
-    this.#inbox = new Inbox(this.#options.maxUnreadMessages);
-    for (const name of HOOK_NAMES) if (options[name]) this[name] = options[name] as never;
+    // Every `on…` option given replaces the method of that name.
+    for (const name in options) {
+      const hook = options[name as keyof ClientHooks];
+      if (name.startsWith("on") && hook) this[name as keyof ClientHooks] = hook as never;
+    }
   }
 
   /** Opens one connection attempt; implemented by each package with its WebSocket. */
@@ -71,8 +87,11 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   onOpen(): unknown {
     return undefined;
   }
-  /** An open connection ended, with the close code and reason (1006: dropped without a close frame). */
-  onClose(_code: number, _reason: string): unknown {
+  /**
+   * An open connection ended, with the close code and reason (1006: dropped without a close
+   * frame); `reconnecting` says whether the client will retry.
+   */
+  onClose(_code: number, _reason: string, _reconnecting: boolean): unknown {
     return undefined;
   }
   /** A TEXT message arrived. */
@@ -89,6 +108,14 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    */
   onError(error: unknown): void {
     console.error(error);
+  }
+  /**
+   * With `reconnect` on: the client stopped by itself and is now closed. `error` says why:
+   * `CLOSED_BY_SERVER` or `UPGRADE_REFUSED` (with `error.info`), `RECONNECT_FAILED`
+   * (`maxRetries` spent). `reconnect()` starts again.
+   */
+  onStop(_error: ClientError): unknown {
+    return undefined;
   }
 
   // ---- state --------------------------------------------------------------------------------
@@ -123,10 +150,8 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    * @example
    * await client.connect("ws://127.0.0.1:8080/chat");
    */
-  connect(url: UrlSource): Promise<void> {
-    if (this.#state !== "closed") {
-      return Promise.reject(new ClientError("ALREADY_CONNECTED"));
-    }
+  async connect(url: UrlSource): Promise<void> {
+    if (this.#state !== "closed") throw new ClientError("ALREADY_CONNECTED");
     this.#url = url;
     return this.#start();
   }
@@ -138,20 +163,18 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    */
   reconnect(): Promise<void> {
     // The old connection's own close event is ignored from here on; report it now.
-    if (this.#state === "open") this.#call(() => this.onClose(1000, "reconnect"));
+    if (this.#state === "open") this.#call("onClose", 1000, "reconnect", true);
     this.#abandon();
     return this.#start();
   }
 
   #start(): Promise<void> {
     // A close() overtaken by reconnect() is done: that connection is gone.
-    for (const resolve of this.#closeWaiters.splice(0)) resolve();
-    this.#inbox.reopen();
+    this.#settle(this.#closeWaiters);
     this.#retries = 0;
+    this.watch(true);
     // Wait first: a bad URL fails the attempt before it reaches its first await.
-    const opened = new Promise<void>((resolve, reject) =>
-      this.#openWaiters.push({ resolve, reject }),
-    );
+    const opened = this.#wait(this.#openWaiters);
     void this.#attempt();
     return opened;
   }
@@ -160,46 +183,44 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     const id = ++this.#attemptId;
     const live = () => id === this.#attemptId;
     this.#state = "connecting";
-    let url: string;
-    let failure: Error | undefined;
+    let url = "";
+    const failed = (code: ClientErrorCode, detail: unknown, cause?: unknown) =>
+      this.#lost(attemptError(code, url, detail, cause));
     try {
       const source = this.#url;
       url = checkUrl(typeof source === "function" ? await source() : source);
-    } catch (error) {
-      // A bad URL is final; a URL function that failed is worth another try.
-      if (live()) {
-        this.#attemptFailed(
-          error instanceof ClientError
-            ? error
-            : new ClientError("CONNECT_FAILED", "URL function threw", error),
-        );
-      }
-      return;
-    }
-    if (!live()) return;
-    const failed = (code: ClientErrorCode, detail: unknown) =>
-      this.#attemptFailed(new ClientError(code, `${url} ${detail}`, failure));
-    try {
+      if (!live()) return;
       this.#transport = this.createTransport(
         url,
         { protocols: this.#options.protocols },
         {
-          open: () => live() && this.#opened(),
-          message: (data, binary) => live() && this.#received(data, binary),
-          error: (error) => {
-            failure = error;
-          },
-          close: (code, reason) => {
+          onopen: () => live() && this.#opened(),
+          onmessage: ({ data }, binary) => live() && this.#received(data, binary),
+          onclose: ({ code, reason, error }) => {
             if (!live()) return;
             this.#transport = undefined;
-            if (this.#state === "connecting") failed("CONNECT_FAILED", failure?.message ?? code);
-            else this.#closed(code, reason);
+            // The transport may know better why an attempt failed (a refused upgrade).
+            if (this.#state === "connecting") {
+              if (error) this.#lost(error);
+              else failed("CONNECT_FAILED", code);
+            } else {
+              const info = { code, reason };
+              this.#lost(
+                new ClientError("CLOSED_BY_SERVER", `${code} ${reason}`, undefined, info),
+                true,
+              );
+            }
           },
         },
       );
     } catch (error) {
-      failure = error as Error;
-      return failed("CONNECT_FAILED", String(error));
+      // A bad URL is final; a URL function or a WebSocket constructor that threw is worth
+      // another try.
+      if (live()) {
+        if (error instanceof ClientError) this.#lost(error);
+        else failed("CONNECT_FAILED", url ? error : "URL function threw", error);
+      }
+      return;
     }
     const timeout = this.#options.connectTimeout;
     this.#timer = setTimeout(() => {
@@ -221,51 +242,87 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     this.#state = "open";
     this.#retries = 0;
     // Queued messages go first: they were sent before anything onOpen sends.
-    const queued = this.#queue;
-    this.#queue = [];
-    for (const payload of queued) this.#transport?.send(payload);
+    for (const payload of this.#queue.splice(0)) this.#transport?.send(payload);
     this.#settle(this.#openWaiters);
-    this.#call(() => this.onOpen());
+    this.#call("onOpen");
   }
 
-  #attemptFailed(error: ClientError): void {
+  /**
+   * An attempt failed with `error`, or an open connection closed (`opened`, and `error` is
+   * `CLOSED_BY_SERVER`): retry, or stop. A close the client began (close()) is never retried,
+   * nor anything without reconnect, and neither is an error. A failed attempt without `info`
+   * (a bad URL) is final.
+   */
+  #lost(error: ClientError, opened?: boolean): void {
+    const { info } = error;
+    const quiet = opened && (this.#state === "closing" || !this.#options.reconnect);
+    const stop = quiet ? undefined : info ? this.#verdict(info, error) : error;
+    const retry = !quiet && !stop;
+    if (opened) this.#call("onClose", info!.code, info!.reason, retry);
+    else if (retry) this.#report(error);
+    if (retry) this.#retry(info!);
+    else this.#finish(stop);
+  }
+
+  /** With reconnect on, after `info`: the error that stops the client, or undefined to retry. */
+  #verdict(info: CloseInfo, error: ClientError): ClientError | undefined {
     const policy = this.#options.reconnect;
-    if (!policy || error.code === "INVALID_URL") this.#finish(error);
-    else if (this.#retries >= policy.maxRetries) {
-      this.#finish(new ClientError("RECONNECT_FAILED", this.#retries, error));
-    } else {
-      this.#report(error);
-      this.#scheduleRetry();
+    // A shouldReconnect that throws means no.
+    if (!this.#try(() => policy?.shouldReconnect(info))) return error;
+    if (this.#retries >= policy!.maxRetries) {
+      return new ClientError("RECONNECT_FAILED", this.#retries, error);
     }
   }
 
-  #scheduleRetry(): void {
+  /**
+   * Waits out the backoff, then tries again. The server may ask for longer: after 1008 (a rate
+   * or buffer limit) the longest backoff, after 429 or 503 its `Retry-After` (which transports
+   * report for those statuses only).
+   */
+  #retry({ code, retryAfter = 0 }: CloseInfo): void {
+    const policy = this.#options.reconnect!;
+    const asked = Math.max(code === 1008 ? policy.maxDelay : 0, retryAfter);
     this.#state = "reconnecting";
-    this.#timer = setTimeout(
-      () => this.#attempt(),
-      reconnectDelay(this.#retries++, this.#options.reconnect!),
-    );
+    this.#cuttable = !asked;
+    this.#timer = setTimeout(() => this.#attempt(), reconnectDelay(this.#retries++, policy, asked));
   }
 
-  #closed(code: number, reason: string): void {
-    this.#call(() => this.onClose(code, reason));
-    this.#retries = 0;
-    if (this.#state === "open" && this.#options.reconnect) this.#scheduleRetry();
-    else this.#finish();
+  /**
+   * Cuts a pending backoff short and tries again now; a wait the server asked for (after 1008,
+   * or `Retry-After`) is kept. The browser client calls it when the page comes back online or
+   * becomes visible.
+   */
+  protected retryNow(): void {
+    if (this.#state === "reconnecting" && this.#cuttable) {
+      clearTimeout(this.#timer);
+      void this.#attempt();
+    }
   }
 
-  /** The client is done: settle every promise and end iteration. `error` says why, if it failed. */
+  /**
+   * Called with true when the client starts connecting and false once it is closed: a platform
+   * client subscribes to what should wake a pending retry (see `retryNow`) only meanwhile.
+   */
+  protected watch(_active: boolean): void {}
+
+  /**
+   * The client is done: drop whatever is in flight, settle every promise and end iteration.
+   * `error` says why, if it failed.
+   */
   #finish(error?: ClientError): void {
-    clearTimeout(this.#timer);
+    this.#abandon();
     this.#state = "closed";
+    this.watch(false);
     // A failure nobody awaits (a dropped connection that could not be restored) goes to onError.
     if (error && !this.#openWaiters.length) this.#report(error);
+    // With reconnect on, stopping with an error is stopping by itself: onStop says so and why.
+    if (error && this.#options.reconnect) this.#call("onStop", error);
     this.#settle(this.#openWaiters, error ?? new ClientError("CLOSED"));
-    for (const resolve of this.#closeWaiters.splice(0)) resolve();
-    const unsent = this.#queue.length;
-    this.#queue = [];
+    this.#settle(this.#closeWaiters);
+    const unsent = this.#queue.splice(0).length;
     if (unsent) this.#report(new ClientError("QUEUE_DISCARDED", unsent));
-    this.#inbox.end();
+    // Readers get undefined, which ends iteration; unread messages stay readable.
+    this.#settle(this.#readers);
   }
 
   // ---- sending ------------------------------------------------------------------------------
@@ -284,19 +341,16 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
       transport.send(payload);
       return transport.bufferedAmount < this.#options.highWaterMark;
     }
-    // An open socket may be closing underneath: with reconnect on, the next connection sends it.
-    if (
-      state !== "connecting" &&
-      state !== "reconnecting" &&
-      !(state === "open" && this.#options.reconnect)
-    ) {
+    // While connecting or reconnecting, queue. An open socket may be closing underneath: with
+    // reconnect on, the next connection sends it.
+    if (!state.endsWith("connecting") && !(state === "open" && this.#options.reconnect)) {
       throw new ClientError("NOT_CONNECTED");
     }
     if (this.#queue.length >= this.#options.maxQueuedMessages) {
       throw new ClientError("QUEUE_FULL", this.#queue.length);
     }
-    // The caller may reuse its buffer before the connection opens.
-    this.#queue.push(typeof payload === "string" ? payload : payload.slice());
+    // The caller may reuse its buffer before the connection opens (a string's slice is itself).
+    this.#queue.push(payload.slice());
     return false;
   }
 
@@ -320,19 +374,17 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    * Stops reconnecting for good. Rejects with `INVALID_ARGUMENT` for a code other than 1000 or
    * 3000-4999, or a reason over 123 bytes.
    */
-  close(code = 1000, reason = ""): Promise<void> {
+  async close(code = 1000, reason = ""): Promise<void> {
     reason = String(reason);
-    if (!canClose(code, reason)) {
-      return Promise.reject(new ClientError("INVALID_ARGUMENT", `close(${code}, reason)`));
-    }
+    if (!canClose(code, reason))
+      throw new ClientError("INVALID_ARGUMENT", `close(${code}, reason)`);
     const state = this.#state;
-    if (state === "closed") return Promise.resolve();
-    const closed = new Promise<void>((resolve) => this.#closeWaiters.push(resolve));
+    if (state === "closed") return;
+    const closed = this.#wait(this.#closeWaiters);
     if (state === "open") {
       this.#state = "closing";
       this.#transport?.close(code, reason);
     } else if (state !== "closing") {
-      this.#abandon();
       this.#finish();
     }
     return closed;
@@ -340,13 +392,39 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
 
   // ---- receiving ----------------------------------------------------------------------------
 
-  #received(payload: string | Uint8Array, binary: boolean): void {
-    const message = toMessage(payload, binary);
-    this.#call(() => this.onMessageFrame(message.data, message.opcode));
-    if (!binary) this.#call(() => this.onMessage(message.text));
-    if (this.#inbox.push(message)) {
-      this.#report(new ClientError("MESSAGES_DROPPED", this.#options.maxUnreadMessages));
+  #received(data: string | ArrayBuffer | Uint8Array, binary = typeof data !== "string"): void {
+    const message = toMessage(toPayload(data), binary);
+    this.#call("onMessageFrame", message.data, message.opcode);
+    if (!binary) this.#call("onMessage", message.text);
+    const limit = this.#options.maxUnreadMessages;
+    const unread = this.#unread;
+    const reader = this.#readers.shift();
+    if (reader) reader(message);
+    else if (limit && unread.push(message) > limit) {
+      unread.shift();
+      if (!this.#dropping) this.#report(new ClientError("MESSAGES_DROPPED", limit));
+      this.#dropping = true;
     }
+  }
+
+  /** The next message, or undefined once closed and every message was read. */
+  async #read(timeout?: number): Promise<Message | undefined> {
+    this.#dropping = false;
+    if (this.#unread.length || this.#state === "closed") return this.#unread.shift();
+    return new Promise((resolve, reject) => {
+      const reader: Waiter<Message> = (message) => {
+        clearTimeout(timer);
+        resolve(message);
+      };
+      const timer =
+        timeout === undefined
+          ? undefined
+          : setTimeout(() => {
+              this.#readers.splice(this.#readers.indexOf(reader), 1);
+              reject(new ClientError("TIMEOUT", timeout));
+            }, timeout);
+      this.#readers.push(reader);
+    });
   }
 
   /**
@@ -358,7 +436,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    * console.log(welcome.text);
    */
   async nextMessage(options: NextMessageOptions = {}): Promise<Message> {
-    const message = await this.#inbox.next(options.timeout);
+    const message = await this.#read(options.timeout);
     if (!message) throw new ClientError("CLOSED");
     return message;
   }
@@ -370,21 +448,33 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    * for await (const message of client) console.log(message.text);
    */
   async *[Symbol.asyncIterator](): AsyncIterator<Message> {
-    for (let message = await this.#inbox.next(); message; message = await this.#inbox.next())
-      yield message;
+    for (let message = await this.#read(); message; message = await this.#read()) yield message;
   }
 
   // ---- plumbing -----------------------------------------------------------------------------
 
-  #settle(waiters: Waiter[], error?: unknown): void {
-    for (const waiter of waiters.splice(0)) error ? waiter.reject(error) : waiter.resolve();
+  /** A promise that `#settle(waiters, error)` settles. */
+  #wait(waiters: Waiter[]): Promise<void> {
+    return new Promise((resolve, reject) =>
+      waiters.push((error) => (error ? reject(error) : resolve())),
+    );
+  }
+
+  #settle<T>(waiters: Waiter<T>[], value?: T): void {
+    for (const waiter of waiters.splice(0)) waiter(value);
   }
 
   /** Runs a user callback; what it throws or rejects with goes to `onError`. */
-  #call(callback: () => unknown): void {
+  #call<K extends keyof ClientHooks>(name: K, ...args: Parameters<Required<ClientHooks>[K]>): void {
+    const callback = this[name] as (...values: typeof args) => unknown;
+    const result = this.#try(() => callback.apply(this, args)) as PromiseLike<unknown> | undefined;
+    result?.then?.(undefined, (error) => this.#report(error));
+  }
+
+  /** Runs user code; what it throws goes to `onError`, and the result is then undefined. */
+  #try<T>(run: () => T): T | undefined {
     try {
-      const result = callback() as PromiseLike<unknown> | undefined;
-      result?.then?.(undefined, (error) => this.#report(error));
+      return run();
     } catch (error) {
       this.#report(error);
     }

@@ -1,3 +1,5 @@
+import type { CloseInfo } from "./policy.js";
+
 /** Machine-readable reasons a client call can fail. */
 export type ClientErrorCode =
   /** An option has a value that makes no sense; thrown by the constructor. */
@@ -12,6 +14,10 @@ export type ClientErrorCode =
   | "CONNECT_TIMEOUT"
   /** Reconnecting gave up after `maxRetries` attempts. */
   | "RECONNECT_FAILED"
+  /** The server closed the connection with a code the reconnect policy does not retry (`info`). */
+  | "CLOSED_BY_SERVER"
+  /** The server answered the upgrade with an HTTP status (`info.status`) instead of accepting it. */
+  | "UPGRADE_REFUSED"
   /** `connect()` while already connected or connecting. */
   | "ALREADY_CONNECTED"
   /** `send()` or `drain()` while there is no connection and none on its way. */
@@ -39,10 +45,31 @@ export type ClientErrorCode =
 export class ClientError extends Error {
   /** What went wrong, to branch on. */
   readonly code: ClientErrorCode;
+  /**
+   * For `CLOSED_BY_SERVER`, `UPGRADE_REFUSED`, `CONNECT_FAILED` and `CONNECT_TIMEOUT`: the close
+   * code and reason, or the HTTP status, that ended the connection or the attempt.
+   */
+  readonly info: CloseInfo | undefined;
 
-  constructor(code: ClientErrorCode, detail?: unknown, cause?: unknown) {
+  constructor(code: ClientErrorCode, detail?: unknown, cause?: unknown, info?: CloseInfo) {
     super(detail === undefined ? code : `${code}: ${detail}`, { cause });
     this.name = "ClientError";
     this.code = code;
+    this.info = info;
   }
+}
+
+/**
+ * The error of a connection attempt that never opened: `code` with the URL and `detail`; its
+ * `info` is that of a dropped connection (1006), with a refused upgrade's status if any.
+ */
+export function attemptError(
+  code: ClientErrorCode,
+  url: string,
+  detail: unknown,
+  cause?: unknown,
+  refusal?: Pick<CloseInfo, "status" | "retryAfter">,
+): ClientError {
+  const info = { code: 1006, reason: String(detail), ...refusal };
+  return new ClientError(code, `${url} ${detail}`.trim(), cause, info);
 }

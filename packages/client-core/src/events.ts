@@ -218,19 +218,23 @@ export class EventClient<S extends EventSpec = EventSpec> {
         url,
         { protocols: [this.protocol].concat(options.protocols) },
         {
-          ...events,
-          open: () => {
+          onopen: () => {
             this.#negotiated = transport.protocol === this.protocol;
             for (const inbox of this.#inboxes.values()) inbox.reopen();
             this.#peer.opened();
-            events.open();
+            events.onopen();
           },
-          message: (data, binary) =>
-            (this.#negotiated && this.#peer.receive(data, binary)) || events.message(data, binary),
-          close: (code, reason) => {
+          onmessage: (event, binary) => {
+            const { data } = event;
+            const frame = data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+            const isBinary = binary ?? typeof data !== "string";
+            if (!(this.#negotiated && this.#peer.receive(frame, isBinary)))
+              events.onmessage(event, binary);
+          },
+          onclose: (event) => {
             // Requests written on this connection will never be answered; queued ones wait.
             this.#peer.closed(false);
-            events.close(code, reason);
+            events.onclose(event);
             ended();
           },
         },

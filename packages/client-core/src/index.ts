@@ -18,7 +18,7 @@ export {
   type UrlSource,
   WebSocketClientBase,
 } from "./client.js";
-export { ClientError, type ClientErrorCode } from "./errors.js";
+export { attemptError, ClientError, type ClientErrorCode } from "./errors.js";
 export { EventClient, type EventClientOptions, INVALID_CLOSE_CODE } from "./events.js";
 export type { Message } from "./message.js";
 export { Opcode } from "./opcode.js";
@@ -29,4 +29,10 @@ export {
   type ReconnectOptions,
   type ReconnectPolicy,
 } from "./options.js";
-export type { Transport, TransportEvents, TransportOptions } from "./transport.js";
+export { type CloseInfo, defaultShouldReconnect } from "./policy.js";
+export type {
+  Transport,
+  TransportClose,
+  TransportEvents,
+  TransportOptions,
+} from "./transport.js";

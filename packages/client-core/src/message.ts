@@ -25,8 +25,10 @@ export interface Message {
  * asked for, so reading a big message one way costs nothing the other way.
  */
 export function toMessage(payload: string | Uint8Array, binary: boolean): Message {
-  let text = typeof payload === "string" ? payload : undefined;
-  let data = typeof payload === "string" ? undefined : payload;
+  let text: string | undefined;
+  let data: Uint8Array | undefined;
+  if (typeof payload === "string") text = payload;
+  else data = payload;
   return {
     // Opcode.BINARY and Opcode.TEXT, without pulling the object in.
     opcode: binary ? 2 : 1,

@@ -1,5 +1,6 @@
 import { ClientError } from "./errors.js";
 import type { Opcode } from "./opcode.js";
+import { type CloseInfo, defaultShouldReconnect } from "./policy.js";
 
 /**
  * Callbacks. Override them in a subclass, or pass them as options (an option replaces the method
@@ -9,18 +10,24 @@ import type { Opcode } from "./opcode.js";
 export interface ClientHooks {
   /** The connection is open (again, after a reconnect). */
   onOpen?(): unknown;
-  /** An open connection ended, with the close frame's code and reason (1006: no close frame). */
-  onClose?(code: number, reason: string): unknown;
+  /**
+   * An open connection ended, with the close frame's code and reason (1006: no close frame);
+   * `reconnecting` says whether the client will retry.
+   */
+  onClose?(code: number, reason: string, reconnecting: boolean): unknown;
   /** A TEXT message arrived. */
   onMessage?(text: string): unknown;
   /** Any message arrived, as bytes, with its opcode. */
   onMessageFrame?(data: Uint8Array, opcode: Opcode): unknown;
   /** Something went wrong that no promise or exception reports. Default: `console.error`. */
   onError?(error: unknown): void;
+  /**
+   * With `reconnect` on: the client stopped by itself and is now closed, with why:
+   * `CLOSED_BY_SERVER` or `UPGRADE_REFUSED` (the policy does not retry it), `RECONNECT_FAILED`
+   * (`maxRetries` spent). `reconnect()` starts again.
+   */
+  onStop?(error: ClientError): unknown;
 }
-
-/** The names of the callbacks, for copying them from options. */
-export const HOOK_NAMES = ["onOpen", "onClose", "onMessage", "onMessageFrame", "onError"] as const;
 
 /** Reconnect policy. Delays are in milliseconds. */
 export interface ReconnectOptions {
@@ -32,8 +39,18 @@ export interface ReconnectOptions {
   factor?: number;
   /** Spreads each delay by up to ±`jitter` of itself (0 to 1), so clients do not retry in lockstep. Default 0.5. */
   jitter?: number;
-  /** Retries after a failure before giving up with `RECONNECT_FAILED`. Default Infinity. */
+  /** Failed attempts in a row before giving up with `RECONNECT_FAILED`. Default Infinity. */
   maxRetries?: number;
+  /**
+   * Whether to retry after a close or a failed attempt; replaces the default policy,
+   * `defaultShouldReconnect` (see its table). Even so, a retry after 1008 waits at least
+   * `maxDelay`, and one after 429 or 503 at least its `Retry-After`. A callback that throws
+   * means no (and goes to `onError`).
+   *
+   * @example
+   * shouldReconnect: (info) => info.code !== 4001 && defaultShouldReconnect(info)
+   */
+  shouldReconnect?(info: CloseInfo): boolean;
 }
 
 /** Limits and timeouts; every one is a number ≥ 0. */
@@ -82,26 +99,31 @@ export const DEFAULT_RECONNECT: Readonly<ReconnectPolicy> = {
   factor: 2,
   jitter: 0.5,
   maxRetries: Infinity,
+  shouldReconnect: defaultShouldReconnect,
 };
 
 /** Applies the defaults and refuses values that would misbehave later, with `INVALID_OPTION`. */
 export function resolveOptions(options: ClientOptions): ResolvedOptions {
   const { protocols = [], reconnect } = options;
   const limits = withDefaults(DEFAULT_LIMITS, options);
-  const policy = reconnect
-    ? withDefaults(DEFAULT_RECONNECT, reconnect === true ? {} : reconnect)
-    : undefined;
+  // `reconnect: true` has none of the keys, so every default applies.
+  const policy = reconnect ? withDefaults(DEFAULT_RECONNECT, reconnect) : undefined;
 
   if (limits.lowWaterMark > limits.highWaterMark) invalid("lowWaterMark", limits.lowWaterMark);
   // Malformed protocols are refused by the WebSocket itself: CONNECT_FAILED, with the cause.
   return { ...limits, protocols, reconnect: policy };
 }
 
-function withDefaults<T extends object>(defaults: T, given: Partial<Record<keyof T, unknown>>): T {
+function withDefaults<T extends object>(defaults: T, given: object | true): T {
   const resolved = { ...defaults };
   for (const key in defaults) {
-    const value = given[key] ?? defaults[key];
-    if (typeof value !== "number" || !(value >= 0)) invalid(key, value);
+    const value = (given as Partial<Record<keyof T, unknown>>)[key] ?? defaults[key];
+    // Numbers are ≥ 0 (NaN is not), callbacks are functions.
+    if (
+      typeof value !== typeof defaults[key] ||
+      !((value as number) >= 0 || value instanceof Function)
+    )
+      invalid(key, value);
     resolved[key] = value as T[typeof key];
   }
   return resolved;

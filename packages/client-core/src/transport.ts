@@ -1,19 +1,38 @@
+import type { ClientError } from "./errors.js";
+
 /**
  * The seam between the shared client and a WebSocket implementation (ws in Node, the native
  * WebSocket in browsers). Both sockets already have this shape, so an adapter returns the socket
  * itself and only translates its events; every decision is made by the client.
  */
 
-/** What an adapter reports about one connection. */
+/**
+ * What an adapter reports about one connection. The `on…` events take the browser's WebSocket
+ * events (or objects of their shape), so that the browser's adapter passes them straight through.
+ */
 export interface TransportEvents {
   /** The handshake completed. */
-  open(): void;
-  /** A complete message: a string or bytes (TEXT may come as its UTF-8 bytes). */
-  message(data: string | Uint8Array, binary: boolean): void;
-  /** Details of a failure, where the implementation gives any; `close` follows. */
-  error(error: Error): void;
+  onopen(): void;
+  /**
+   * A complete message: a string, or bytes (ArrayBuffer or Uint8Array). `binary` defaults to
+   * whether it is bytes; TEXT may come as its UTF-8 bytes with `binary` false.
+   */
+  onmessage(event: { data: string | ArrayBuffer | Uint8Array }, binary?: boolean): void;
   /** The connection is gone (or never opened); called exactly once. */
-  close(code: number, reason: string): void;
+  onclose(event: TransportClose): void;
+}
+
+/** How a connection ended: its close code and reason. */
+export interface TransportClose {
+  readonly code: number;
+  readonly reason: string;
+  /**
+   * For an attempt that never opened, why, where the implementation can tell (browsers
+   * deliberately hide it): `UPGRADE_REFUSED` with the HTTP status (and for 429 and 503 the
+   * `Retry-After` in ms) in `info`, or `CONNECT_FAILED` with the cause. Build it with
+   * `attemptError`.
+   */
+  readonly error?: ClientError | undefined;
 }
 
 /** One connection attempt, as the client drives it: the subset of `WebSocket` it uses. */

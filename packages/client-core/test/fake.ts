@@ -1,5 +1,7 @@
 import {
+  attemptError,
   type Transport,
+  type TransportClose,
   type TransportEvents,
   type TransportOptions,
   WebSocketClientBase,
@@ -30,27 +32,48 @@ export class FakeSocket implements Transport {
   open(protocol = ""): void {
     this.readyState = 1;
     this.protocol = protocol;
-    this.events.open();
+    this.events.onopen();
   }
 
   receive(data: string | Uint8Array, binary = typeof data !== "string"): void {
-    this.events.message(data, binary);
+    this.events.onmessage({ data }, binary);
   }
 
-  drop(code = 1006, reason = ""): void {
+  drop(code = 1006, reason = "", error?: TransportClose["error"]): void {
     this.readyState = 3;
-    this.events.close(code, reason);
+    this.events.onclose({ code, reason, error });
   }
 
+  /** The server cannot be reached, as the Node client reports it. */
   refuse(message = "ECONNREFUSED"): void {
-    this.events.error(new Error(message));
-    this.drop();
+    this.drop(1006, "", attemptError("CONNECT_FAILED", this.url, message, new Error(message)));
+  }
+
+  /** The server answers the upgrade with `status` (and Retry-After in ms), as the Node client reports it. */
+  answer(status: number, retryAfter?: number): void {
+    const cause = new Error(`Unexpected server response: ${status}`);
+    this.drop(
+      1006,
+      "",
+      attemptError("UPGRADE_REFUSED", this.url, status, cause, { status, retryAfter }),
+    );
   }
 }
 
 /** The shared client on fake sockets; `sockets` holds every attempt in order. */
 export class FakeClient extends WebSocketClientBase {
   readonly sockets: FakeSocket[] = [];
+  /** What `watch` was called with, in order. */
+  readonly watched: boolean[] = [];
+
+  /** What the browser client does when the page comes back online. */
+  wake(): void {
+    this.retryNow();
+  }
+
+  protected override watch(active: boolean): void {
+    this.watched.push(active);
+  }
 
   get socket(): FakeSocket {
     return this.sockets.at(-1)!;

@@ -1,5 +1,6 @@
-import type { Transport, TransportEvents } from "@switchboard/client-core";
+import { attemptError, type Transport, type TransportEvents } from "@switchboard/client-core";
 import { WebSocket } from "ws";
+import { retryAfterMs } from "./retry-after.js";
 
 /** What the Node client adds to each connection attempt. */
 export interface NodeTransportOptions {
@@ -17,13 +18,37 @@ export function wsTransport(
     headers: options.headers,
     perMessageDeflate: false,
   });
-  ws.on("open", events.open);
+  // What went wrong, reported with the close that follows: ws sees what browsers hide.
+  let failure: Error | undefined;
+  let status: number | undefined;
+  let retryAfter: number | undefined;
+  ws.on("open", events.onopen);
   ws.on("message", (data: Buffer, binary: boolean) => {
     // A plain Uint8Array view over ws's buffer: no copy, and no Buffer leaking into the API.
-    events.message(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), binary);
+    events.onmessage(
+      { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) },
+      binary,
+    );
+  });
+  // An upgrade answered with a status instead of 101: keep it for the close, then fail the
+  // attempt as ws would without this listener (it emits "error", then "close" with 1006).
+  ws.on("unexpected-response", (_request, response) => {
+    status = response.statusCode ?? 0;
+    // Retry-After is what 429 and 503 say about when to come back (RFC 6585, RFC 9110).
+    const after = status === 429 || status === 503 ? response.headers["retry-after"] : "";
+    retryAfter = retryAfterMs(after);
+    ws.terminate();
   });
   // ws emits "error" before "close" when a connection fails; without a listener it would crash.
-  ws.on("error", (error) => events.error(error));
-  ws.on("close", (code, reason) => events.close(code, reason.toString()));
+  ws.on("error", (error) => {
+    failure = error;
+  });
+  ws.on("close", (code, reason) => {
+    // Ignored by the client unless the attempt never opened.
+    const error = status
+      ? attemptError("UPGRADE_REFUSED", url, status, failure, { status, retryAfter })
+      : failure && attemptError("CONNECT_FAILED", url, failure.message, failure);
+    events.onclose({ code, reason: reason.toString(), error });
+  });
   return ws;
 }

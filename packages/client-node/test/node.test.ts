@@ -55,7 +55,10 @@ describe("client-node specifics", () => {
       new WebServer({ backend: wsBackend(), allowedOrigins: ["https://app.example"] }),
     );
     const refused = new WebSocketClient();
-    await expect(refused.connect(url)).rejects.toMatchObject({ code: "CONNECT_FAILED" });
+    await expect(refused.connect(url)).rejects.toMatchObject({
+      code: "UPGRADE_REFUSED",
+      info: { status: 403 },
+    });
     const allowed = new WebSocketClient({ headers: { origin: "https://app.example" } });
     await allowed.connect(url);
     expect(allowed.isConnected).toBe(true);

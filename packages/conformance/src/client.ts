@@ -11,6 +11,7 @@ export type {
   ClientServersInfo,
   ConformanceClient,
   ConformanceClientOptions,
+  ConformanceCloseInfo,
   ConformanceEventOptions,
   ConformanceEvents,
   ConformanceMessage,

@@ -1,5 +1,6 @@
 import { type ClientState, EventClient, WebSocketClient } from "@switchboard/client-browser";
 import { type ChatEvents, chatSchemas } from "../chat-events.js";
+import { stopReason } from "../stop-reason.js";
 import { chatUrl, classify } from "./lines.js";
 
 function element<T extends HTMLElement>(id: string): T {
@@ -24,9 +25,9 @@ const STATE_LABELS: Record<ClientState, string> = {
   closed: "offline",
 };
 
-function showState(current: ClientState): void {
+function showState(current: ClientState, why?: string): void {
   state.dataset["state"] = current;
-  state.textContent = STATE_LABELS[current];
+  state.textContent = why ?? STATE_LABELS[current];
 }
 
 function show(text: string): void {
@@ -49,12 +50,15 @@ const client: WebSocketClient = new WebSocketClient({
     if (!chat.negotiated) show(text);
   },
   onOpen: () => showState(client.state),
-  // Called before the client schedules its retry, while its state still says "open".
-  onClose: () => showState("reconnecting"),
+  // Called before the client schedules its retry (or stops), while its state still says "open".
+  onClose: (_code, _reason, reconnecting) => showState(reconnecting ? "reconnecting" : "closed"),
   onError: (error) => {
-    showState(client.state);
+    // Once stopped, the state shows why (onStop), not a bare "offline".
+    if (client.state !== "closed") showState(client.state);
     console.warn(error);
   },
+  // Closed for a reason retrying cannot fix (a limit, a ban) or refused: say why, stop trying.
+  onStop: (error) => showState("closed", stopReason(error)),
 });
 
 // Typed events render as the tutorial's lines, so the page reads the same either way.
@@ -120,7 +124,5 @@ composer.addEventListener("submit", (event) => {
 
 showState("connecting");
 input.focus();
-client.connect(chatUrl(location)).catch((error: unknown) => {
-  showState("closed");
-  console.error(error);
-});
+// A failure that ends the client also reaches onStop, which shows why.
+client.connect(chatUrl(location)).catch((error: unknown) => console.error(error));

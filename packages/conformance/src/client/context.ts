@@ -27,6 +27,8 @@ export interface ClientSuiteContext {
     client: ConformanceClient,
     options?: ConformanceEventOptions,
   ): ConformanceEvents | undefined;
+  /** Why the client cannot see a refused upgrade's HTTP status, if it cannot. */
+  hiddenUpgradeStatus: string | undefined;
 }
 
 export function clientSuiteContext(
@@ -46,6 +48,7 @@ export function clientSuiteContext(
     control,
     it,
     events: (client, eventOptions = {}) => options.createEvents?.(client, eventOptions),
+    hiddenUpgradeStatus: options.hiddenUpgradeStatus,
     client(clientOptions = {}) {
       const client = options.createClient({ connectTimeout: TIMEOUT, ...clientOptions });
       clients.push(client);

@@ -6,6 +6,7 @@ import type { Skip } from "../support/runner.js";
 import type { ServerApp } from "./control.js";
 import { EventsServer } from "./events-app.js";
 import { ProbeServer } from "./probe-server.js";
+import { type RawCloser, rawCloser } from "./raw-closer.js";
 
 /** A server backend the client suite runs against, e.g. `{ name: "ws", backend: () => wsBackend() }`. */
 export interface ClientBackend {
@@ -29,6 +30,7 @@ export interface UnavailableBackend {
 interface Managed {
   dispose(): Promise<void>;
   server?: WebServer;
+  raw?: RawCloser;
   port: number;
 }
 
@@ -81,6 +83,7 @@ export async function startControlServer(
       const probe = server instanceof ProbeServer ? server : undefined;
       return {
         clientCount: server.clientCount,
+        upgrades: probe?.upgrades ?? 0,
         opens: probe?.opens ?? [],
         closes: probe?.closes ?? [],
         sunk: probe?.sunk ?? { count: 0, bytes: 0, inOrder: true },
@@ -113,6 +116,15 @@ export async function startControlServer(
       });
       return { id, port };
     },
+    async "/raw-close"(params) {
+      const raw = await rawCloser(Number(params.get("code")), params.get("reason") ?? "");
+      const id = String(nextId++);
+      managed.set(id, { port: raw.port, raw, dispose: () => raw.close() });
+      return { id, port: raw.port };
+    },
+    async "/raw-state"(params) {
+      return { upgrades: rawOf(params).upgrades() };
+    },
     async "/closed-port"() {
       const tcp = createTcpServer();
       const port = await listenTcp(tcp, 0);
@@ -125,6 +137,12 @@ export async function startControlServer(
     const entry = managed.get(params.get("id") ?? "");
     if (!entry?.server) throw new Error(`no server ${params.get("id")}`);
     return entry;
+  }
+
+  function rawOf(params: URLSearchParams): RawCloser {
+    const entry = managed.get(params.get("id") ?? "");
+    if (!entry?.raw) throw new Error(`no raw server ${params.get("id")}`);
+    return entry.raw;
   }
 
   function serverOf(params: URLSearchParams): WebServer {

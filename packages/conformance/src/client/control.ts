@@ -7,6 +7,8 @@ export type ServerApp = "chat" | "probe" | "events";
 export interface ProbeState {
   /** Connected clients right now. */
   clientCount: number;
+  /** Upgrade requests seen, refused ones included. */
+  upgrades: number;
   /** Every connection opened, in order. */
   opens: {
     /** The upgrade request's path and query. */
@@ -67,6 +69,23 @@ export class ControlClient {
       restart: () => this.call("/restart", { id }),
       kick: (code, reason) => this.call("/kick", { id, code: String(code), reason }),
       state: () => this.call("/state", { id }),
+      dispose: () => this.call("/dispose", { id }),
+    };
+  }
+
+  /**
+   * A bare WebSocket server that closes every connection at once with `code` and `reason`, for
+   * codes no Switchboard server sends (1010); `upgrades` counts the connections it accepted.
+   */
+  async rawCloser(
+    code: number,
+    reason: string,
+  ): Promise<{ url: string; upgrades(): Promise<number>; dispose(): Promise<void> }> {
+    const params = { code: String(code), reason };
+    const { id, port } = await this.call<{ id: string; port: number }>("/raw-close", params);
+    return {
+      url: `ws://127.0.0.1:${port}/`,
+      upgrades: async () => (await this.call<{ upgrades: number }>("/raw-state", { id })).upgrades,
       dispose: () => this.call("/dispose", { id }),
     };
   }

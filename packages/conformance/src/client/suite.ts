@@ -5,6 +5,7 @@ import { errorCases } from "./cases/errors.js";
 import { eventCases } from "./cases/events.js";
 import { messageCases } from "./cases/messages.js";
 import { reconnectCases } from "./cases/reconnect.js";
+import { reconnectPolicyCases } from "./cases/reconnect-policy.js";
 import { transcriptCases } from "./cases/transcript.js";
 import { clientSuiteContext } from "./context.js";
 
@@ -53,6 +54,7 @@ export function clientConformance(options: ClientConformanceOptions): void {
         messageCases(ctx);
         closingCases(ctx);
         reconnectCases(ctx);
+        reconnectPolicyCases(ctx);
         errorCases(ctx);
         eventCases(ctx);
         runner.checkSkips();

@@ -15,6 +15,18 @@ export interface ConformanceMessage {
   readonly data: Uint8Array;
 }
 
+/** Why a connection ended or an attempt failed, as the reconnect policy sees it. */
+export interface ConformanceCloseInfo {
+  /** The close code; 1006 when dropped or never opened. */
+  readonly code: number;
+  /** The close reason, or what went wrong. */
+  readonly reason: string;
+  /** The HTTP status of a refused upgrade, where the client can see it. */
+  readonly status?: number | undefined;
+  /** `Retry-After` of a refused upgrade, in ms. */
+  readonly retryAfter?: number | undefined;
+}
+
 /** Reconnect policy, in ms. */
 export interface ConformanceReconnect {
   /** Delay before the first retry. */
@@ -27,6 +39,8 @@ export interface ConformanceReconnect {
   jitter?: number;
   /** Retries before giving up. */
   maxRetries?: number;
+  /** Replaces the default policy: whether to retry after `info`. */
+  shouldReconnect?(info: ConformanceCloseInfo): boolean;
 }
 
 /** The options the suite passes to `createClient`. */
@@ -47,14 +61,16 @@ export interface ConformanceClientOptions {
   lowWaterMark?: number;
   /** The connection opened. */
   onOpen?(): unknown;
-  /** An open connection ended. */
-  onClose?(code: number, reason: string): unknown;
+  /** An open connection ended; `reconnecting` says whether the client will retry. */
+  onClose?(code: number, reason: string, reconnecting: boolean): unknown;
   /** A TEXT message arrived. */
   onMessage?(text: string): unknown;
   /** Any message arrived, as bytes. */
   onMessageFrame?(data: Uint8Array, opcode: number): unknown;
   /** Something went wrong that no promise reports. */
   onError?(error: unknown): void;
+  /** With reconnect on: the client stopped by itself; the error says why. */
+  onStop?(error: unknown): unknown;
 }
 
 /** The client under test. Errors carry a `code` (see the client's `ClientErrorCode`). */
@@ -148,6 +164,12 @@ export interface ClientConformanceOptions {
   createClient(options: ConformanceClientOptions): ConformanceClient;
   /** Puts typed events on a client made by `createClient`; without it the events cases skip. */
   createEvents?(client: ConformanceClient, options: ConformanceEventOptions): ConformanceEvents;
+  /**
+   * Why the client cannot see the HTTP status of a refused upgrade, if it cannot (browsers hide
+   * it). The suite then checks the documented fallback: a refusal is retried as an unreachable
+   * server would be.
+   */
+  hiddenUpgradeStatus?: string;
 }
 
 /** What the client globalSetup hands to the tests (through vitest's `provide` / `inject`). */
