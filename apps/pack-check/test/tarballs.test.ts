@@ -140,14 +140,11 @@ describe("each packed tarball", () => {
     "@switchboard/server-uws",
     "@switchboard/server-bun",
     "@switchboard/pubsub-redis",
-  ])(
-    "%s takes core as a peer dependency, so an application has one copy of it",
-    async (name) => {
-      const manifest = await packedManifest(name);
-      expect(manifest.dependencies?.["@switchboard/core"]).toBeUndefined();
-      expect(manifest.peerDependencies?.["@switchboard/core"]).toMatch(/^\^\d/);
-    },
-  );
+  ])("%s takes core as a peer dependency, so an application has one copy of it", async (name) => {
+    const manifest = await packedManifest(name);
+    expect(manifest.dependencies?.["@switchboard/core"]).toBeUndefined();
+    expect(manifest.peerDependencies?.["@switchboard/core"]).toMatch(/^\^\d/);
+  });
 
   it("server-uws takes uWebSockets.js from the user: an optional peer, no fork in its dependencies", async () => {
     const manifest = await packedManifest("@switchboard/server-uws");
