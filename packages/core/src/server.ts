@@ -465,6 +465,7 @@ export class WebServer<Data = unknown> {
   async listen(options: ListenOptions = {}): Promise<BoundAddress> {
     const { port = 0, host = "127.0.0.1", tls } = options;
     checkAddress(port, host);
+    if (this.#backend.attached) refuseAddress(this.#backend.name, options);
     if (this.#state !== "idle") {
       throw new SwitchboardError("ALREADY_LISTENING", `server is already ${this.#state}`);
     }
@@ -483,11 +484,12 @@ export class WebServer<Data = unknown> {
         host,
         ...(tls && { tls }),
       });
-      const scheme = tls ? "https" : "http";
+      const scheme = (bound.secure ?? tls) ? "https" : "http";
+      const boundHost = bound.host ?? host;
       this.#address = {
         port: bound.port,
-        host,
-        url: `${scheme}://${formatHost(host)}:${bound.port}`,
+        host: boundHost,
+        url: `${scheme}://${formatHost(boundHost)}:${bound.port}`,
       };
     } catch (error) {
       this.#state = "idle";
@@ -543,7 +545,18 @@ export class WebServer<Data = unknown> {
       upgrade: (request, responder) => this.#handleUpgrade(request, responder),
       open: (socket, context, protocol) =>
         this.#handleOpen(socket, context as UpgradeContext, protocol),
+      hasRoute: (url) => this.#hasRoute(url),
     };
+  }
+
+  #hasRoute(url: string): boolean {
+    const q = url.indexOf("?");
+    try {
+      return this.#router.match("GET", q === -1 ? url : url.slice(0, q)).kind !== "not-found";
+    } catch {
+      // A malformed path is no route's: it stays with the application.
+      return false;
+    }
   }
 
   #handleHttp(exchange: HttpExchange): void {
@@ -750,6 +763,16 @@ function checkHead(exchange: HttpExchange, limit: number): HttpError | undefined
   const { headers } = exchange;
   for (const name in headers) size += name.length + (headers[name] as string).length + 4;
   return size > limit ? new HttpError(431, "request header fields too large") : undefined;
+}
+
+/** An attached backend's server listens where the application told it to: `listen()` cannot. */
+function refuseAddress(backend: string, options: ListenOptions): void {
+  const given = (["port", "host", "tls"] as const).filter((key) => options[key] !== undefined);
+  if (given.length === 0) return;
+  throw new SwitchboardError(
+    "INVALID_OPTION",
+    `the ${backend} backend is attached to the application's server, which listens itself: call listen() without ${given.join(", ")}`,
+  );
 }
 
 function formatHost(host: string): string {

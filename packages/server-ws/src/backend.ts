@@ -8,6 +8,12 @@ import {
   type UpgradeResponder,
 } from "@switchboard/core";
 import { WebSocketServer } from "ws";
+import {
+  type AttachedWsBackend,
+  attachedBackend,
+  isAttachOptions,
+  type WsAttachOptions,
+} from "./attach.js";
 import { httpExchange, requestHeaders } from "./exchange.js";
 import { bindSocket } from "./socket.js";
 
@@ -24,20 +30,17 @@ type TaggedRequest = IncomingMessage & { [PROTOCOL]?: string };
  * import { wsBackend } from "@switchboard/server-ws";
  * const server = new ChatServer({ backend: wsBackend() });
  */
-export function wsBackend(_options: WsBackendOptions = {}): Backend {
+export function wsBackend(options?: WsBackendOptions): Backend;
+/** Attached to the application's node:http or node:https server: see `WsAttachOptions`. */
+export function wsBackend(options: WsAttachOptions): AttachedWsBackend;
+export function wsBackend(options: WsBackendOptions | WsAttachOptions = {}): Backend {
+  if (isAttachOptions(options)) return attachedBackend(options);
   let server: Server | undefined;
   return {
     name: "ws",
     async listen(host, address) {
       if (server) throw new Error("ws backend is already listening");
-      const wss = new WebSocketServer({
-        noServer: true,
-        clientTracking: false,
-        perMessageDeflate: host.perMessageDeflate,
-        maxPayload: host.limits.maxMessageBytes,
-        // Core picked the protocol; ws only writes it into the response.
-        handleProtocols: (_offered, request) => (request as TaggedRequest)[PROTOCOL] || false,
-      });
+      const wss = webSocketServer(host);
       const { headersTimeoutMs, maxHeaderBytes } = host.limits;
       const serverOptions = {
         // node:http answers 431 and 408 itself; core reads (and times) the body on every engine.
@@ -51,18 +54,9 @@ export function wsBackend(_options: WsBackendOptions = {}): Backend {
       const http: Server = address.tls
         ? createTlsServer({ ...serverOptions, ...address.tls }, handler)
         : createServer(serverOptions, handler);
-      http.on("upgrade", (req: TaggedRequest, socket: Duplex, head: Buffer) => {
-        socket.on("error", () => socket.destroy());
-        host.upgrade(
-          {
-            method: req.method ?? "",
-            url: req.url ?? "/",
-            headers: requestHeaders(req),
-            remoteAddress: req.socket.remoteAddress ?? "",
-          },
-          upgradeResponder(host, wss, req, socket, head),
-        );
-      });
+      http.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+        takeUpgrade(host, wss, req, socket, head),
+      );
       await new Promise<void>((resolve, reject) => {
         http.once("error", reject);
         http.listen(address.port, address.host, () => {
@@ -84,6 +78,55 @@ export function wsBackend(_options: WsBackendOptions = {}): Backend {
       });
     },
   };
+}
+
+/** The ws server that completes the upgrades core accepted; it listens on nothing itself. */
+export function webSocketServer(host: EngineHost): WebSocketServer {
+  return new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    perMessageDeflate: host.perMessageDeflate,
+    maxPayload: host.limits.maxMessageBytes,
+    // Core picked the protocol; ws only writes it into the response.
+    handleProtocols: (_offered, request) => (request as TaggedRequest)[PROTOCOL] || false,
+  });
+}
+
+/** Hands one node:http upgrade to core, which accepts or refuses it. */
+export function takeUpgrade(
+  host: EngineHost,
+  wss: WebSocketServer,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): void {
+  socket.on("error", () => socket.destroy());
+  host.upgrade(
+    {
+      method: req.method ?? "",
+      url: req.url ?? "/",
+      headers: requestHeaders(req),
+      remoteAddress: req.socket.remoteAddress ?? "",
+    },
+    upgradeResponder(host, wss, req, socket, head),
+  );
+}
+
+/** Answers an upgrade with a plain HTTP response and closes the connection. */
+export function refuseUpgrade(
+  socket: Duplex,
+  status: number,
+  headers: ReadonlyArray<readonly [string, string]>,
+  body: string,
+): void {
+  const lines = [
+    `HTTP/1.1 ${status} ${reasonPhrase(status)}`,
+    "connection: close",
+    "content-type: text/plain; charset=utf-8",
+    `content-length: ${Buffer.byteLength(body)}`,
+  ];
+  for (const [name, value] of headers) lines.push(`${name}: ${value}`);
+  socket.end(`${lines.join("\r\n")}\r\n\r\n${body}`);
 }
 
 function upgradeResponder(
@@ -114,14 +157,7 @@ function upgradeResponder(
     reject(status, headers, body) {
       decided();
       if (socket.destroyed) return;
-      const lines = [
-        `HTTP/1.1 ${status} ${reasonPhrase(status)}`,
-        "connection: close",
-        "content-type: text/plain; charset=utf-8",
-        `content-length: ${Buffer.byteLength(body)}`,
-      ];
-      for (const [name, value] of headers) lines.push(`${name}: ${value}`);
-      socket.end(`${lines.join("\r\n")}\r\n\r\n${body}`);
+      refuseUpgrade(socket, status, headers, body);
     },
     onAbort(callback) {
       abortListener = callback;

@@ -1,5 +1,5 @@
 import type { Backend, BoundAddress, WebServer } from "@switchboard/core";
-import { afterEach } from "vitest";
+import { afterEach, beforeEach } from "vitest";
 
 /** What a backend author passes to `serverConformance`. */
 export interface ServerConformanceOptions {
@@ -7,6 +7,13 @@ export interface ServerConformanceOptions {
   name: string;
   /** Makes a fresh backend; called once per server the suite starts. */
   backend: () => Backend;
+  /**
+   * Cases this run cannot pass for a reason of its setup rather than of the engine (those are
+   * `Backend.limitations`), keyed by the case's name, with the reason: each is reported as a
+   * skip carrying it. E.g. a backend attached to a server the test made, whose node:http
+   * settings are the application's.
+   */
+  skip?: Readonly<Record<string, string>>;
 }
 
 /** A running server under test. */
@@ -31,6 +38,11 @@ export interface SuiteContext {
 
 export function suiteContext(options: ServerConformanceOptions): SuiteContext {
   const started: WebServer[] = [];
+  const skip = options.skip ?? {};
+  beforeEach((context) => {
+    const reason = skip[context.task.name];
+    if (reason !== undefined) context.skip(`${options.name}: ${reason}`);
+  });
   afterEach(async () => {
     await Promise.all(started.splice(0).map((server) => server.close()));
   });
