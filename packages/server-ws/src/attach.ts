@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server as HttpServer, RequestListener } from "node:http";
+import type { Server as HttpServer, IncomingMessage, RequestListener } from "node:http";
 import { Server as HttpsServer } from "node:https";
 import type { Duplex } from "node:stream";
 import { type Backend, type EngineHost, SwitchboardError } from "@switchboard/core";

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type RequestListener, type Server } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener } from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import type { Backend, ListenAddress } from "@switchboard/core";
 import { wsBackend } from "../../src/index.js";
@@ -43,7 +43,6 @@ export const outsideApplication = (req: IncomingMessage) => !req.url?.startsWith
  * cases that check the port is released expect.
  */
 export function attachedToApplication(log: ApplicationLog = { requests: [] }): Backend {
-  let server: Server | undefined;
   let attached: Backend | undefined;
   return {
     name: "ws",
@@ -57,14 +56,12 @@ export function attachedToApplication(log: ApplicationLog = { requests: [] }): B
           resolve();
         });
       });
-      server = next;
       attached = wsBackend({ server: next, routes: outsideApplication, closeServer: true });
       return attached.listen(host, address);
     },
     async close() {
       await attached?.close();
       attached = undefined;
-      server = undefined;
     },
   };
 }
