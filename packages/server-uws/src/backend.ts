@@ -1,16 +1,20 @@
 import type {
+  HttpRequest,
   HttpResponse,
   TemplatedApp,
   us_listen_socket,
   us_socket_context_t,
+  WebSocketBehavior,
 } from "uWebSockets.js";
 import {
   type Backend,
   type EngineHost,
+  type EngineSocket,
   isUpgradeRequest,
   reasonPhrase,
   type UpgradeResponder,
 } from "@switchboard/core";
+import { appBackend, type UwsAppOptions } from "./app.js";
 import { lentText, loadEngine, sslApp, type UwsEngine } from "./engine.js";
 import { httpExchange } from "./exchange.js";
 import { type CopiedRequest, copyRequest } from "./request.js";
@@ -49,6 +53,16 @@ const SAME_PORT_RESTART =
 /** Every socket subscribes to this topic, so a broadcast is one uWS publish. */
 const EVERYONE = "all";
 
+/** What this engine cannot do and core cannot make it do: see `Backend.limitations`. */
+export const LIMITATIONS: Readonly<Record<string, string>> = {
+  "a new binary message inside a fragmented text":
+    "uWebSockets.js 20.30 takes a data frame inside a fragmented message as its continuation and delivers the joined message",
+  "an unmasked client frame":
+    "uWebSockets.js 20.30 ends the channel (onWsClose gets 1006, nothing is delivered) but leaves the TCP connection open without telling the peer",
+  [SAME_PORT_RESTART]:
+    "uWebSockets.js 20.30 listens without SO_REUSEADDR, so its connections that the server closed first (as browsers let it) hold the port in TIME_WAIT for up to 60 s",
+};
+
 /**
  * The uWebSockets.js engine: HTTP and WebSockets from one native event loop.
  *
@@ -56,85 +70,31 @@ const EVERYONE = "all";
  * import { uwsBackend } from "@switchboard/server-uws";
  * const server = new ChatServer({ backend: uwsBackend() });
  */
-export function uwsBackend(options: UwsBackendOptions = {}): Backend {
+export function uwsBackend(options?: UwsBackendOptions): Backend;
+/** On a uWebSockets.js app the application built: see `UwsAppOptions`. */
+export function uwsBackend(options: UwsAppOptions): Backend;
+export function uwsBackend(options: UwsBackendOptions | UwsAppOptions = {}): Backend {
   const uWS = loadEngine(options.engine);
+  if ("app" in options) return appBackend(uWS, options);
   let app: TemplatedApp | undefined;
   let listenSocket: us_listen_socket | undefined;
   let deflate = false;
   return {
     name: "uws",
-    limitations: {
-      "a new binary message inside a fragmented text":
-        "uWebSockets.js 20.30 takes a data frame inside a fragmented message as its continuation and delivers the joined message",
-      "an unmasked client frame":
-        "uWebSockets.js 20.30 ends the channel (onWsClose gets 1006, nothing is delivered) but leaves the TCP connection open without telling the peer",
-      [SAME_PORT_RESTART]:
-        "uWebSockets.js 20.30 listens without SO_REUSEADDR, so its connections that the server closed first (as browsers let it) hold the port in TIME_WAIT for up to 60 s",
-    },
+    limitations: LIMITATIONS,
     async listen(host, address) {
       if (app) throw new Error("uws backend is already listening");
       deflate = host.perMessageDeflate;
       const next = address.tls ? await sslApp(uWS, address.tls) : uWS.App();
-      next.ws<SocketData>("/*", {
-        maxPayloadLength: host.limits.maxMessageBytes + OVERSIZE_HEADROOM,
-        // Core refuses sends past maxBufferedBytes itself; uWS must never drop one silently.
-        maxBackpressure:
-          host.limits.maxBufferedBytes + host.limits.maxMessageBytes + OVERSIZE_HEADROOM,
-        closeOnBackpressureLimit: 0,
-        idleTimeout: 0,
-        sendPingsAutomatically: false,
-        compression: host.perMessageDeflate
-          ? uWS.SHARED_COMPRESSOR | uWS.SHARED_DECOMPRESSOR
-          : uWS.DISABLED,
-        upgrade: (res, req, context) => {
-          const request = copyRequest(res, req);
-          handUpgrade(host, res, request, context);
-        },
-        open: (ws) => {
-          const data = ws.getUserData();
-          data.events = host.open(
-            engineSocket(ws, host.perMessageDeflate),
-            data.context,
-            data.protocol,
-          );
-          // Core has taken what it needs; the socket's user data need not keep it.
-          data.context = undefined;
-          // Before onWsOpen runs, which may already broadcast.
-          ws.subscribe(EVERYONE);
-          insideEngineCallback(ws, () => data.events?.open());
-        },
-        message: (ws, message, isBinary) => {
-          const events = ws.getUserData().events;
-          if (events) deliverMessage(ws, events, message, isBinary);
-        },
-        drain: (ws) => {
-          const events = ws.getUserData().events;
-          if (events) insideEngineCallback(ws, () => events.drain());
-        },
-        pong: (ws) => ws.getUserData().events?.pong(),
-        close: (ws, code, message) => ws.getUserData().events?.close(code, lentText(message)),
-      });
-      next.any("/*", (res, req) => {
-        const request = copyRequest(res, req);
-        // node:http routes every Upgrade request to its upgrade handler; do the same.
-        if (isUpgradeRequest(request.headers)) handUpgrade(host, res, request, undefined);
-        else {
-          const exchange = httpExchange(res, request, host.limits);
-          host.http(exchange);
-          exchange.leaveHandler();
-        }
-      });
+      next.ws<SocketData>("/*", socketBehavior(uWS, host, ""));
+      next.any("/*", (res, req) => serveRequest(host, res, req));
       listenSocket = await listenWithRetry(next, address.host, address.port);
       const port = uWS.us_socket_local_port(listenSocket);
       app = next;
       return { port };
     },
     publish(topic, data, binary, exclude) {
-      const name = topic === null ? EVERYONE : engineTopic(topic);
-      // uWS leaves out the socket a publish is made from.
-      const sender = exclude && uwsSocketOf(exclude);
-      if (sender) sender.publish(name, data, binary, deflate);
-      else app?.publish(name, data, binary, deflate);
+      if (app) publish(app, "", topic, data, binary, exclude, deflate);
     },
     async close() {
       // Release the port synchronously, so listen() on it right after close() succeeds.
@@ -145,6 +105,84 @@ export function uwsBackend(options: UwsBackendOptions = {}): Backend {
       app = undefined;
     },
   };
+}
+
+/**
+ * Switchboard's WebSocket behaviour for `app.ws(pattern, ...)`: upgrades to core, socket events
+ * to core. `namespace` prefixes the uWS topics its sockets join.
+ */
+export function socketBehavior(
+  uWS: UwsEngine,
+  host: EngineHost,
+  namespace: string,
+): WebSocketBehavior<SocketData> {
+  return {
+    maxPayloadLength: host.limits.maxMessageBytes + OVERSIZE_HEADROOM,
+    // Core refuses sends past maxBufferedBytes itself; uWS must never drop one silently.
+    maxBackpressure: host.limits.maxBufferedBytes + host.limits.maxMessageBytes + OVERSIZE_HEADROOM,
+    closeOnBackpressureLimit: 0,
+    idleTimeout: 0,
+    sendPingsAutomatically: false,
+    compression: host.perMessageDeflate
+      ? uWS.SHARED_COMPRESSOR | uWS.SHARED_DECOMPRESSOR
+      : uWS.DISABLED,
+    upgrade: (res, req, context) => {
+      const request = copyRequest(res, req);
+      handUpgrade(host, res, request, context);
+    },
+    open: (ws) => {
+      const data = ws.getUserData();
+      data.events = host.open(
+        engineSocket(ws, host.perMessageDeflate, namespace),
+        data.context,
+        data.protocol,
+      );
+      // Core has taken what it needs; the socket's user data need not keep it.
+      data.context = undefined;
+      // Before onWsOpen runs, which may already broadcast.
+      ws.subscribe(`${namespace}${EVERYONE}`);
+      insideEngineCallback(ws, () => data.events?.open());
+    },
+    message: (ws, message, isBinary) => {
+      const events = ws.getUserData().events;
+      if (events) deliverMessage(ws, events, message, isBinary);
+    },
+    drain: (ws) => {
+      const events = ws.getUserData().events;
+      if (events) insideEngineCallback(ws, () => events.drain());
+    },
+    pong: (ws) => ws.getUserData().events?.pong(),
+    close: (ws, code, message) => ws.getUserData().events?.close(code, lentText(message)),
+  };
+}
+
+/** Hands one uWS request to core: an `Upgrade:` one to the handshake check, others to HTTP. */
+export function serveRequest(host: EngineHost, res: HttpResponse, req: HttpRequest): void {
+  const request = copyRequest(res, req);
+  // node:http routes every Upgrade request to its upgrade handler; do the same.
+  if (isUpgradeRequest(request.headers)) handUpgrade(host, res, request, undefined);
+  else {
+    const exchange = httpExchange(res, request, host.limits);
+    host.http(exchange);
+    exchange.leaveHandler();
+  }
+}
+
+/** One whole message to every socket of `namespace` (`topic` null) or of a topic, but `exclude`. */
+export function publish(
+  app: TemplatedApp,
+  namespace: string,
+  topic: string | null,
+  data: Uint8Array,
+  binary: boolean,
+  exclude: EngineSocket | undefined,
+  deflate: boolean,
+): void {
+  const name = topic === null ? `${namespace}${EVERYONE}` : engineTopic(topic, namespace);
+  // uWS leaves out the socket a publish is made from.
+  const sender = exclude && uwsSocketOf(exclude);
+  if (sender) sender.publish(name, data, binary, deflate);
+  else app.publish(name, data, binary, deflate);
 }
 
 function handUpgrade(

@@ -9,8 +9,8 @@ export interface SocketData {
 }
 
 /** A user topic's name in uWS: prefixed, so it never meets the binding's own "all". */
-export function engineTopic(topic: string): string {
-  return `t/${topic}`;
+export function engineTopic(topic: string, namespace = ""): string {
+  return `${namespace}t/${topic}`;
 }
 
 /** The socket whose uWS callback is running: uWS has corked it already. */
@@ -79,10 +79,13 @@ export function uwsSocketOf(socket: EngineSocket): WebSocket<SocketData> | undef
 class UwsEngineSocket implements EngineSocket {
   readonly ws: WebSocket<SocketData>;
   readonly compress: boolean;
+  /** Prefix of its topics' uWS names: a backend on the application's app keeps apart from it. */
+  readonly namespace: string;
 
-  constructor(ws: WebSocket<SocketData>, compress: boolean) {
+  constructor(ws: WebSocket<SocketData>, compress: boolean, namespace: string) {
     this.ws = ws;
     this.compress = compress;
+    this.namespace = namespace;
   }
 
   send(data: Uint8Array | string, binary: boolean, part: FramePart): number {
@@ -115,15 +118,19 @@ class UwsEngineSocket implements EngineSocket {
   }
 
   subscribe(topic: string): void {
-    this.ws.subscribe(engineTopic(topic));
+    this.ws.subscribe(engineTopic(topic, this.namespace));
   }
 
   unsubscribe(topic: string): void {
-    this.ws.unsubscribe(engineTopic(topic));
+    this.ws.unsubscribe(engineTopic(topic, this.namespace));
   }
 }
 
 /** Engine operations on one uWS socket; `compress` when permessage-deflate is on. */
-export function engineSocket(ws: WebSocket<SocketData>, compress: boolean): EngineSocket {
-  return new UwsEngineSocket(ws, compress);
+export function engineSocket(
+  ws: WebSocket<SocketData>,
+  compress: boolean,
+  namespace = "",
+): EngineSocket {
+  return new UwsEngineSocket(ws, compress, namespace);
 }

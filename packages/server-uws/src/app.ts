@@ -1,0 +1,149 @@
+import type { HttpRequest, HttpResponse, TemplatedApp } from "uWebSockets.js";
+import {
+  type Backend,
+  type EngineHost,
+  type EngineLimits,
+  SwitchboardError,
+} from "@switchboard/core";
+import {
+  LIMITATIONS,
+  publish,
+  serveRequest,
+  socketBehavior,
+  type UwsBackendOptions,
+} from "./backend.js";
+import type { UwsEngine } from "./engine.js";
+
+/**
+ * Options of `uwsBackend({ app })`: Switchboard on a uWebSockets.js app the application built,
+ * next to the application's own routes and WebSocket handlers.
+ *
+ * @example
+ * const app = uWS.App().get("/hello", (res) => res.end("hello"));
+ * const chat = new ChatServer({ backend: uwsBackend({ app, path: "/chat" }) });
+ * await chat.listen(); // opens no port: the application calls app.listen()
+ * app.listen(3000, () => {});
+ */
+export interface UwsAppOptions extends UwsBackendOptions {
+  /**
+   * The application's app (`uWS.App()` or `uWS.SSLApp(...)`), listening already or not. Built
+   * from the same uWebSockets.js module as `engine` (by default, the `uWebSockets.js` package).
+   */
+  app: TemplatedApp;
+  /**
+   * The one path Switchboard takes upgrades on (exact; no `:param` or `*`). Default: `/*`, which
+   * is a `GET /*` handler to uWS: an app with its own `get("/*")` or `ws("/*")` needs a `path`,
+   * as uWS ends the process when a pattern is registered twice.
+   */
+  path?: string;
+  /**
+   * `true`: Switchboard registers `any("/*")` and answers the requests its routes match; every
+   * other request is yielded to the app's own handlers. An app with its own `any("/*")` cannot
+   * have this (uWS ends the process on the duplicate). Default false: no HTTP for Switchboard.
+   */
+  routes?: boolean;
+}
+
+const NOT_LISTENING = "the WebSocket server is not listening";
+
+/** Tells apart the uWS topics of each backend attached to an app, and from the app's own. */
+let attachedCount = 0;
+
+/**
+ * The uWS backend on the application's app. uWS cannot remove a handler once registered, so
+ * they are registered on the first `listen()` and serve whichever `listen()` is current: after
+ * `close()`, upgrades to Switchboard's path are answered 503 and its routes are yielded.
+ */
+export function appBackend(uWS: UwsEngine, options: UwsAppOptions): Backend {
+  const { app, path, routes } = checkOptions(options);
+  const namespace = `switchboard:${++attachedCount}/`;
+  let current: EngineHost | undefined;
+  let latest: EngineHost | undefined;
+  let mounted: EngineLimits | undefined;
+  let deflate = false;
+
+  const relay = (first: EngineHost): EngineHost => ({
+    limits: first.limits,
+    perMessageDeflate: first.perMessageDeflate,
+    http(exchange) {
+      if (current) return current.http(exchange);
+      exchange.writeHead(503, [["content-type", "text/plain; charset=utf-8"]]);
+      exchange.end(new TextEncoder().encode(NOT_LISTENING));
+    },
+    upgrade(request, responder) {
+      if (current) current.upgrade(request, responder);
+      else responder.reject(503, [], NOT_LISTENING);
+    },
+    // An upgrade core accepted completes on the server that accepted it.
+    open: (socket, context, protocol) => (latest ?? first).open(socket, context, protocol),
+    hasRoute: (url) => current?.hasRoute(url) ?? false,
+  });
+
+  const mount = (host: EngineHost) => {
+    const engineHost = relay(host);
+    app.ws(path ?? "/*", socketBehavior(uWS, engineHost, namespace));
+    // Malformed upgrades to the path (and, with routes, Switchboard's requests) come here.
+    if (routes || path !== undefined) {
+      app.any(routes ? "/*" : (path as string), (res: HttpResponse, req: HttpRequest) => {
+        if (isSwitchboards(req, path)) serveRequest(engineHost, res, req);
+        else req.setYield(true);
+      });
+    }
+  };
+
+  const isSwitchboards = (req: HttpRequest, path: string | undefined) => {
+    const url = req.getUrl();
+    if (req.getHeader("upgrade") !== "") return path === undefined || url === path;
+    return routes === true && current !== undefined && current.hasRoute(url);
+  };
+
+  return {
+    name: "uws",
+    attached: true,
+    limitations: LIMITATIONS,
+    async listen(host) {
+      if (current) throw new Error("uws backend is already listening");
+      if (mounted && mounted !== host.limits) {
+        throw new SwitchboardError(
+          "INVALID_OPTION",
+          "this uwsBackend({ app }) serves another WebServer already: make one backend per server",
+        );
+      }
+      if (!mounted) mount(host);
+      mounted = host.limits;
+      current = host;
+      latest = host;
+      deflate = host.perMessageDeflate;
+      // A uWS app does not tell where it listens: the application has its listen socket.
+      return { port: 0 };
+    },
+    publish(topic, data, binary, exclude) {
+      publish(app, namespace, topic, data, binary, exclude, deflate);
+    },
+    async close() {
+      current = undefined;
+    },
+  };
+}
+
+function checkOptions(options: UwsAppOptions): UwsAppOptions {
+  const { app, path, routes } = options;
+  const invalid = (message: string) => new SwitchboardError("INVALID_OPTION", message);
+  const candidate = app as Partial<TemplatedApp> | null | undefined;
+  if (
+    typeof candidate?.ws !== "function" ||
+    typeof candidate.any !== "function" ||
+    typeof candidate.publish !== "function"
+  ) {
+    throw invalid("uwsBackend({ app }) needs a uWebSockets.js app: uWS.App() or uWS.SSLApp()");
+  }
+  if (path !== undefined && (typeof path !== "string" || !/^\/[^?#*:]*$/.test(path))) {
+    throw invalid(
+      `uwsBackend({ path }) must be an exact path starting with "/" (no query, ":" or "*"): ${String(path)}`,
+    );
+  }
+  if (routes !== undefined && typeof routes !== "boolean") {
+    throw invalid("uwsBackend({ routes }) takes true or false");
+  }
+  return options;
+}
