@@ -115,4 +115,18 @@ describe("attach guide", () => {
     expect(failed).toBe(true);
     expect(chat.clientCount).toBe(2);
   });
+
+  it("attach-uws-app: the chat and its routes beside the uWS app's own routes", async () => {
+    const { main } = await import("../docs/attach-uws-app.js");
+    const { chat, port, stop } = await main(0);
+    cleanups.push(stop);
+    const base = `http://127.0.0.1:${port}`;
+    expect((await get(`${base}/hello`)).body).toBe("hello from uWS");
+    expect((await get(`${base}/ping`)).body).toBe("pong");
+    const { alice } = await chatWorks(`ws://127.0.0.1:${port}/chat`);
+    expect((await get(`${base}/clients`)).body).toBe("2");
+    expect(chat.address?.port).toBe(0); // a uWS app does not say where it listens
+    await stop();
+    expect((await alice.closed).code).toBe(1001);
+  });
 });
