@@ -1,22 +1,11 @@
 // The acceptance of the attach guide: one Express app on one port serves GET routes, a static
 // folder and the Switchboard chat, and a real Chromium page chats after the Express routes were hit.
 import { existsSync } from "node:fs";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "@switchboard/test-support/chromium";
 import { type Browser, chromium, type Page } from "playwright";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ChatServer } from "../docs/getting-started-1.js";
 
-// Debian's chromium; playwright's own browser downloads are never used.
-const EXECUTABLE_PATH = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const WAIT_MS = 10_000;
 
 let chat: ChatServer | undefined;
@@ -41,8 +30,8 @@ async function say(page: Page, text: string) {
 }
 
 describe("Express, its static folder and the chat on one port, in Chromium", () => {
-  it.skipIf(!existsSync(EXECUTABLE_PATH))(
-    `the chat works in the page after Express's routes were hit (needs Chromium at ${EXECUTABLE_PATH})`,
+  it.skipIf(!existsSync(CHROMIUM_PATH))(
+    `the chat works in the page after Express's routes were hit (needs Chromium at ${CHROMIUM_PATH})`,
     async () => {
       vi.spyOn(console, "log").mockImplementation(() => {});
       const { main } = await import("../docs/attach-express.js");
@@ -50,7 +39,10 @@ describe("Express, its static folder and the chat on one port, in Chromium", () 
       const base = chat.address?.url ?? "";
       let browser: Browser | undefined;
       try {
-        browser = await chromium.launch({ executablePath: EXECUTABLE_PATH, args: ARGS });
+        browser = await chromium.launch({
+          executablePath: CHROMIUM_PATH,
+          args: [...CHROMIUM_ARGS],
+        });
         const first = await browser.newPage();
         // Express first: a GET route with a parameter, a JSON route, then the static page.
         await first.goto(`${base}/api/hello/chromium`);
