@@ -12,7 +12,7 @@ import {
   socketBehavior,
   type UwsBackendOptions,
 } from "./backend.js";
-import type { UwsEngine } from "./engine.js";
+import type { Engine } from "./engine.js";
 
 /**
  * Options of `uwsBackend({ app })`: Switchboard on a uWebSockets.js app the application built,
@@ -29,7 +29,7 @@ export interface UwsAppOptions extends UwsBackendOptions {
    * The application's app (`uWS.App()` or `uWS.SSLApp(...)`), listening already or not. Built
    * from the same uWebSockets.js module as `engine` (by default, the `uWebSockets.js` package).
    */
-  app: TemplatedApp;
+  app: UwsApp;
   /**
    * The one path Switchboard takes upgrades on (exact; no `:param` or `*`). Default: `/*`, which
    * is a `GET /*` handler to uWS: an app with its own `get("/*")` or `ws("/*")` needs a `path`,
@@ -44,6 +44,16 @@ export interface UwsAppOptions extends UwsBackendOptions {
   routes?: boolean;
 }
 
+/**
+ * A uWebSockets.js app, typed by the little that is checked of it (at run time too) rather than
+ * by one build's declarations, as `UwsEngine` is.
+ */
+export interface UwsApp {
+  ws(...args: never[]): unknown;
+  any(...args: never[]): unknown;
+  publish(...args: never[]): unknown;
+}
+
 const NOT_LISTENING = "the WebSocket server is not listening";
 
 /** Tells apart the uWS topics of each backend attached to an app, and from the app's own. */
@@ -54,8 +64,10 @@ let attachedCount = 0;
  * they are registered on the first `listen()` and serve whichever `listen()` is current: after
  * `close()`, upgrades to Switchboard's path are answered 503 and its routes are yielded.
  */
-export function appBackend(uWS: UwsEngine, options: UwsAppOptions): Backend {
-  const { app, path, routes } = checkOptions(options);
+export function appBackend(uWS: Engine, options: UwsAppOptions): Backend {
+  const { path, routes } = checkOptions(options);
+  // Checked by shape above; typed by the engine's declarations from here on.
+  const app = options.app as unknown as TemplatedApp;
   const namespace = `switchboard:${++attachedCount}/`;
   let current: EngineHost | undefined;
   let latest: EngineHost | undefined;
@@ -129,7 +141,7 @@ export function appBackend(uWS: UwsEngine, options: UwsAppOptions): Backend {
 function checkOptions(options: UwsAppOptions): UwsAppOptions {
   const { app, path, routes } = options;
   const invalid = (message: string) => new SwitchboardError("INVALID_OPTION", message);
-  const candidate = app as Partial<TemplatedApp> | null | undefined;
+  const candidate = app as Partial<UwsApp> | null | undefined;
   if (
     typeof candidate?.ws !== "function" ||
     typeof candidate.any !== "function" ||

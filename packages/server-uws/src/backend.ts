@@ -15,8 +15,9 @@ import {
   type UpgradeResponder,
 } from "@switchboard/core";
 import { appBackend, type UwsAppOptions } from "./app.js";
-import { lentText, loadEngine, sslApp, type UwsEngine } from "./engine.js";
+import { type Engine, lentText, loadEngine, sslApp, type UwsEngine } from "./engine.js";
 import { httpExchange } from "./exchange.js";
+import { listenExclusive } from "./listen.js";
 import { type CopiedRequest, copyRequest } from "./request.js";
 import {
   deliverMessage,
@@ -46,10 +47,6 @@ export interface UwsBackendOptions {
  */
 const OVERSIZE_HEADROOM = 16 * 1024 * 1024;
 
-/** The client suite's case that restarts a server on the port it just released. */
-const SAME_PORT_RESTART =
-  "reconnects after the server restarts on the same port, then sends what was queued";
-
 /** Every socket subscribes to this topic, so a broadcast is one uWS publish. */
 const EVERYONE = "all";
 
@@ -59,8 +56,6 @@ export const LIMITATIONS: Readonly<Record<string, string>> = {
     "uWebSockets.js 20.30 takes a data frame inside a fragmented message as its continuation and delivers the joined message",
   "an unmasked client frame":
     "uWebSockets.js 20.30 ends the channel (onWsClose gets 1006, nothing is delivered) but leaves the TCP connection open without telling the peer",
-  [SAME_PORT_RESTART]:
-    "uWebSockets.js 20.30 listens without SO_REUSEADDR, so its connections that the server closed first (as browsers let it) hold the port in TIME_WAIT for up to 60 s",
 };
 
 /**
@@ -88,7 +83,7 @@ export function uwsBackend(options: UwsBackendOptions | UwsAppOptions = {}): Bac
       const next = address.tls ? await sslApp(uWS, address.tls) : uWS.App();
       next.ws<SocketData>("/*", socketBehavior(uWS, host, ""));
       next.any("/*", (res, req) => serveRequest(host, res, req));
-      listenSocket = await listenWithRetry(next, address.host, address.port);
+      listenSocket = await listenExclusive(next, address.host, address.port);
       const port = uWS.us_socket_local_port(listenSocket);
       app = next;
       return { port };
@@ -112,7 +107,7 @@ export function uwsBackend(options: UwsBackendOptions | UwsAppOptions = {}): Bac
  * to core. `namespace` prefixes the uWS topics its sockets join.
  */
 export function socketBehavior(
-  uWS: UwsEngine,
+  uWS: Engine,
   host: EngineHost,
   namespace: string,
 ): WebSocketBehavior<SocketData> {
@@ -251,27 +246,4 @@ function upgradeResponder(
       });
     },
   };
-}
-
-/**
- * uWS ends WebSockets with a close frame and keeps each TCP socket until the peer answers, so a
- * port that was just released can still be busy for a moment: retry a fixed port briefly, as a
- * restart on the same port is a normal thing to do.
- */
-async function listenWithRetry(
-  app: TemplatedApp,
-  host: string,
-  port: number,
-): Promise<us_listen_socket> {
-  const attempts = port === 0 ? 1 : 20;
-  for (let attempt = 1; ; attempt++) {
-    const socket = await new Promise<us_listen_socket | false>((resolve) =>
-      app.listen(host, port, resolve),
-    );
-    if (socket) return socket;
-    if (attempt >= attempts) {
-      throw new Error(`uws backend could not listen on ${host}:${port} (in use or not allowed)`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }

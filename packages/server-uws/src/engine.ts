@@ -6,8 +6,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SwitchboardError, type TlsOptions } from "@switchboard/core";
 
-/** The uWebSockets.js module: what `require("uWebSockets.js")` returns. */
-export type UwsEngine = typeof uWS;
+/**
+ * A uWebSockets.js module, as `import uWS from "uWebSockets.js"` gives it. Typed by the little
+ * that is checked here (at run time too), not by one build's declarations: builds differ in their
+ * types, and the application may have none installed under that name.
+ */
+export interface UwsEngine {
+  readonly App: (...args: never[]) => unknown;
+  readonly SSLApp: (...args: never[]) => unknown;
+  readonly SHARED_COMPRESSOR: number;
+}
+
+/** The engine with its full API, as this binding uses it. */
+export type Engine = typeof uWS;
 
 /** What the user is told to do when no engine loads. */
 const REMEDY =
@@ -18,7 +29,7 @@ const REMEDY =
  * installed. Checked, as an unsupported Node.js can get a JavaScript shim that does not work
  * (some builds fall back to one silently): refuse to start instead, and say why.
  */
-export function loadEngine(engine?: unknown): UwsEngine {
+export function loadEngine(engine?: UwsEngine): Engine {
   if (engine !== undefined) {
     if (!isNative(engine)) {
       throw unavailable(
@@ -47,7 +58,7 @@ export function loadEngine(engine?: unknown): UwsEngine {
   return loaded;
 }
 
-function isNative(engine: unknown): engine is UwsEngine {
+function isNative(engine: unknown): engine is Engine {
   const candidate = engine as Partial<UwsEngine> | null;
   return (
     typeof candidate?.App === "function" &&
@@ -102,7 +113,7 @@ export function lentText(buffer: ArrayBuffer): string {
  * An https/wss app. uWS reads the certificate and key only from files, so the PEM text goes to a
  * private temporary folder for the moment the engine loads it.
  */
-export async function sslApp(engine: UwsEngine, tls: TlsOptions): Promise<TemplatedApp> {
+export async function sslApp(engine: Engine, tls: TlsOptions): Promise<TemplatedApp> {
   const dir = await mkdtemp(join(tmpdir(), "switchboard-tls-"));
   try {
     const cert = join(dir, "cert.pem");

@@ -2,6 +2,7 @@
 // uWS-specific, as only this engine has an app object to add handlers to; the behaviour core
 // promises is the conformance suite's (conformance.test.ts), which the handlers are the same for.
 
+import type uWSModule from "uWebSockets.js";
 import type { TemplatedApp, us_listen_socket } from "uWebSockets.js";
 import {
   ChatServer,
@@ -12,7 +13,10 @@ import {
 } from "@switchboard/conformance";
 import { uwsBuilds } from "@switchboard/test-support/uws-builds";
 import { afterEach, describe, expect, it } from "vitest";
-import { type UwsEngine, uwsBackend } from "../src/index.js";
+import { uwsBackend } from "../src/index.js";
+
+/** The engine with its full API, as the test drives it. */
+type UwsEngine = typeof uWSModule;
 
 const build = uwsBuilds().find((candidate) => candidate.engine !== undefined);
 const uWS = build?.engine as UwsEngine | undefined;

@@ -113,7 +113,10 @@ export function badInputCases(ctx: SuiteContext): void {
         const { wsUrl, address } = await start();
         const answer = await rawExchange(address.port, payload, 2000);
         const status = statusOf(answer);
-        expect(status === 0 || (status >= 400 && status < 500)).toBe(true);
+        // 505 (HTTP Version Not Supported) is a refusal too: what uWebSockets.js 20.57 answers
+        // to a request line it cannot read a version from.
+        const refused = status === 0 || (status >= 400 && status < 500) || status === 505;
+        expect(refused, `answered ${status}`).toBe(true);
         const fresh = await TestClient.connect(wsUrl("/"));
         await fresh.close();
       },

@@ -1,9 +1,23 @@
-import { connect } from "node:net";
+import { connect, createServer } from "node:net";
 import { type Channel, WebServer } from "@switchboard/core";
 import { describe, expect, it } from "vitest";
 import { ChatServer } from "../support/chat-server.js";
 import { eventually, sleep, TestClient } from "../support/client.js";
 import type { SuiteContext } from "../support/context.js";
+import { rawExchange, statusOf } from "../support/raw.js";
+
+/** A TCP port that was free on 127.0.0.1 a moment ago. */
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(),
+      );
+    });
+  });
 
 const refused = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -76,6 +90,39 @@ export function lifecycleCases(ctx: SuiteContext): void {
       (client.ws as unknown as { _socket: { pause(): void } })._socket.pause();
       await server.close();
       expect(server.clientCount).toBe(0);
+    });
+
+    it("refuses a second server on an explicit port in use instead of sharing it", async () => {
+      const first = new ChatServer({ backend: ctx.backend() });
+      const { port } = await first.listen({ port: await freePort(), host: "127.0.0.1" });
+      const second = new ChatServer({ backend: ctx.backend() });
+      try {
+        await expect(second.listen({ port, host: "127.0.0.1" })).rejects.toThrow();
+      } finally {
+        await second.close().catch(() => {});
+        await first.close();
+      }
+    });
+
+    it("listens on the same port again right after close(), though it closed its connections first", async () => {
+      const first = new ChatServer({ backend: ctx.backend() });
+      const { port } = await first.listen({ port: 0, host: "127.0.0.1" });
+      // The server closes these connections first, so their TIME_WAIT is on its port.
+      for (let i = 0; i < 3; i++) {
+        const answer = await rawExchange(
+          port,
+          "GET /ping HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n",
+        );
+        expect(statusOf(answer)).toBe(200);
+      }
+      await first.close();
+      const again = new ChatServer({ backend: ctx.backend() });
+      await again.listen({ port, host: "127.0.0.1" });
+      try {
+        expect(await (await fetch(`http://127.0.0.1:${port}/ping`)).text()).toBe("pong");
+      } finally {
+        await again.close();
+      }
     });
 
     it("can listen again after close()", async () => {
