@@ -13,6 +13,7 @@ import {
   type UwsBackendOptions,
 } from "./backend.js";
 import type { Engine } from "./engine.js";
+import { copyRequest } from "./request.js";
 
 /**
  * Options of `uwsBackend({ app })`: Switchboard on a uWebSockets.js app the application built,
@@ -37,11 +38,23 @@ export interface UwsAppOptions extends UwsBackendOptions {
    */
   path?: string;
   /**
-   * `true`: Switchboard registers `any("/*")` and answers the requests its routes match; every
-   * other request is yielded to the app's own handlers. An app with its own `any("/*")` cannot
-   * have this (uWS ends the process on the duplicate). Default false: no HTTP for Switchboard.
+   * Which requests Switchboard answers, of those no more specific handler of the app took.
+   * `true`: those its routes match (any method). A function: those it returns true for (given
+   * a copy of the request), answered in full, 404 included. Either registers `any("/*")`: an
+   * app with its own `any("/*")` cannot have it (uWS ends the process on the duplicate). The
+   * rest is yielded to the app's other handlers. Default false: no HTTP for Switchboard.
    */
-  routes?: boolean;
+  routes?: boolean | ((request: UwsAppRequest) => boolean);
+}
+
+/** A request as the `routes` function of `uwsBackend({ app })` sees it: copied out of uWS. */
+export interface UwsAppRequest {
+  /** The method, upper-case. */
+  readonly method: string;
+  /** Path and query. */
+  readonly url: string;
+  /** Lower-case names; repeated headers joined with ", ". */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 /**
@@ -97,16 +110,17 @@ export function appBackend(uWS: Engine, options: UwsAppOptions): Backend {
     // Malformed upgrades to the path (and, with routes, Switchboard's requests) come here.
     if (routes || path !== undefined) {
       app.any(routes ? "/*" : (path as string), (res: HttpResponse, req: HttpRequest) => {
-        if (isSwitchboards(req, path)) serveRequest(engineHost, res, req);
+        if (isSwitchboards(res, req, path)) serveRequest(engineHost, res, req);
         else req.setYield(true);
       });
     }
   };
 
-  const isSwitchboards = (req: HttpRequest, path: string | undefined) => {
+  const isSwitchboards = (res: HttpResponse, req: HttpRequest, path: string | undefined) => {
     const url = req.getUrl();
     if (req.getHeader("upgrade") !== "") return path === undefined || url === path;
-    return routes === true && current !== undefined && current.hasRoute(url);
+    if (current === undefined || !routes) return false;
+    return routes === true ? current.hasRoute(url) : picks(routes, copyRequest(res, req));
   };
 
   return {
@@ -138,6 +152,17 @@ export function appBackend(uWS: Engine, options: UwsAppOptions): Backend {
   };
 }
 
+/** The application's `routes` function decides; if it throws, the request is yielded. */
+function picks(routes: (request: UwsAppRequest) => boolean, request: UwsAppRequest): boolean {
+  try {
+    return routes(request) === true;
+  } catch (error) {
+    // A throw would escape into the engine's callback and end the process.
+    console.error("[switchboard] the routes option of uwsBackend() threw:", error);
+    return false;
+  }
+}
+
 function checkOptions(options: UwsAppOptions): UwsAppOptions {
   const { app, path, routes } = options;
   const invalid = (message: string) => new SwitchboardError("INVALID_OPTION", message);
@@ -154,8 +179,8 @@ function checkOptions(options: UwsAppOptions): UwsAppOptions {
       `uwsBackend({ path }) must be an exact path starting with "/" (no query, ":" or "*"): ${String(path)}`,
     );
   }
-  if (routes !== undefined && typeof routes !== "boolean") {
-    throw invalid("uwsBackend({ routes }) takes true or false");
+  if (routes !== undefined && typeof routes !== "boolean" && typeof routes !== "function") {
+    throw invalid("uwsBackend({ routes }) takes true, false or a function of the request");
   }
   return options;
 }

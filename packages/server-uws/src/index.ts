@@ -5,6 +5,6 @@
  * @module @switchboard/server-uws
  */
 
-export type { UwsApp, UwsAppOptions } from "./app.js";
+export type { UwsApp, UwsAppOptions, UwsAppRequest } from "./app.js";
 export { type UwsBackendOptions, uwsBackend } from "./backend.js";
 export type { UwsEngine } from "./engine.js";
