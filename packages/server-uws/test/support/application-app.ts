@@ -1,5 +1,5 @@
-import type { Backend } from "@switchboard/core";
 import type { TemplatedApp, us_listen_socket } from "uWebSockets.js";
+import type { Backend } from "@switchboard/core";
 import type { Engine } from "../../src/engine.js";
 import { sslApp } from "../../src/engine.js";
 import { type UwsAppRequest, uwsBackend } from "../../src/index.js";
