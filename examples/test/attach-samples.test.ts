@@ -2,6 +2,7 @@
 // framework's own routes keep working, and the chat runs on the same port.
 import type { AddressInfo } from "node:net";
 import { TestClient } from "@switchboard/conformance";
+import { uwsBackend } from "@switchboard/server-uws";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { WebSocket } from "ws";
 
@@ -10,6 +11,16 @@ afterEach(async () => {
   vi.restoreAllMocks();
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
+
+/** Why the uWebSockets.js build the examples install does not load on this runtime, if it does not. */
+const uwsUnavailable = (() => {
+  try {
+    uwsBackend();
+    return undefined;
+  } catch (error) {
+    return String((error as Error).message).split(". ")[0];
+  }
+})();
 
 const quiet = () => vi.spyOn(console, "log").mockImplementation(() => {});
 
@@ -116,17 +127,20 @@ describe("attach guide", () => {
     expect(chat.clientCount).toBe(2);
   });
 
-  it("attach-uws-app: the chat and its routes beside the uWS app's own routes", async () => {
-    const { main } = await import("../docs/attach-uws-app.js");
-    const { chat, port, stop } = await main(0);
-    cleanups.push(stop);
-    const base = `http://127.0.0.1:${port}`;
-    expect((await get(`${base}/hello`)).body).toBe("hello from uWS");
-    expect((await get(`${base}/ping`)).body).toBe("pong");
-    const { alice } = await chatWorks(`ws://127.0.0.1:${port}/chat`);
-    expect((await get(`${base}/clients`)).body).toBe("2");
-    expect(chat.address?.port).toBe(0); // a uWS app does not say where it listens
-    await stop();
-    expect((await alice.closed).code).toBe(1001);
-  });
+  it.skipIf(uwsUnavailable !== undefined)(
+    `attach-uws-app: the chat and its routes beside the uWS app's own routes${uwsUnavailable ? ` (cannot run: ${uwsUnavailable})` : ""}`,
+    async () => {
+      const { main } = await import("../docs/attach-uws-app.js");
+      const { chat, port, stop } = await main(0);
+      cleanups.push(stop);
+      const base = `http://127.0.0.1:${port}`;
+      expect((await get(`${base}/hello`)).body).toBe("hello from uWS");
+      expect((await get(`${base}/ping`)).body).toBe("pong");
+      const { alice } = await chatWorks(`ws://127.0.0.1:${port}/chat`);
+      expect((await get(`${base}/clients`)).body).toBe("2");
+      expect(chat.address?.port).toBe(0); // a uWS app does not say where it listens
+      await stop();
+      expect((await alice.closed).code).toBe(1001);
+    },
+  );
 });
