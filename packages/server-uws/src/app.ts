@@ -3,6 +3,7 @@ import {
   type Backend,
   type EngineHost,
   type EngineLimits,
+  type HttpExchange,
   SwitchboardError,
 } from "@switchboard/core";
 import {
@@ -87,11 +88,27 @@ export function appBackend(uWS: Engine, options: UwsAppOptions): Backend {
   let mounted: EngineLimits | undefined;
   let deflate = false;
 
+  // Switchboard's responses still open (event streams, slow uploads): close() ends them, as
+  // closing an app of its own would.
+  const open = new Set<HttpExchange>();
+  const tracked = (exchange: HttpExchange): HttpExchange => {
+    const done = () => open.delete(exchange);
+    open.add(exchange);
+    exchange.onAbort(done);
+    return {
+      ...exchange,
+      end(chunk) {
+        done();
+        exchange.end(chunk);
+      },
+    };
+  };
+
   const relay = (first: EngineHost): EngineHost => ({
     limits: first.limits,
     perMessageDeflate: first.perMessageDeflate,
     http(exchange) {
-      if (current) return current.http(exchange);
+      if (current) return current.http(tracked(exchange));
       exchange.writeHead(503, [["content-type", "text/plain; charset=utf-8"]]);
       exchange.end(new TextEncoder().encode(NOT_LISTENING));
     },
@@ -148,6 +165,8 @@ export function appBackend(uWS: Engine, options: UwsAppOptions): Backend {
     },
     async close() {
       current = undefined;
+      for (const exchange of open) exchange.destroy();
+      open.clear();
     },
   };
 }

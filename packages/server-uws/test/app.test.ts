@@ -11,6 +11,7 @@ import {
   TestClient,
   upgradeRequest,
 } from "@switchboard/conformance";
+import { WebServer } from "@switchboard/core";
 import { uwsBuilds } from "@switchboard/test-support/uws-builds";
 import { afterEach, describe, expect, it } from "vitest";
 import { uwsBackend } from "../src/index.js";
@@ -116,6 +117,32 @@ describe.skipIf(uWS === undefined)(
       await chat.listen();
       const again = await connect(`${ws}/chat`);
       expect(await again.nextText()).toBe("welcome user_2");
+    });
+
+    it("close() ends the chat's open responses, such as an event stream", async () => {
+      const { app, http } = await applicationApp(engine);
+      const chat = new WebServer({
+        backend: uwsBackend({ engine, app, routes: true }),
+        onInit() {
+          this.get("/events", (_req, res) => {
+            res.sse().send({ data: "first" });
+          });
+        },
+      });
+      cleanups.push(() => chat.close());
+      await chat.listen();
+      const reader = (
+        (await fetch(`${http}/events`)).body as ReadableStream<Uint8Array>
+      ).getReader();
+      expect(new TextDecoder().decode((await reader.read()).value)).toContain(": connected");
+      await chat.close();
+      let ended = false;
+      while (!ended)
+        ended = await reader.read().then(
+          (chunk) => chunk.done,
+          () => true,
+        );
+      expect(await (await fetch(`${http}/hello`)).text()).toBe("hello from the application");
     });
 
     it("serves one WebServer, and refuses options that cannot work", async () => {

@@ -1,4 +1,9 @@
-import type { Server as HttpServer, IncomingMessage, RequestListener } from "node:http";
+import type {
+  Server as HttpServer,
+  IncomingMessage,
+  RequestListener,
+  ServerResponse,
+} from "node:http";
 import { Server as HttpsServer } from "node:https";
 import type { Duplex } from "node:stream";
 import { type Backend, type EngineHost, SwitchboardError } from "@switchboard/core";
@@ -159,15 +164,24 @@ function divertRequests(
 ): () => void {
   const application = server.listeners("request") as RequestListener[];
   const picks = routes === true ? (req: IncomingMessage) => host.hasRoute(req.url ?? "/") : routes;
+  // Switchboard's responses still open (event streams, slow uploads): close() ends them, as a
+  // server of its own would by closing its connections.
+  const open = new Set<ServerResponse>();
   const dispatch: RequestListener = (req, res) => {
-    if (isSwitchboards(picks, req)) host.http(httpExchange(req, res));
-    else for (const listener of application) listener.call(server, req, res);
+    if (!isSwitchboards(picks, req)) {
+      for (const listener of application) listener.call(server, req, res);
+      return;
+    }
+    open.add(res);
+    res.once("close", () => open.delete(res));
+    host.http(httpExchange(req, res));
   };
   server.removeAllListeners("request");
   server.on("request", dispatch);
   return () => {
     server.off("request", dispatch);
     for (const listener of [...application].reverse()) server.prependListener("request", listener);
+    for (const res of open) res.destroy();
   };
 }
 

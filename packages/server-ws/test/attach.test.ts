@@ -11,7 +11,7 @@ import {
   TestClient,
   upgradeRequest,
 } from "@switchboard/conformance";
-import type { WebServer } from "@switchboard/core";
+import { WebServer } from "@switchboard/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket, WebSocketServer } from "ws";
 import { wsBackend } from "../src/index.js";
@@ -187,6 +187,33 @@ describe("wsBackend({ server })", () => {
     // And it attaches again.
     await chat.listen();
     expect((await text(app.url("/ping"))).body).toBe("pong");
+  });
+
+  it("close() ends Switchboard's open responses, such as an event stream, and no others", async () => {
+    const app = await applicationServer();
+    const chat = track(
+      new WebServer({
+        backend: wsBackend({ server: app.server, routes: true }),
+        onInit() {
+          this.get("/events", (_req, res) => {
+            res.sse().send({ data: "first" });
+          });
+        },
+      }),
+    );
+    await chat.listen();
+    const events = await fetch(app.url("/events"));
+    const reader = (events.body as ReadableStream<Uint8Array>).getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain(": connected");
+    await chat.close();
+    // The stream ends (the read settles) instead of staying open on the application's server.
+    let ended = false;
+    while (!ended)
+      ended = await reader.read().then(
+        (chunk) => chunk.done,
+        () => true,
+      );
+    expect((await text(app.url(`${APP_PREFIX}hello`))).body).toBe("hello from the application");
   });
 
   it("with closeServer: true, close() closes the application's server too", async () => {
