@@ -57,10 +57,12 @@ const quiet = () => {
 };
 
 describe("every sample under examples/docs", () => {
-  it("has a test in this file, or is listed as type-checked only", async () => {
-    const source = await import("node:fs/promises").then((fs) =>
-      fs.readFile(new URL(import.meta.url), "utf8"),
-    );
+  it("has a test in this file or another of test/, or is listed as type-checked only", async () => {
+    const fs = await import("node:fs/promises");
+    const tests = readdirSync(new URL(".", import.meta.url)).filter((f) => f.endsWith(".test.ts"));
+    const source = (
+      await Promise.all(tests.map((file) => fs.readFile(new URL(file, import.meta.url), "utf8")))
+    ).join("\n");
     const samples = readdirSync(new URL("../docs/", import.meta.url)).filter((f) =>
       f.endsWith(".ts"),
     );

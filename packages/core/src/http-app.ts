@@ -38,6 +38,19 @@ export class HttpApplication {
     this.#pipeline.router.add(method, pattern, handler);
   }
 
+  /** Whether a route matches this path (and query), for any method. */
+  hasRoute(url: string): boolean {
+    const q = url.indexOf("?");
+    try {
+      return (
+        this.#pipeline.router.match("GET", q === -1 ? url : url.slice(0, q)).kind !== "not-found"
+      );
+    } catch {
+      // A malformed path is no route's: it stays with the application.
+      return false;
+    }
+  }
+
   use(middleware: Middleware): void {
     this.#pipeline.middleware.push(middleware);
   }

@@ -22,7 +22,13 @@ export interface LifecycleSteps {
   /** Runs `onInit`: the first `listen()` only. */
   init(): void | Promise<void>;
   /** Binds the port (pub/sub first, then the backend); resolves to the port bound. */
-  start(port: number, host: string, tls: TlsOptions | undefined): Promise<number>;
+  start(
+    port: number,
+    host: string,
+    tls: TlsOptions | undefined,
+  ): Promise<{ port: number; host?: string; secure?: boolean }>;
+  /** The backend's name, when it is attached to the application's server (which listens itself). */
+  readonly attachedTo?: string | undefined;
   /** Starts the heartbeat and idle timers. */
   started(): void;
   /** Stops the timers and ends pending admissions. */
@@ -62,6 +68,7 @@ export class Lifecycle {
   async listen(options: ListenOptions): Promise<BoundAddress> {
     const { port = 0, host = "127.0.0.1", tls } = options;
     checkAddress(port, host);
+    if (this.#steps.attachedTo) refuseAddress(this.#steps.attachedTo, options);
     if (this.#state !== "idle") {
       throw new SwitchboardError("ALREADY_LISTENING", `server is already ${this.#state}`);
     }
@@ -73,8 +80,13 @@ export class Lifecycle {
         await this.#steps.init();
       }
       const bound = await this.#steps.start(port, host, tls);
-      const scheme = tls ? "https" : "http";
-      this.#address = { port: bound, host, url: `${scheme}://${formatHost(host)}:${bound}` };
+      const scheme = (bound.secure ?? tls) ? "https" : "http";
+      const boundHost = bound.host ?? host;
+      this.#address = {
+        port: bound.port,
+        host: boundHost,
+        url: `${scheme}://${formatHost(boundHost)}:${bound.port}`,
+      };
     } catch (error) {
       this.#state = "idle";
       throw error;
@@ -118,6 +130,16 @@ export class Lifecycle {
     this.#closing = undefined;
     this.#state = "idle";
   }
+}
+
+/** An attached backend's server listens where the application told it to: `listen()` cannot. */
+function refuseAddress(backend: string, options: ListenOptions): void {
+  const given = (["port", "host", "tls"] as const).filter((key) => options[key] !== undefined);
+  if (given.length === 0) return;
+  throw new SwitchboardError(
+    "INVALID_OPTION",
+    `the ${backend} backend is attached to the application's server, which listens itself: call listen() without ${given.join(", ")}`,
+  );
 }
 
 function formatHost(host: string): string {

@@ -211,6 +211,11 @@ export interface EngineHost {
    * events the backend reports for this socket.
    */
   open(socket: EngineSocket, context: unknown, protocol: string): SocketEvents;
+  /**
+   * Whether a route is registered for this request path (and query), for any method: how a
+   * backend attached to the application's server tells the server's requests from the app's.
+   */
+  hasRoute(url: string): boolean;
 }
 
 /**
@@ -220,13 +225,23 @@ export interface EngineHost {
 export interface Backend {
   /** The engine's name, for logs and errors. */
   readonly name: string;
+  /**
+   * True for a backend attached to a server the application made and listens with itself
+   * (`wsBackend({ server })`): `WebServer.listen()` then opens no port and refuses `port`,
+   * `host` and `tls`; `listen` ignores `address` and reports where that server listens.
+   */
+  readonly attached?: boolean;
   /** Binds the port and starts delivering events to `host`; resolves to the bound port. */
   listen(
     host: EngineHost,
     address: ListenAddress,
   ): Promise<{
-    /** The port bound (the one the OS chose for `port: 0`). */
+    /** The port bound (the one the OS chose for `port: 0`); 0 while an attached server is not listening. */
     port: number;
+    /** An attached backend's host, when it differs from the one asked for. */
+    host?: string;
+    /** An attached backend's server serves https and wss. */
+    secure?: boolean;
   }>;
   /** Stops listening and releases every engine resource. Core has closed all sockets first. */
   close(): Promise<void>;

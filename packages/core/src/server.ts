@@ -173,13 +173,13 @@ export class WebServer<Data = unknown> {
       init: () => this.onInit(),
       start: async (port, host, tls) => {
         await this.#publishing.start();
-        const bound = await backend.listen(this.#engineHost(), {
+        return backend.listen(this.#engineHost(), {
           port,
           host,
           ...(tls && { tls }),
         });
-        return bound.port;
       },
+      attachedTo: backend.attached ? backend.name : undefined,
       started: () => this.#liveness.start(),
       stopping: () => {
         this.#liveness.stop();
@@ -418,6 +418,7 @@ export class WebServer<Data = unknown> {
       upgrade: (request, responder) => this.#upgrades.handle(request, responder),
       open: (socket, context, protocol) =>
         this.#handleOpen(socket, context as UpgradeContext, protocol),
+      hasRoute: (url) => this.#http.hasRoute(url),
     };
   }
 

@@ -1,18 +1,22 @@
 import type {
+  HttpRequest,
   HttpResponse,
   TemplatedApp,
   us_listen_socket,
   us_socket_context_t,
+  WebSocketBehavior,
 } from "uWebSockets.js";
 import {
   type Backend,
   type EngineHost,
+  type EngineSocket,
   isUpgradeRequest,
   reasonPhrase,
   rejection,
   type UpgradeResponder,
 } from "@switchboard/core/backend";
-import { lentText, loadEngine, sslApp, type UwsEngine } from "./engine.js";
+import { appBackend, type UwsAppOptions } from "./app.js";
+import { type Engine, lentText, loadEngine, sslApp, type UwsEngine } from "./engine.js";
 import { httpExchange } from "./exchange.js";
 import { listenExclusive } from "./listen.js";
 import { type CopiedRequest, copyRequest } from "./request.js";
@@ -50,8 +54,12 @@ const OVERSIZE_HEADROOM = 16 * 1024 * 1024;
  * import { uwsBackend } from "@switchboard/server-uws";
  * const server = new ChatServer({ backend: uwsBackend() });
  */
-export function uwsBackend(options: UwsBackendOptions = {}): Backend {
+export function uwsBackend(options?: UwsBackendOptions): Backend;
+/** On a uWebSockets.js app the application built: see `UwsAppOptions`. */
+export function uwsBackend(options: UwsAppOptions): Backend;
+export function uwsBackend(options: UwsBackendOptions | UwsAppOptions = {}): Backend {
   const uWS = loadEngine(options.engine);
+  if ("app" in options) return appBackend(uWS, options);
   let app: TemplatedApp | undefined;
   let listenSocket: us_listen_socket | undefined;
   let deflate = false;
@@ -61,59 +69,15 @@ export function uwsBackend(options: UwsBackendOptions = {}): Backend {
       if (app) throw new Error("uws backend is already listening");
       deflate = host.perMessageDeflate;
       const next = address.tls ? await sslApp(uWS, address.tls) : uWS.App();
-      next.ws<SocketData>("/*", {
-        maxPayloadLength: host.limits.maxMessageBytes + OVERSIZE_HEADROOM,
-        // Core refuses sends past maxBufferedBytes itself; uWS must never drop one silently.
-        maxBackpressure:
-          host.limits.maxBufferedBytes + host.limits.maxMessageBytes + OVERSIZE_HEADROOM,
-        closeOnBackpressureLimit: 0,
-        idleTimeout: 0,
-        sendPingsAutomatically: false,
-        compression: host.perMessageDeflate
-          ? uWS.SHARED_COMPRESSOR | uWS.SHARED_DECOMPRESSOR
-          : uWS.DISABLED,
-        upgrade: (res, req, context) => {
-          const request = copyRequest(res, req);
-          handUpgrade(host, res, request, context);
-        },
-        open: (ws) => {
-          const data = ws.getUserData();
-          data.events = host.open(
-            engineSocket(ws, host.perMessageDeflate),
-            data.context,
-            data.protocol,
-          );
-          // Core has taken what it needs; the socket's user data need not keep it.
-          data.context = undefined;
-          insideEngineCallback(ws, () => data.events?.open());
-        },
-        message: (ws, message, isBinary) => {
-          const events = ws.getUserData().events;
-          if (events) deliverMessage(ws, events, message, isBinary);
-        },
-        drain: (ws) => {
-          const events = ws.getUserData().events;
-          if (events) insideEngineCallback(ws, () => events.drain());
-        },
-        pong: (ws) => ws.getUserData().events?.pong(),
-        close: (ws, code, message) => ws.getUserData().events?.close(code, lentText(message)),
-      });
-      next.any("/*", (res, req) => {
-        const request = copyRequest(res, req);
-        // node:http routes every Upgrade request to its upgrade handler; do the same.
-        if (isUpgradeRequest(request.headers)) handUpgrade(host, res, request, undefined);
-        else host.http(httpExchange(res, request));
-      });
+      next.ws<SocketData>("/*", socketBehavior(uWS, host, ""));
+      next.any("/*", (res, req) => serveRequest(host, res, req));
       listenSocket = await listenExclusive(next, address.host, address.port);
       const port = uWS.us_socket_local_port(listenSocket);
       app = next;
       return { port };
     },
     publish(topic, data, binary, exclude) {
-      // uWS leaves out the socket a publish is made from.
-      const sender = exclude && uwsSocketOf(exclude);
-      if (sender) sender.publish(topic, data, binary, deflate);
-      else app?.publish(topic, data, binary, deflate);
+      if (app) publish(app, "", topic, data, binary, exclude, deflate);
     },
     async close() {
       // Release the port synchronously, so listen() on it right after close() succeeds.
@@ -124,6 +88,74 @@ export function uwsBackend(options: UwsBackendOptions = {}): Backend {
       app = undefined;
     },
   };
+}
+
+/** Switchboard's WebSocket behaviour on a uWS app; `namespace` prefixes its topics' names. */
+export function socketBehavior(
+  uWS: Engine,
+  host: EngineHost,
+  namespace: string,
+): WebSocketBehavior<SocketData> {
+  return {
+    maxPayloadLength: host.limits.maxMessageBytes + OVERSIZE_HEADROOM,
+    // Core refuses sends past maxBufferedBytes itself; uWS must never drop one silently.
+    maxBackpressure: host.limits.maxBufferedBytes + host.limits.maxMessageBytes + OVERSIZE_HEADROOM,
+    closeOnBackpressureLimit: 0,
+    idleTimeout: 0,
+    sendPingsAutomatically: false,
+    compression: host.perMessageDeflate
+      ? uWS.SHARED_COMPRESSOR | uWS.SHARED_DECOMPRESSOR
+      : uWS.DISABLED,
+    upgrade: (res, req, context) => {
+      const request = copyRequest(res, req);
+      handUpgrade(host, res, request, context);
+    },
+    open: (ws) => {
+      const data = ws.getUserData();
+      data.events = host.open(
+        engineSocket(ws, host.perMessageDeflate, namespace),
+        data.context,
+        data.protocol,
+      );
+      // Core has taken what it needs; the socket's user data need not keep it.
+      data.context = undefined;
+      insideEngineCallback(ws, () => data.events?.open());
+    },
+    message: (ws, message, isBinary) => {
+      const events = ws.getUserData().events;
+      if (events) deliverMessage(ws, events, message, isBinary);
+    },
+    drain: (ws) => {
+      const events = ws.getUserData().events;
+      if (events) insideEngineCallback(ws, () => events.drain());
+    },
+    pong: (ws) => ws.getUserData().events?.pong(),
+    close: (ws, code, message) => ws.getUserData().events?.close(code, lentText(message)),
+  };
+}
+
+/** One HTTP request on a uWS app, for Switchboard. */
+export function serveRequest(host: EngineHost, res: HttpResponse, req: HttpRequest): void {
+  const request = copyRequest(res, req);
+  // node:http routes every Upgrade request to its upgrade handler; do the same.
+  if (isUpgradeRequest(request.headers)) handUpgrade(host, res, request, undefined);
+  else host.http(httpExchange(res, request));
+}
+
+/** One message to an engine topic (core names it; `namespace` prefixes it) but `exclude`. */
+export function publish(
+  app: TemplatedApp,
+  namespace: string,
+  topic: string,
+  data: Uint8Array,
+  binary: boolean,
+  exclude: EngineSocket | undefined,
+  deflate: boolean,
+): void {
+  // uWS leaves out the socket a publish is made from.
+  const sender = exclude && uwsSocketOf(exclude);
+  if (sender) sender.publish(namespace + topic, data, binary, deflate);
+  else app.publish(namespace + topic, data, binary, deflate);
 }
 
 function handUpgrade(

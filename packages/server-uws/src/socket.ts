@@ -79,10 +79,13 @@ export function uwsSocketOf(socket: EngineSocket): WebSocket<SocketData> | undef
 class UwsEngineSocket implements EngineSocket {
   readonly ws: WebSocket<SocketData>;
   readonly compress: boolean;
+  /** Prefix of its topics' uWS names: a backend on the application's app keeps apart from it. */
+  readonly namespace: string;
 
-  constructor(ws: WebSocket<SocketData>, compress: boolean) {
+  constructor(ws: WebSocket<SocketData>, compress: boolean, namespace: string) {
     this.ws = ws;
     this.compress = compress;
+    this.namespace = namespace;
   }
 
   send(data: Uint8Array | string, binary: boolean): number {
@@ -125,15 +128,19 @@ class UwsEngineSocket implements EngineSocket {
   }
 
   subscribe(topic: string): void {
-    this.ws.subscribe(topic);
+    this.ws.subscribe(this.namespace + topic);
   }
 
   unsubscribe(topic: string): void {
-    this.ws.unsubscribe(topic);
+    this.ws.unsubscribe(this.namespace + topic);
   }
 }
 
 /** Engine operations on one uWS socket; `compress` when permessage-deflate is on. */
-export function engineSocket(ws: WebSocket<SocketData>, compress: boolean): EngineSocket {
-  return new UwsEngineSocket(ws, compress);
+export function engineSocket(
+  ws: WebSocket<SocketData>,
+  compress: boolean,
+  namespace = "",
+): EngineSocket {
+  return new UwsEngineSocket(ws, compress, namespace);
 }

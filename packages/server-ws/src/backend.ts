@@ -4,10 +4,18 @@ import type { Duplex } from "node:stream";
 import {
   type Backend,
   type EngineHost,
+  type ResponseHead,
   reasonPhrase,
+  rejection,
   type UpgradeResponder,
 } from "@switchboard/core/backend";
 import { WebSocketServer } from "ws";
+import {
+  type AttachedWsBackend,
+  attachedBackend,
+  isAttachOptions,
+  type WsAttachOptions,
+} from "./attach.js";
 import { headerList, httpExchange, requestHeaders } from "./exchange.js";
 import { bindSocket } from "./socket.js";
 
@@ -24,20 +32,17 @@ type TaggedRequest = IncomingMessage & { [PROTOCOL]?: string };
  * import { wsBackend } from "@switchboard/server-ws";
  * const server = new ChatServer({ backend: wsBackend() });
  */
-export function wsBackend(_options: WsBackendOptions = {}): Backend {
+export function wsBackend(options?: WsBackendOptions): Backend;
+/** Attached to the application's node:http or node:https server: see `WsAttachOptions`. */
+export function wsBackend(options: WsAttachOptions): AttachedWsBackend;
+export function wsBackend(options: WsBackendOptions | WsAttachOptions = {}): Backend {
+  if (isAttachOptions(options)) return attachedBackend(options);
   let server: Server | undefined;
   return {
     name: "ws",
     async listen(host, address) {
       if (server) throw new Error("ws backend is already listening");
-      const wss = new WebSocketServer({
-        noServer: true,
-        clientTracking: false,
-        perMessageDeflate: host.perMessageDeflate,
-        maxPayload: host.limits.maxMessageBytes,
-        // Core picked the protocol; ws only writes it into the response.
-        handleProtocols: (_offered, request) => (request as TaggedRequest)[PROTOCOL] || false,
-      });
+      const wss = webSocketServer(host);
       const { headersTimeoutMs, maxHeaderBytes } = host.limits;
       const serverOptions = {
         // node:http answers 431 and 408 itself; core reads (and times) the body on every engine.
@@ -51,18 +56,9 @@ export function wsBackend(_options: WsBackendOptions = {}): Backend {
       const http: Server = address.tls
         ? createTlsServer({ ...serverOptions, ...address.tls }, handler)
         : createServer(serverOptions, handler);
-      http.on("upgrade", (req: TaggedRequest, socket: Duplex, head: Buffer) => {
-        socket.on("error", () => socket.destroy());
-        host.upgrade(
-          {
-            method: req.method ?? "",
-            url: req.url ?? "/",
-            headers: requestHeaders(req),
-            remoteAddress: req.socket.remoteAddress ?? "",
-          },
-          upgradeResponder(host, wss, req, socket, head),
-        );
-      });
+      http.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+        takeUpgrade(host, wss, req, socket, head),
+      );
       await new Promise<void>((resolve, reject) => {
         http.once("error", reject);
         http.listen(address.port, address.host, () => {
@@ -86,10 +82,59 @@ export function wsBackend(_options: WsBackendOptions = {}): Backend {
   };
 }
 
+/** The ws server that completes the upgrades core accepted; it listens on nothing itself. */
+export function webSocketServer(host: EngineHost): WebSocketServer {
+  return new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    perMessageDeflate: host.perMessageDeflate,
+    maxPayload: host.limits.maxMessageBytes,
+    // Core picked the protocol; ws only writes it into the response.
+    handleProtocols: (_offered, request) => (request as TaggedRequest)[PROTOCOL] || false,
+  });
+}
+
+/** Hands one node:http upgrade to core, which accepts or refuses it. */
+export function takeUpgrade(
+  host: EngineHost,
+  wss: WebSocketServer,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): void {
+  socket.on("error", () => socket.destroy());
+  host.upgrade(
+    {
+      method: req.method ?? "",
+      url: req.url ?? "/",
+      headers: requestHeaders(req),
+      remoteAddress: req.socket.remoteAddress ?? "",
+    },
+    upgradeResponder(host, wss, req, socket, head),
+  );
+}
+
+/**
+ * Answers an upgrade with a plain HTTP response and closes the connection: node:http has handed
+ * the socket over, so the response is written as bytes.
+ */
+export function refuseUpgrade(socket: Duplex, head: ResponseHead, body: Uint8Array): void {
+  const list = headerList(head);
+  let text = `HTTP/1.1 ${head.status} ${reasonPhrase(head.status)}\r\n`;
+  for (let i = 0; i < list.length; i += 2) text += `${list[i]}: ${list[i + 1]}\r\n`;
+  socket.write(`${text}\r\n`);
+  socket.end(body);
+}
+
+/** Refuses an upgrade that no Switchboard server takes, with core's plain-text rejection. */
+export function refuseUpgradeWith(socket: Duplex, status: number, text: string): void {
+  refuseUpgrade(socket, ...rejection(status, text));
+}
+
 function upgradeResponder(
   host: EngineHost,
   wss: WebSocketServer,
-  req: TaggedRequest,
+  req: IncomingMessage,
   socket: Duplex,
   head: Buffer,
 ): UpgradeResponder {
@@ -106,7 +151,7 @@ function upgradeResponder(
       decided();
       if (socket.destroyed) return;
       early.stop();
-      req[PROTOCOL] = protocol;
+      (req as TaggedRequest)[PROTOCOL] = protocol;
       wss.handleUpgrade(req, socket, early.head(), (ws) =>
         bindSocket(host, ws, socket, context, protocol),
       );
@@ -114,12 +159,7 @@ function upgradeResponder(
     reject(head, body) {
       decided();
       if (socket.destroyed) return;
-      // node:http has handed the socket over: the response is written as bytes.
-      const list = headerList(head);
-      let text = `HTTP/1.1 ${head.status} ${reasonPhrase(head.status)}\r\n`;
-      for (let i = 0; i < list.length; i += 2) text += `${list[i]}: ${list[i + 1]}\r\n`;
-      socket.write(`${text}\r\n`);
-      socket.end(body);
+      refuseUpgrade(socket, head, body);
     },
     onAbort(callback) {
       abortListener = callback;

@@ -1,0 +1,23 @@
+import { serverConformance } from "@switchboard/conformance";
+import { uwsBuilds } from "@switchboard/test-support/uws-builds";
+import { describe, it } from "vitest";
+import type { Engine } from "../src/engine.js";
+import { attachedToApplicationApp } from "./support/application-app.js";
+import { skipsOf } from "./support/skips.js";
+
+// The whole suite once more per build, with Switchboard added to an application's uWS app
+// that serves a route of its own (see support/application-app.ts).
+for (const build of uwsBuilds()) {
+  if (build.engine === undefined) {
+    describe(`server conformance: uws (${build.name}, on the application's app)`, () => {
+      it.skip(`cannot run: ${build.reason}`, () => {});
+    });
+    continue;
+  }
+  const engine = build.engine as Engine;
+  serverConformance({
+    name: `uws (${build.name}, on the application's app)`,
+    backend: () => attachedToApplicationApp(engine),
+    skip: skipsOf(build.name),
+  });
+}
