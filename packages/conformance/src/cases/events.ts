@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import {
   type Channel,
   EventError,
@@ -5,7 +6,7 @@ import {
   type StandardSchemaV1,
   WebServer,
 } from "@switchboard/core";
-import { describe, expect, it as withContext } from "vitest";
+import { describe, expect, it as register } from "vitest";
 import { patternBytes } from "../support/bytes.js";
 import { eventually, type Received, TestClient } from "../support/client.js";
 import type { Running, SuiteContext } from "../support/context.js";
@@ -25,6 +26,16 @@ interface TestEvents {
 }
 
 /** zod and valibot are optional peers of the suite: each case that needs one says so when it is missing. */
+/** Whether an optional peer of the suite is installed: decided when the tests are registered. */
+function installed(name: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function schemaLibraries() {
   const [zod, valibot] = await Promise.all([
     import("zod").catch(() => undefined),
@@ -182,63 +193,65 @@ export function eventCases(ctx: SuiteContext): void {
 
   describe("validation", () => {
     for (const library of ["zod", "valibot"] as const) {
-      // vitest's own form: the test skips itself, with its reason, when the library is missing.
-      withContext(
-        `a payload that fails a ${library} schema never reaches the handler; the client is told and, at the limit, closed with 1008`,
-        async (test) => {
-          const libraries = await schemaLibraries();
-          if (!libraries[library])
-            return test.skip(`${library} is not installed (an optional peer of the suite)`);
-          const say: StandardSchemaV1<unknown, { text: string }> =
-            library === "zod"
-              ? libraries.zod!.z.object({ text: libraries.zod!.z.string().max(10) })
-              : libraries.valibot!.object({
-                  text: libraries.valibot!.pipe(
-                    libraries.valibot!.string(),
-                    libraries.valibot!.maxLength(10),
-                  ),
-                });
-          const add: StandardSchemaV1<unknown, { a: number; b: number }> =
-            library === "zod"
-              ? libraries.zod!.z.object({
-                  a: libraries.zod!.z.number(),
-                  b: libraries.zod!.z.number(),
-                })
-              : libraries.valibot!.object({
-                  a: libraries.valibot!.number(),
-                  b: libraries.valibot!.number(),
-                });
-          const { running, hub, log } = await startEvents(ctx, {
-            schemas: { clientEvents: { say }, clientRequests: { add: { payload: add } } },
-            maxInvalidPayloads: 3,
-          });
-          const client = await eventsClient(running);
+      const title = `a payload that fails a ${library} schema never reaches the handler; the client is told and, at the limit, closed with 1008`;
+      if (!installed(library)) {
+        register.skip(
+          `${title} (skipped: ${library} is not installed, an optional peer of the suite)`,
+          () => {},
+        );
+        continue;
+      }
+      it(title, async () => {
+        const libraries = await schemaLibraries();
+        const say: StandardSchemaV1<unknown, { text: string }> =
+          library === "zod"
+            ? libraries.zod!.z.object({ text: libraries.zod!.z.string().max(10) })
+            : libraries.valibot!.object({
+                text: libraries.valibot!.pipe(
+                  libraries.valibot!.string(),
+                  libraries.valibot!.maxLength(10),
+                ),
+              });
+        const add: StandardSchemaV1<unknown, { a: number; b: number }> =
+          library === "zod"
+            ? libraries.zod!.z.object({
+                a: libraries.zod!.z.number(),
+                b: libraries.zod!.z.number(),
+              })
+            : libraries.valibot!.object({
+                a: libraries.valibot!.number(),
+                b: libraries.valibot!.number(),
+              });
+        const { running, hub, log } = await startEvents(ctx, {
+          schemas: { clientEvents: { say }, clientRequests: { add: { payload: add } } },
+          maxInvalidPayloads: 3,
+        });
+        const client = await eventsClient(running);
 
-          client.send(envelope(1, "e", "say", { text: "far too long for ten" }));
-          const refused = await nextEnvelope(client);
-          expect(refused.slice(1, 3)).toEqual(["x", 0]);
-          expect(refused[3]).toMatchObject({
-            code: "INVALID_PAYLOAD",
-            event: "say",
-            issues: [{ message: expect.any(String), path: ["text"] }],
-          });
+        client.send(envelope(1, "e", "say", { text: "far too long for ten" }));
+        const refused = await nextEnvelope(client);
+        expect(refused.slice(1, 3)).toEqual(["x", 0]);
+        expect(refused[3]).toMatchObject({
+          code: "INVALID_PAYLOAD",
+          event: "say",
+          issues: [{ message: expect.any(String), path: ["text"] }],
+        });
 
-          client.send(envelope(2, "q", "add", { a: 1, b: "2" }));
-          const failed = await nextEnvelope(client);
-          expect(failed.slice(1, 3)).toEqual(["x", 2]);
-          expect(failed[3]).toMatchObject({ code: "INVALID_PAYLOAD", event: "add" });
+        client.send(envelope(2, "q", "add", { a: 1, b: "2" }));
+        const failed = await nextEnvelope(client);
+        expect(failed.slice(1, 3)).toEqual(["x", 2]);
+        expect(failed[3]).toMatchObject({ code: "INVALID_PAYLOAD", event: "add" });
 
-          client.send(envelope(3, "q", "add", { a: 1, b: 2 }));
-          expect((await nextEnvelope(client)).slice(1)).toEqual(["r", 3, 3]);
-          expect(log).toEqual([]);
-          expect(hub.stats.invalid).toBe(2);
+        client.send(envelope(3, "q", "add", { a: 1, b: 2 }));
+        expect((await nextEnvelope(client)).slice(1)).toEqual(["r", 3, 3]);
+        expect(log).toEqual([]);
+        expect(hub.stats.invalid).toBe(2);
 
-          client.send("\x1e[not json");
-          expect((await nextEnvelope(client))[3]).toMatchObject({ code: "INVALID_PAYLOAD" });
-          expect(await client.closed).toEqual({ code: 1008, reason: "too many invalid messages" });
-          expect(hub.stats).toEqual({ invalid: 3, closedForInvalid: 1 });
-        },
-      );
+        client.send("\x1e[not json");
+        expect((await nextEnvelope(client))[3]).toMatchObject({ code: "INVALID_PAYLOAD" });
+        expect(await client.closed).toEqual({ code: 1008, reason: "too many invalid messages" });
+        expect(hub.stats).toEqual({ invalid: 3, closedForInvalid: 1 });
+      });
     }
 
     it("malformed envelopes and unknown events are refused and counted, never thrown", async () => {
