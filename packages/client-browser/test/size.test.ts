@@ -36,11 +36,12 @@ async function sizeOf(names: string[]): Promise<{ minified: number; gzipped: num
 const budgets = [
   { what: "the client", names: ["WebSocketClient"], budget: CLIENT_BUDGET_BYTES },
   {
-    // The goal is 4 KiB (issue 22); today's figure is about 4.8 KiB, so this guards against
-    // growth until the events layer is slimmed down.
+    // The goal is 4 KiB (issue 22); today's figure is about 5.15 KiB (the events layer, plus the
+    // reconnect policy's share of the client), so this guards against growth until both are
+    // slimmed down.
     what: "the client with typed events",
     names: ["WebSocketClient", "EventClient", "EventError"],
-    budget: 5 * 1024,
+    budget: 5.25 * 1024,
   },
 ];
 
