@@ -57,8 +57,11 @@ export interface UwsAppRequest {
  * by one build's declarations, as `UwsEngine` is.
  */
 export interface UwsApp {
+  /** Registers a WebSocket behaviour on a pattern. */
   ws(...args: never[]): unknown;
+  /** Registers an HTTP handler for any method on a pattern. */
   any(...args: never[]): unknown;
+  /** Publishes to a topic's subscribers. */
   publish(...args: never[]): unknown;
 }
 

@@ -12,8 +12,11 @@ import { SwitchboardError, type TlsOptions } from "@switchboard/core";
  * types, and the application may have none installed under that name.
  */
 export interface UwsEngine {
+  /** Makes an HTTP/WebSocket app: native code in a working build. */
   readonly App: (...args: never[]) => unknown;
+  /** Makes an HTTPS/WSS app. */
   readonly SSLApp: (...args: never[]) => unknown;
+  /** The shared permessage-deflate compressor's flag. */
   readonly SHARED_COMPRESSOR: number;
 }
 

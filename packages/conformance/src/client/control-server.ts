@@ -23,7 +23,9 @@ export interface ClientBackend {
  * a skip with this reason instead of leaving it out silently.
  */
 export interface UnavailableBackend {
+  /** Shown in test names, e.g. "uws". */
   name: string;
+  /** Why it cannot run here, shown with the skip. */
   unavailable: string;
 }
 

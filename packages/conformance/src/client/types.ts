@@ -100,30 +100,56 @@ export interface ConformanceClient extends AsyncIterable<ConformanceMessage> {
 
 /** The events and requests of the suite's events server (app "events"). */
 export interface SuiteEvents {
+  /** What the client emits. */
   clientEvents: {
+    /** Sent back as it came. */
     echo: unknown;
+    /** Bytes, sent back byte for byte. */
     bytes: Uint8Array;
+    /** A count of raw messages and events the server interleaves. */
     mixed: number;
+    /** Asks the server for a `tick` that fails the client's schema. */
     badTick: undefined;
+    /** Asks the server to make a `confirm` request of the client. */
     ask: number;
   };
+  /** What the server emits. */
   serverEvents: {
+    /** What the client's `echo` carried. */
     echo: unknown;
+    /** What the client's `bytes` carried. */
     bytes: Uint8Array;
+    /** A number, in order. */
     tick: number;
-    asked: { answer?: boolean; error?: string };
+    /** How the client answered the server's `confirm` request. */
+    asked: {
+      /** The answer, when there was one. */
+      answer?: boolean;
+      /** The error's code, when the request failed. */
+      error?: string;
+    };
   };
+  /** What the client asks the server. */
   clientRequests: {
+    /** Adds two numbers. */
     add(numbers: { a: number; b: number }): number;
+    /** Answers after `ms` milliseconds. */
     slow(ms: number): number;
+    /** Throws, so the client gets a typed error. */
     fail(): never;
   };
-  serverRequests: { confirm(question: string): boolean };
+  /** What the server asks the client. */
+  serverRequests: {
+    /** Answered by the client's handler. */
+    confirm(question: string): boolean;
+  };
 }
 
 /** A Standard Schema validator, as the suite passes one (zod's or valibot's). */
 export interface ConformanceSchema {
+  /** The Standard Schema interface. */
   readonly "~standard": {
+    /** Checks a value: its result or its issues. */
     validate(value: unknown): unknown;
   };
 }
@@ -131,7 +157,10 @@ export interface ConformanceSchema {
 /** The options the suite passes to `createEvents`. */
 export interface ConformanceEventOptions {
   /** Validators of what the client receives, by server event name. */
-  schemas?: { serverEvents?: Record<string, ConformanceSchema> };
+  schemas?: {
+    /** By server event name. */
+    serverEvents?: Record<string, ConformanceSchema>;
+  };
   /** Requests the client may have in flight. */
   maxInFlightRequests?: number;
   /** Invalid messages from the server before the client closes. */

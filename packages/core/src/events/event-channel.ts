@@ -40,6 +40,7 @@ export class EventChannel<S extends EventSpec = EventSpec, Data = unknown> {
   get data(): Data {
     return this.channel.data;
   }
+  /** Replaces the raw channel's per-connection state. */
   set data(value: Data) {
     this.channel.data = value;
   }
