@@ -36,6 +36,13 @@ export function cors(options: CorsOptions): Middleware {
   if (origins !== "*" && (!Array.isArray(origins) || origins.some((o) => typeof o !== "string"))) {
     throw new TypeError('cors: origins must be "*" or an array of origin strings');
   }
+  if (origins === "*" && credentials) {
+    // Any origin with credentials is the misconfiguration scanners flag: every site could read
+    // a signed-in user's responses. Name the origins instead.
+    throw new TypeError(
+      'cors: origins "*" cannot be combined with credentials: true; list the origins allowed to send credentials',
+    );
+  }
   if (maxAge !== undefined && (!Number.isSafeInteger(maxAge) || maxAge < 0)) {
     throw new TypeError(`cors: maxAge must be a non-negative integer of seconds, got ${maxAge}`);
   }
@@ -51,7 +58,6 @@ export function cors(options: CorsOptions): Middleware {
       req.method === "OPTIONS" && req.header("access-control-request-method") !== undefined;
     const permitted = origin !== undefined && (allowed === undefined || allowed.has(origin));
     if (permitted) {
-      // "*" cannot be combined with credentials; echoing the origin is the allowed form.
       res.header(
         "access-control-allow-origin",
         allowed === undefined && !credentials ? "*" : origin,

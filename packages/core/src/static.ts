@@ -1,4 +1,4 @@
-import type { Stats } from "node:fs";
+import { constants, type Stats } from "node:fs";
 import { type FileHandle, open, realpath } from "node:fs/promises";
 import { HttpError } from "./errors.js";
 import type { HttpRequest, HttpResponse } from "./http.js";
@@ -91,7 +91,10 @@ async function openFile(
   if (!path) return undefined;
   let handle: FileHandle;
   try {
-    handle = await open(path, "r");
+    // Non-blocking: opening a FIFO for reading would otherwise hold a thread of libuv's small
+    // pool until a writer came (four such requests stop every file read). A regular file reads
+    // as usual; anything but a file or a directory is answered 404 below.
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
     return undefined;
   }

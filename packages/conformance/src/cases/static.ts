@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -105,6 +106,25 @@ export function staticCases(ctx: SuiteContext): void {
             },
           }),
       );
+
+    it("answers 404 for a FIFO in the root without waiting on it, and keeps serving files", async () => {
+      const fifo = join(tree.root, "pipe");
+      await new Promise<void>((resolve, reject) =>
+        execFile("mkfifo", [fifo], (error) => (error ? reject(error) : resolve())),
+      );
+      try {
+        const { httpUrl } = await start();
+        // More than libuv's four pool threads: a blocking open would leave none for files.
+        const answers = await Promise.all(
+          Array.from({ length: 6 }, () => fetch(httpUrl("/static/pipe"))),
+        );
+        expect(answers.map((answer) => answer.status)).toEqual([404, 404, 404, 404, 404, 404]);
+        const file = await fetch(httpUrl("/static/hello.txt"));
+        expect(await file.text()).toBe("hello world");
+      } finally {
+        await rm(fifo, { force: true });
+      }
+    });
 
     it("serves files with content types by extension, and index files for directories", async () => {
       const { httpUrl } = await start();
