@@ -1,22 +1,11 @@
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "@switchboard/test-support/chromium";
 import { type Browser, chromium, type Page } from "playwright";
 
-// Debian's chromium, as in the client-browser tests; playwright's own downloads are never used.
-const EXECUTABLE_PATH = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const WAIT_MS = 10_000;
 
 /** Starts Chromium; the caller closes it in `finally`. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: EXECUTABLE_PATH, args: ARGS });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
 }
 
 /** The chat page in a browser tab, read and driven the way a person would. */
