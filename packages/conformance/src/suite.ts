@@ -13,6 +13,7 @@ import { limitCases } from "./cases/limits.js";
 import { livenessCases } from "./cases/liveness.js";
 import { loadCases } from "./cases/load.js";
 import { messageCases } from "./cases/messages.js";
+import { perIpCases } from "./cases/per-ip.js";
 import { routingCases } from "./cases/routing.js";
 import { sseCases } from "./cases/sse.js";
 import { staticCases } from "./cases/static.js";
@@ -62,6 +63,7 @@ export function serverConformance(options: ServerConformanceOptions): void {
     errorCases(ctx);
     admissionCases(ctx);
     limitCases(ctx);
+    perIpCases(ctx);
     livenessCases(ctx);
     flowControlCases(ctx);
     topicCases(ctx);

@@ -18,6 +18,13 @@ export interface ServerLimits {
   allowedOrigins: readonly string[];
   /** Open channels plus pending upgrades; past it upgrades get 503 (HTTP is still served). Default 10000. */
   maxConnections: number;
+  /**
+   * Open channels plus pending upgrades from one client address (IPv4 address, or IPv6 /64);
+   * past it that address's upgrades get 429, everyone else is still admitted. 0 disables.
+   * Default 0: behind a reverse proxy every client has the proxy's address, so a server that
+   * sees clients directly turns it on (the chat example uses 32).
+   */
+  maxConnectionsPerIp: number;
   /** How long `onWsUpgrade` may take to decide before the client gets 408. Default 10000 ms. */
   upgradeTimeoutMs: number;
   /** Ping every channel this often; one that has not answered the previous ping is dropped (1006). 0 disables. Default 30000 ms. */
@@ -59,6 +66,7 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = {
   closeTimeoutMs: 5000,
   allowedOrigins: [],
   maxConnections: 10_000,
+  maxConnectionsPerIp: 0,
   upgradeTimeoutMs: 10_000,
   heartbeatIntervalMs: 30_000,
   idleTimeoutMs: 0,
@@ -99,7 +107,12 @@ export function resolveLimits(input: Partial<ServerLimits> = {}): ServerLimits {
   ] as const) {
     positiveInteger(key, limits[key]);
   }
-  for (const key of ["heartbeatIntervalMs", "idleTimeoutMs", "maxMessagesPerSecond"] as const) {
+  for (const key of [
+    "heartbeatIntervalMs",
+    "idleTimeoutMs",
+    "maxMessagesPerSecond",
+    "maxConnectionsPerIp",
+  ] as const) {
     if (!Number.isSafeInteger(limits[key]) || limits[key] < 0)
       invalid(key, limits[key], "0 (off) or a positive integer");
   }

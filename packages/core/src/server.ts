@@ -80,7 +80,7 @@ export interface ServerStats {
   overflowed: number;
   /** Channels closed (1008) for exceeding `maxMessagesPerSecond`. */
   rateLimited: number;
-  /** Upgrades refused by core (malformed, origin, capacity, timeout, shutdown). */
+  /** Upgrades refused by core (malformed, origin, per-address or total capacity, timeout, shutdown). */
   upgradesRefused: number;
 }
 
@@ -431,6 +431,7 @@ export class WebServer<Data = unknown> {
       data: context.data,
     });
     this.#channels.add(connection.channel as Channel<Data>);
+    this.#upgrades.opened(context.remoteAddress);
     // Before onWsOpen runs, which may already broadcast.
     if (this.#backend.publish) socket.subscribe?.(EVERYONE_TOPIC);
     return connection;
@@ -452,6 +453,7 @@ export class WebServer<Data = unknown> {
       left: (channel) => {
         this.#layer?.closed(channel);
         this.#channels.delete(channel as Channel<Data>);
+        this.#upgrades.closed(channel.remoteAddress);
         this.#publishing.leave(channel);
         // Resolves after the synchronous part of onWsClose, which runs right after this.
         if (this.#channels.size === 0) this.#lifecycle.channelsGone();

@@ -1,3 +1,4 @@
+import { AddressCounts } from "./address-counts.js";
 import { Admission, type WsUpgradeRequest } from "./admission.js";
 import { checkHandshake, type HandshakeRefusal, offeredProtocols } from "./handshake.js";
 import { rejection } from "./response-head.js";
@@ -16,6 +17,7 @@ export interface AdmissionHost<Data> {
   readonly limits: {
     readonly allowedOrigins: readonly string[];
     readonly maxConnections: number;
+    readonly maxConnectionsPerIp: number;
     readonly upgradeTimeoutMs: number;
   };
   /** True while the server takes new connections. */
@@ -32,12 +34,14 @@ export interface AdmissionHost<Data> {
 
 /**
  * Upgrade admission, the same on every engine: core refuses what is malformed, from a foreign
- * origin, past `maxConnections` or during shutdown before user code runs; `onWsUpgrade` decides
- * the rest, now or later, within `upgradeTimeoutMs`.
+ * origin, past `maxConnectionsPerIp` or `maxConnections` or during shutdown before user code
+ * runs; `onWsUpgrade` decides the rest, now or later, within `upgradeTimeoutMs`.
  */
 export class Upgrades<Data> {
   readonly #host: AdmissionHost<Data>;
   readonly #pending = new Set<Admission<Data>>();
+  /** Pending upgrades and open channels per client address. */
+  readonly #addresses = new AddressCounts();
 
   constructor(host: AdmissionHost<Data>) {
     this.#host = host;
@@ -58,6 +62,16 @@ export class Upgrades<Data> {
     responder.reject(...rejection(refusal.status, refusal.body, refusal.headers));
   }
 
+  /** A channel from `address` opened: it counts against `maxConnectionsPerIp` until `closed`. */
+  opened(address: string): void {
+    this.#addresses.add(address);
+  }
+
+  /** A channel from `address` is gone. */
+  closed(address: string): void {
+    this.#addresses.remove(address);
+  }
+
   /** Ends every pending admission with `status` (on shutdown: 503). */
   voidAll(status: number, body: string): void {
     for (const admission of this.#pending) admission.void(status, body);
@@ -72,6 +86,15 @@ export class Upgrades<Data> {
     const origins = host.limits.allowedOrigins;
     if (origins.length > 0 && !origins.includes(request.headers["origin"] ?? "")) {
       return { status: 403, headers: [], body: "origin not allowed" };
+    }
+    // Before the global cap: one address filling the server is told it is the one refused.
+    const perIp = host.limits.maxConnectionsPerIp;
+    if (
+      perIp > 0 &&
+      request.remoteAddress !== "" &&
+      this.#addresses.of(request.remoteAddress) >= perIp
+    ) {
+      return { status: 429, headers: [], body: "too many connections from this address" };
     }
     if (host.connected() + this.#pending.size >= host.limits.maxConnections) {
       return { status: 503, headers: [], body: "too many connections" };
@@ -96,9 +119,11 @@ export class Upgrades<Data> {
       () => {
         clearTimeout(timer);
         this.#pending.delete(admission);
+        this.#addresses.remove(request.remoteAddress);
       },
     );
     this.#pending.add(admission);
+    this.#addresses.add(request.remoteAddress);
     responder.onAbort(() => admission.abandon());
     try {
       const decision = this.#host.decide(info, admission);

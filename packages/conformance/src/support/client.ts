@@ -58,11 +58,17 @@ export class TestClient {
 
   /**
    * Opens a connection; rejects on refusal. With `pausable`, it goes through a `PausableLink`,
-   * so `setReading(false)` can make this client a slow reader.
+   * so `setReading(false)` can make this client a slow reader. `localAddress` (a loopback
+   * address such as 127.0.0.2) is the address the server sees the client come from.
    */
   static async connect(
     url: string,
-    options: { protocols?: string[]; headers?: Record<string, string>; pausable?: boolean } = {},
+    options: {
+      protocols?: string[];
+      headers?: Record<string, string>;
+      pausable?: boolean;
+      localAddress?: string;
+    } = {},
   ): Promise<TestClient> {
     const target = new URL(url);
     const link = options.pausable ? await PausableLink.open(Number(target.port)) : undefined;
@@ -71,6 +77,7 @@ export class TestClient {
       const ws = new WebSocket(target.href, options.protocols ?? [], {
         headers: options.headers,
         maxPayload: 256 * 1024 * 1024,
+        ...(options.localAddress && { localAddress: options.localAddress }),
       });
       const client = new TestClient(ws, link);
       ws.once("open", () => resolve(client));
