@@ -8,6 +8,10 @@ export interface ChatOptions {
   port: number;
   host: string;
   maxMessageBytes: number;
+  /** Open connections per client address (IPv4, or IPv6 /64); 0 is no cap. */
+  maxConnectionsPerIp: number;
+  /** Messages per second one connection may send (bursts up to it); 0 is no limit. */
+  maxMessagesPerSecond: number;
   /** Redis URL: share one chat room with every process on the same Redis. */
   redis: string | undefined;
 }
@@ -17,12 +21,25 @@ export class UsageError extends Error {}
 
 export { USAGE_EXIT_CODE };
 
+/** The defaults a deployment of the chat runs with: see docs/limits-and-security.md. */
+export const CHAT_DEFAULTS = {
+  /** A chat line is at most MAX_LINE (2000) characters: 16 KiB holds one in any script, as an event. */
+  maxMessageBytes: 16 * 1024,
+  /** Enough for a household or a small office behind one NAT address. */
+  maxConnectionsPerIp: 32,
+  /** Far above anyone typing, far below a script. */
+  maxMessagesPerSecond: 20,
+} as const;
+
 export const USAGE = `usage: node dist/server.js [--backend ${Object.keys(backends).join("|")}] [--port N] [--host H] [--max-message-bytes N]
-  --backend            engine to run on (default ws; bun runs under Bun: bun dist/server.js --backend bun)
-  --port               TCP port, 0 picks a free one (default 8080)
-  --host               address to bind (default 127.0.0.1)
-  --max-message-bytes  largest WebSocket message accepted (default 65536)
-  --redis              share one chat room with every chat process on this Redis, e.g. redis://127.0.0.1:6379`;
+                             [--max-connections-per-ip N] [--max-messages-per-second N] [--redis URL]
+  --backend                  engine to run on (default ws; bun runs under Bun: bun dist/server.js --backend bun)
+  --port                     TCP port, 0 picks a free one (default 8080)
+  --host                     address to bind (default 127.0.0.1)
+  --max-message-bytes        largest WebSocket message accepted; a bigger one closes its sender with 1009 (default ${CHAT_DEFAULTS.maxMessageBytes})
+  --max-connections-per-ip   connections one address may hold; more are refused with 429, 0 is no cap (default ${CHAT_DEFAULTS.maxConnectionsPerIp})
+  --max-messages-per-second  messages one connection may send per second; faster closes it with 1008, 0 is no limit (default ${CHAT_DEFAULTS.maxMessagesPerSecond})
+  --redis                    share one chat room with every chat process on this Redis, e.g. redis://127.0.0.1:6379`;
 
 /** Parses `argv` (without `node` and the script); throws `UsageError` on anything unexpected. */
 export function parseChatArgs(argv: string[]): ChatOptions | "help" {
@@ -36,7 +53,15 @@ export function parseChatArgs(argv: string[]): ChatOptions | "help" {
         backend: { type: "string", default: "ws" },
         port: { type: "string", default: "8080" },
         host: { type: "string", default: "127.0.0.1" },
-        "max-message-bytes": { type: "string", default: "65536" },
+        "max-message-bytes": { type: "string", default: String(CHAT_DEFAULTS.maxMessageBytes) },
+        "max-connections-per-ip": {
+          type: "string",
+          default: String(CHAT_DEFAULTS.maxConnectionsPerIp),
+        },
+        "max-messages-per-second": {
+          type: "string",
+          default: String(CHAT_DEFAULTS.maxMessagesPerSecond),
+        },
         redis: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -58,6 +83,18 @@ export function parseChatArgs(argv: string[]): ChatOptions | "help" {
     port: integerFlag("port", values["port"], 0, 65535),
     host,
     maxMessageBytes: integerFlag("max-message-bytes", values["max-message-bytes"], 1, 2 ** 31),
+    maxConnectionsPerIp: integerFlag(
+      "max-connections-per-ip",
+      values["max-connections-per-ip"],
+      0,
+      1_000_000,
+    ),
+    maxMessagesPerSecond: integerFlag(
+      "max-messages-per-second",
+      values["max-messages-per-second"],
+      0,
+      1_000_000,
+    ),
     redis: redisFlag(values["redis"]),
   };
 }

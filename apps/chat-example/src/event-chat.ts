@@ -1,14 +1,18 @@
 import { type Channel, EventHub, type WebServerOptions } from "@switchboard/core";
+import type { CalmChatClass } from "./calm-notices.js";
 import { type ChatEvents, chatSchemas } from "./chat-events.js";
+import type { NoticeBatch } from "./notice-budget.js";
 import type { ChatClass } from "./shared-room.js";
 
 /**
  * `Chat` with typed events for clients that offer them (the page and the terminal client): the
  * tutorial's class runs unchanged and keeps serving plain WebSocket clients its raw lines, while
  * events clients get `welcome`, `message`, `joined`, `left`, `typing` and `online`, and may ask
- * for `clients`. Events cross processes with `--redis` as raw broadcasts do.
+ * for `clients`. Events cross processes with `--redis` as raw broadcasts do. During a storm of
+ * joins and leaves (see `withCalmNotices`), events clients get one `online` per second instead of
+ * a `joined` or `left` each.
  */
-export function withEvents(Chat: ChatClass): ChatClass {
+export function withEvents(Chat: CalmChatClass): ChatClass {
   return class EventChat extends Chat {
     readonly hub: EventHub<ChatEvents>;
 
@@ -33,17 +37,26 @@ export function withEvents(Chat: ChatClass): ChatClass {
       const result = super.onWsOpen(channel, url);
       const user = this.clients.get(channel) ?? "unknown";
       this.hub.of(channel)?.emit("welcome", user);
-      this.hub.broadcast("joined", user, { exclude: channel });
-      this.#online();
+      if (this.announceNow) {
+        this.hub.broadcast("joined", user, { exclude: channel });
+        this.#online();
+      }
       return result;
     }
 
     override onWsClose(channel: Channel, code: number, reason: string) {
       const user = this.clients.get(channel) ?? "unknown";
       const result = super.onWsClose(channel, code, reason);
-      this.hub.broadcast("left", user);
-      this.#online();
+      if (this.announceNow) {
+        this.hub.broadcast("left", user);
+        this.#online();
+      }
       return result;
+    }
+
+    override onNoticeBatch(batch: NoticeBatch): void {
+      super.onNoticeBatch(batch);
+      this.#online();
     }
 
     override onWsMessage(channel: Channel, text: string) {

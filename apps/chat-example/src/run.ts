@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import type { Backend } from "@switchboard/core";
 import { chatArgsOrExit } from "./args.js";
 import { backends } from "./backends.js";
+import { withCalmNotices } from "./calm-notices.js";
 import { withEvents } from "./event-chat.js";
 import { CHAT_PATH, chatUpgrades, textOnly } from "./policies.js";
 import { type ChatClass, sharedRoom } from "./shared-room.js";
@@ -11,16 +12,21 @@ import { serveWebUi } from "./web-ui.js";
 
 const CLI_JS = fileURLToPath(new URL("./cli.js", import.meta.url));
 
+/** Join and leave notices announced one by one per second; past it, one summary per second. */
+const NOTICES_PER_SECOND = 20;
+
 /**
- * Runs a chat server class as the command line asks: backend, address, message limit, and with
+ * Runs a chat server class as the command line asks: backend, address, limits, and with
  * `--redis` one room shared with other processes. Adds the web page, the `/chat`-only upgrade
- * rule, text-only messages and graceful shutdown, so the class itself stays the tutorial's.
+ * rule, text-only messages, calm join notices and graceful shutdown, so the class itself stays
+ * the tutorial's.
  */
 export async function runChat(Chat: ChatClass, argv: string[]): Promise<void> {
-  const { backend, port, host, maxMessageBytes, redis } = chatArgsOrExit(argv);
+  const { backend, port, host, maxMessageBytes, maxConnectionsPerIp, maxMessagesPerSecond, redis } =
+    chatArgsOrExit(argv);
   const log = (line: string) => console.error(`chat-example: ${line}`);
   const room = redis ? sharedRoom(redis, log) : undefined;
-  const Server = withEvents(room ? room.numbered(Chat) : Chat);
+  const Server = withEvents(withCalmNotices(room ? room.numbered(Chat) : Chat, NOTICES_PER_SECOND));
   let engine: Backend;
   try {
     engine = await backends[backend]();
@@ -31,6 +37,8 @@ export async function runChat(Chat: ChatClass, argv: string[]): Promise<void> {
   const server = new Server({
     backend: engine,
     maxMessageBytes,
+    maxConnectionsPerIp,
+    maxMessagesPerSecond,
     closeTimeoutMs,
     onWsUpgrade: chatUpgrades(room?.nextNumber),
     onWsMessageFrame: textOnly,

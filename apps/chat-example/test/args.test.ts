@@ -3,12 +3,14 @@ import { parseChatArgs, UsageError } from "../src/args.js";
 import { parseCliArgs } from "../src/cli-args.js";
 
 describe("the server's flags", () => {
-  it("default to ws on 127.0.0.1:8080 with 64 KiB messages and no Redis", () => {
+  it("default to ws on 127.0.0.1:8080 with a deployment's limits and no Redis", () => {
     expect(parseChatArgs([])).toEqual({
       backend: "ws",
       host: "127.0.0.1",
       port: 8080,
-      maxMessageBytes: 65536,
+      maxMessageBytes: 16384,
+      maxConnectionsPerIp: 32,
+      maxMessagesPerSecond: 20,
       redis: undefined,
     });
   });
@@ -23,6 +25,10 @@ describe("the server's flags", () => {
         "::1",
         "--max-message-bytes",
         "16",
+        "--max-connections-per-ip",
+        "0",
+        "--max-messages-per-second",
+        "5",
         "--redis",
         "redis://127.0.0.1:6380",
       ]),
@@ -31,6 +37,8 @@ describe("the server's flags", () => {
       host: "::1",
       port: 0,
       maxMessageBytes: 16,
+      maxConnectionsPerIp: 0,
+      maxMessagesPerSecond: 5,
       redis: "redis://127.0.0.1:6380",
     });
   });
@@ -44,6 +52,8 @@ describe("the server's flags", () => {
     [["--backend", "nope"], /unknown backend "nope"/],
     [["--host", ""], /--host must not be empty/],
     [["--max-message-bytes", "0"], /--max-message-bytes must be an integer/],
+    [["--max-connections-per-ip", "many"], /--max-connections-per-ip must be an integer/],
+    [["--max-messages-per-second", "1.5"], /--max-messages-per-second must be an integer/],
     [["--redis", "http://127.0.0.1:6379"], /--redis must be a redis:\/\/ or rediss:\/\/ URL/],
     [["--redis", "127.0.0.1:6379"], /--redis must be a redis:\/\/ or rediss:\/\/ URL/],
     [["--redis"], /argument missing/],
