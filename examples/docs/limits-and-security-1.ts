@@ -8,6 +8,7 @@ export async function main(port = 8080): Promise<ChatServer> {
     maxBodyBytes: 256 * 1024, // bigger HTTP bodies get 413
     allowedOrigins: ["https://chat.example"], // other Origins get 403
     maxConnections: 5000, // then upgrades get 503
+    maxConnectionsPerIp: 20, // more from one address get 429
     heartbeatIntervalMs: 20_000, // a peer that misses a ping is dropped
     idleTimeoutMs: 5 * 60_000, // no message for 5 minutes: closed with 1001
     maxMessagesPerSecond: 50, // more: closed with 1008
