@@ -6,11 +6,11 @@
  * Prints how each connection ended and what the readers received.
  *
  *   pnpm build && pnpm exec tsx scripts/spam.ts [--backend ws|uws] [--size 60000] [--count 5000] [--burst]
- *     [--server dist/server.js] [-- server flags…]
+ *     [-- server flags…]
  */
-import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
 import { WebSocket } from "ws";
+import { startServer } from "../test/support/process.js";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -19,27 +19,13 @@ const { values, positionals } = parseArgs({
     size: { type: "string", default: "60000" },
     count: { type: "string", default: "5000" },
     burst: { type: "boolean", default: false },
-    server: { type: "string", default: "dist/server.js" },
   },
 });
 const READERS = 5;
 const RUN_MS = 10_000;
 
-const child = spawn(
-  process.execPath,
-  [values.server, "--backend", values.backend, "--port", "0", ...positionals],
-  { stdio: ["ignore", "pipe", "inherit"] },
-);
-const url = await new Promise<string>((resolve, reject) => {
-  let out = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    out += chunk;
-    const match = /listening on (http:\/\/\S+)/.exec(out);
-    if (match?.[1]) resolve(match[1]);
-  });
-  child.once("exit", () => reject(new Error(`server exited: ${out}`)));
-});
-const wsUrl = `${url.replace("http", "ws")}/chat`;
+const server = await startServer(["--backend", values.backend, "--port", "0", ...positionals]);
+const { url, chatUrl: wsUrl } = server;
 
 interface Peer {
   ws: WebSocket;
@@ -91,4 +77,4 @@ console.log(
   ),
 );
 for (const peer of [...readers, spammer]) peer.ws.terminate();
-child.kill("SIGTERM");
+server.child.kill("SIGTERM");

@@ -6,14 +6,14 @@
  * the joins and the mass disconnect took, and what two ordinary readers went through.
  *
  *   pnpm build && pnpm exec tsx scripts/storm.ts [--backend ws|uws] [--connections 2000]
- *     [--addresses 1|spread] [--server dist/server.js] [-- server flags…]
+ *     [--addresses 1|spread] [-- server flags…]
  *
  * `--addresses 1` opens everything from 127.0.0.1 (what one script does; the per-address cap
  * then refuses most of it); `spread` opens 32 per loopback address, 127.0.0.2 onwards.
  */
-import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
 import { WebSocket } from "ws";
+import { startServer } from "../test/support/process.js";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -21,7 +21,6 @@ const { values, positionals } = parseArgs({
     backend: { type: "string", default: "ws" },
     connections: { type: "string", default: "2000" },
     addresses: { type: "string", default: "spread" },
-    server: { type: "string", default: "dist/server.js" },
   },
 });
 const TOTAL = Number(values.connections);
@@ -30,21 +29,8 @@ const PER_ADDRESS = 32;
 /** Every wait in this script gives up after this long, so a frozen server ends the run too. */
 const GIVE_UP_MS = 120_000;
 
-const child = spawn(
-  process.execPath,
-  [values.server, "--backend", values.backend, "--port", "0", ...positionals],
-  { stdio: ["ignore", "pipe", "inherit"] },
-);
-const url = await new Promise<string>((resolve, reject) => {
-  let out = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    out += chunk;
-    const match = /listening on (http:\/\/\S+)/.exec(out);
-    if (match?.[1]) resolve(match[1]);
-  });
-  child.once("exit", () => reject(new Error(`server exited: ${out}`)));
-});
-const wsUrl = `${url.replace("http", "ws")}/chat`;
+const server = await startServer(["--backend", values.backend, "--port", "0", ...positionals]);
+const { url, chatUrl: wsUrl } = server;
 
 let received = 0;
 let refused = 0;
@@ -149,4 +135,4 @@ console.log(
   ),
 );
 for (const reader of readers) reader?.terminate();
-child.kill("SIGTERM");
+server.child.kill("SIGTERM");
