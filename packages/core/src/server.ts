@@ -431,7 +431,7 @@ export class WebServer<Data = unknown> {
       data: context.data,
     });
     this.#channels.add(connection.channel as Channel<Data>);
-    this.#upgrades.opened(context.remoteAddress);
+    this.#upgrades.opened(context);
     // Before onWsOpen runs, which may already broadcast.
     if (this.#backend.publish) socket.subscribe?.(EVERYONE_TOPIC);
     return connection;

@@ -10,6 +10,8 @@ export interface UpgradeContext {
   url: string;
   remoteAddress: string;
   data: unknown;
+  /** Takes over the address's slot held since `accept`; false if it was let go meanwhile. */
+  claimSlot: () => boolean;
 }
 
 /** What upgrade admission needs from its server. */
@@ -62,9 +64,9 @@ export class Upgrades<Data> {
     responder.reject(...rejection(refusal.status, refusal.body, refusal.headers));
   }
 
-  /** A channel from `address` opened: it counts against `maxConnectionsPerIp` until `closed`. */
-  opened(address: string): void {
-    this.#addresses.add(address);
+  /** A channel opened: it counts against `maxConnectionsPerIp` until `closed`. */
+  opened(context: UpgradeContext): void {
+    if (!context.claimSlot()) this.#addresses.add(context.remoteAddress);
   }
 
   /** A channel from `address` is gone. */
@@ -113,6 +115,7 @@ export class Upgrades<Data> {
           url: request.url,
           remoteAddress: request.remoteAddress,
           data,
+          claimSlot: this.#holdSlot(request.remoteAddress),
         };
         responder.accept(protocol, context);
       },
@@ -139,6 +142,27 @@ export class Upgrades<Data> {
         admission.void(408, "upgrade decision timed out");
       }, this.#host.limits.upgradeTimeoutMs);
     }
+  }
+
+  /**
+   * Keeps an accepted upgrade's address slot until its channel opens: engines such as Bun open
+   * it a tick later, and a burst must not slip past the cap in between. A handshake that dies on
+   * the way lets the slot go after `upgradeTimeoutMs`.
+   */
+  #holdSlot(address: string): () => boolean {
+    this.#addresses.add(address);
+    let held = true;
+    const release = setTimeout(() => {
+      held = false;
+      this.#addresses.remove(address);
+    }, this.#host.limits.upgradeTimeoutMs);
+    release.unref();
+    return () => {
+      clearTimeout(release);
+      const claimed = held;
+      held = false;
+      return claimed;
+    };
   }
 
   #failed(error: unknown, admission: Admission<Data>): void {

@@ -6,6 +6,7 @@ import type { SuiteContext } from "../support/context.js";
 
 /** Loopback addresses other than 127.0.0.1: Linux routes all of 127.0.0.0/8 to lo. */
 const SECOND_ADDRESS = "127.0.0.2";
+const THIRD = "127.0.0.3";
 
 const refusal = async (promise: Promise<TestClient>): Promise<string> => {
   try {
@@ -41,6 +42,35 @@ export function perIpCases(ctx: SuiteContext): void {
       expect(server.clientCount).toBe(3);
       await Promise.all([a.close(), b.close(), other.close()]);
     });
+
+    it.each(
+      [false, true],
+      (later) =>
+        `holds the cap for a burst of concurrent upgrades decided ${later ? "later" : "at once"}`,
+      async (later) => {
+        const { server, wsUrl } = await ctx.start(
+          (backend) =>
+            new WebServer({
+              backend,
+              maxConnectionsPerIp: 3,
+              async onWsUpgrade(_request, admission) {
+                if (later) await new Promise((resolve) => setTimeout(resolve, 10));
+                admission.accept();
+              },
+            }),
+        );
+        const attempts = await Promise.allSettled(
+          Array.from({ length: 12 }, () => TestClient.connect(wsUrl("/"), { localAddress: THIRD })),
+        );
+        const admitted = attempts.flatMap((a) => (a.status === "fulfilled" ? [a.value] : []));
+        expect(admitted).toHaveLength(3);
+        expect(server.clientCount).toBe(3);
+        for (const attempt of attempts) {
+          if (attempt.status === "rejected") expect(String(attempt.reason)).toMatch(/429/);
+        }
+        await Promise.all(admitted.map((client) => client.close()));
+      },
+    );
 
     it("frees an address's slot when its channel closes, however it ends", async () => {
       const { server, wsUrl } = await ctx.start(
