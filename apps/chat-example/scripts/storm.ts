@@ -49,6 +49,9 @@ function connect(localAddress?: string): Promise<WebSocket | undefined> {
   });
 }
 
+/** The k-th loopback address from 127.0.0.2 on (all of 127.0.0.0/8 is lo on Linux). */
+const loopback = (k: number) => `127.0.${Math.floor(k / 250)}.${2 + (k % 250)}`;
+
 async function until(check: () => boolean | Promise<boolean>, what: string): Promise<number> {
   const started = performance.now();
   while (!(await check())) {
@@ -89,9 +92,7 @@ const started = performance.now();
 const storm: WebSocket[] = [];
 for (let n = 0; n < TOTAL; n += BATCH) {
   const batch = Array.from({ length: Math.min(BATCH, TOTAL - n) }, (_, i) =>
-    connect(
-      values.addresses === "1" ? undefined : `127.0.0.${2 + Math.floor((n + i) / PER_ADDRESS)}`,
-    ),
+    connect(values.addresses === "1" ? undefined : loopback(Math.floor((n + i) / PER_ADDRESS))),
   );
   for (const ws of await Promise.all(batch)) if (ws) storm.push(ws);
 }
