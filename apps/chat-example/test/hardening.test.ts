@@ -108,24 +108,33 @@ for (const { backend, runtime, unavailable } of BACKEND_CASES) {
       await stillChatting(alice, bob, "after the spam");
     });
 
-    it("closes a client sending small messages flat out with 1008; the readers get at most its burst and stay", async () => {
+    it("closes a client sending small messages flat out with 1008; the readers, even one not reading, get at most its burst and stay", async () => {
       await start();
       const { alice, bob } = await readers();
+      // Carol is not reading while the flood comes: all of it that reaches her stays queued.
+      const carol = await TestClient.connect(server!.chatUrl, { pausable: true });
+      clients.push(carol);
+      expect(await carol.nextText()).toBe("welcome user_3");
+      carol.setReading(false);
       const spammer = await join();
-      expect(await spammer.nextText()).toBe("welcome user_3");
+      expect(await spammer.nextText()).toBe("welcome user_4");
       const line = "y".repeat(CHAT_DEFAULTS.maxMessageBytes - 100);
-      const sent = 1000;
+      // 24 MB: past maxBufferedBytes (16 MiB) for Carol, had the rate limit let it all through.
+      const sent = 1500;
       for (let i = 0; i < sent; i++) spammer.send(line);
       expect((await spammer.closed).code).toBe(1008);
-      for (const reader of [alice, bob]) {
-        const lines = await readUntil(reader, (text) => text === "user_3 left", sent + 100);
-        const spam = lines.filter((text) => text.startsWith("user_3: "));
+      carol.setReading(true);
+      for (const reader of [alice, bob, carol]) {
+        const lines = await readUntil(reader, (text) => text === "user_4 left", sent + 100);
+        const spam = lines.filter((text) => text.startsWith("user_4: "));
         // The burst (maxMessagesPerSecond) and what the bucket refilled while the server read the
-        // flood: a handful of its thousand lines, not all of them.
+        // flood: a handful of its lines, not all of them.
         expect(spam.length).toBeGreaterThanOrEqual(CHAT_DEFAULTS.maxMessagesPerSecond);
         expect(spam.length).toBeLessThan(sent / 5);
       }
       await stillChatting(alice, bob, "after the flood");
+      await readUntil(carol, (text) => text === "user_1: after the flood", 10);
+      expect(isOpen(carol)).toBe(true);
     });
 
     it(`holds a ${STORM_SIZE}-connection storm: 429 past the per-address cap, readers keep chatting, /ping answers`, async () => {
