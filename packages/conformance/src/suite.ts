@@ -7,6 +7,7 @@ import { errorCases } from "./cases/errors.js";
 import { eventCases } from "./cases/events.js";
 import { flowControlCases } from "./cases/flow-control.js";
 import { handshakeCases } from "./cases/handshake.js";
+import { httpFramingCases } from "./cases/http-framing.js";
 import { httpLimitCases } from "./cases/http-limits.js";
 import { lifecycleCases } from "./cases/lifecycle.js";
 import { limitCases } from "./cases/limits.js";
@@ -57,6 +58,7 @@ export function serverConformance(options: ServerConformanceOptions): void {
     streamingCases(ctx);
     sseCases(ctx);
     httpLimitCases(ctx);
+    httpFramingCases(ctx);
     staticCases(ctx);
     corsCases(ctx);
     errorCases(ctx);

@@ -108,7 +108,10 @@ export function socketBehavior(
       : uWS.DISABLED,
     upgrade: (res, req, context) => {
       const request = copyRequest(res, req);
-      handUpgrade(host, res, request, context);
+      // uWS takes any GET with a Sec-WebSocket-Key for an upgrade; node:http asks for
+      // `Connection: upgrade` too, and a request without it is plain HTTP on every engine.
+      if (isUpgradeRequest(request.headers)) handUpgrade(host, res, request, context);
+      else host.http(httpExchange(res, request));
     },
     open: (ws) => {
       const data = ws.getUserData();
