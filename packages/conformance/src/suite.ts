@@ -15,6 +15,7 @@ import { livenessCases } from "./cases/liveness.js";
 import { loadCases } from "./cases/load.js";
 import { messageCases } from "./cases/messages.js";
 import { routingCases } from "./cases/routing.js";
+import { shutdownCases } from "./cases/shutdown.js";
 import { sseCases } from "./cases/sse.js";
 import { staticCases } from "./cases/static.js";
 import { streamingCases } from "./cases/streaming.js";
@@ -52,6 +53,7 @@ export function serverConformance(options: ServerConformanceOptions): void {
     transcriptCases(ctx);
     messageCases(ctx);
     lifecycleCases(ctx);
+    shutdownCases(ctx);
     handshakeCases(ctx);
     routingCases(ctx);
     bodyCases(ctx);
