@@ -24,6 +24,23 @@ export function shutdownCases(ctx: SuiteContext): void {
       await closing;
     });
 
+    it("a 4 MiB response written in the same tick as close() arrives whole", async () => {
+      let closing: Promise<void> | undefined;
+      const body = new Uint8Array(4 * 1024 * 1024).fill(98);
+      const { httpUrl } = await ctx.start((backend) => {
+        const server = new WebServer({ backend });
+        server.get("/bye", (_req, res) => {
+          res.send(body);
+          closing = server.close();
+        });
+        return server;
+      });
+      const response = await fetch(httpUrl("/bye"));
+      expect(response.status).toBe(200);
+      expect((await response.arrayBuffer()).byteLength).toBe(body.byteLength);
+      await closing;
+    });
+
     // Engines differ when the peer never answers: ws reports 1006 after its own wait, uWS and
     // Bun the code they sent. Core reports the code the server sent, on every engine.
     it("onWsClose gets the code the server sent, whether or not the peer answers the close", async () => {
