@@ -1,4 +1,5 @@
 import { HttpError } from "./errors.js";
+import { bodyFraming } from "./framing.js";
 import type { HttpExchange } from "./seam.js";
 
 /** The limits a request body is received under. */
@@ -27,9 +28,8 @@ export class RequestBody {
   #onFailure: ((error: HttpError) => void) | undefined;
 
   constructor(exchange: HttpExchange, limits: BodyLimits) {
-    const { headers } = exchange;
-    const lengthHeader = headers["content-length"];
-    if (lengthHeader === undefined && headers["transfer-encoding"] === undefined) {
+    const framing = bodyFraming(exchange.headers);
+    if (!(framing instanceof HttpError) && framing.kind === "none") {
       this.#done = true;
       return;
     }
@@ -46,17 +46,16 @@ export class RequestBody {
       this.#onFailure?.(error);
     };
 
-    const declared = lengthHeader === undefined ? 0 : Number(lengthHeader);
-    if (!Number.isSafeInteger(declared) || declared < 0) {
-      fail(new HttpError(400, "invalid content-length"));
+    if (framing instanceof HttpError) {
+      fail(framing);
       return;
     }
     // Refuse before reading a byte: the client said how much it will send.
-    if (declared > limits.maxBodyBytes) {
+    if (framing.kind === "length" && framing.length > limits.maxBodyBytes) {
       fail(new HttpError(413, `body over ${limits.maxBodyBytes} bytes`));
       return;
     }
-    if (declared === 0 && headers["transfer-encoding"] === undefined) {
+    if (framing.kind === "length" && framing.length === 0) {
       this.#finish();
       this.#settle.resolve(new Uint8Array(0));
       return;

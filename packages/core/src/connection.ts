@@ -43,6 +43,12 @@ export class Connection extends Sequencer implements SocketEvents {
   #bufferedBound = 0;
   /** The fragments so far, for an engine without `sendFragment`. */
   #held: HeldFragments | undefined;
+  /**
+   * The close frame the server sent, if it started the closing handshake. Engines report a
+   * peer that never answers differently (ws 1006 after its own 30 s, uWS and Bun the code they
+   * sent), so `onWsClose` gets this one on every engine; the peer has `closeTimeoutMs` to answer.
+   */
+  #sentClose: { code: number; reason: string; timer: NodeJS.Timeout } | undefined;
   /** Created on the first `drain()` that has to wait: most channels never need one. */
   #drainWaiters: { resolve: () => void; reject: (error: Error) => void }[] | undefined;
 
@@ -112,6 +118,12 @@ export class Connection extends Sequencer implements SocketEvents {
   }
 
   close(code: number, reason: string): void {
+    const sent = this.#sentClose;
+    if (sent) {
+      clearTimeout(sent.timer);
+      code = sent.code;
+      reason = sent.reason;
+    }
     const channel = this.channel;
     this.#context.left(channel);
     this.#state = "closed";
@@ -225,6 +237,10 @@ export class Connection extends Sequencer implements SocketEvents {
     checkClose(code, reason);
     if (this.#state !== "open") return;
     this.#state = "closing";
+    // Set before the engine call: an engine may report the close from inside it.
+    const timer = setTimeout(() => this.terminate(), this.#context.closeTimeoutMs);
+    timer.unref();
+    this.#sentClose = { code, reason, timer };
     this.socket.close(code, reason);
   }
 

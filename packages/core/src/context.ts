@@ -15,6 +15,8 @@ export interface ServerContext {
   readonly flow: FlowLimits;
   readonly maxMessageBytes: number;
   readonly maxMessagesPerSecond: number;
+  /** How long a peer has to answer a close frame the server sent before it is dropped. */
+  readonly closeTimeoutMs: number;
   /** True while the server shuts down: a socket that opens now is closed at once. */
   isClosing(): boolean;
   /** Runs `onWsOpen`. */

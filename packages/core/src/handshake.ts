@@ -8,6 +8,20 @@ export interface HandshakeRefusal {
 }
 
 const KEY = /^[A-Za-z0-9+/]{22}==$/;
+/** An HTTP token (RFC 9110 5.6.2): what a subprotocol name must be (RFC 6455 4.1). */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * Whether a comma-separated header value lists `token` (case-insensitive, RFC 9110 5.6.1):
+ * `Connection: keep-alive, Upgrade` does, `Connection: Upgrade-foo` does not.
+ */
+export function listsToken(value: string | undefined, token: string): boolean {
+  if (value === undefined) return false;
+  for (const element of value.split(",")) {
+    if (element.trim().toLowerCase() === token) return true;
+  }
+  return false;
+}
 
 /**
  * Checks an upgrade request against RFC 6455 4.2.1, the same way on every engine (engines differ:
@@ -16,7 +30,7 @@ const KEY = /^[A-Za-z0-9+/]{22}==$/;
 export function checkHandshake(request: UpgradeRequest): HandshakeRefusal | undefined {
   const { method, headers } = request;
   if (method !== "GET") return refuse(400, "WebSocket upgrade must use GET");
-  if (!/\bupgrade\b/i.test(headers["connection"] ?? ""))
+  if (!listsToken(headers["connection"], "upgrade"))
     return refuse(400, "missing Connection: Upgrade");
   if ((headers["upgrade"] ?? "").toLowerCase() !== "websocket")
     return refuse(400, "missing Upgrade: websocket");
@@ -28,6 +42,10 @@ export function checkHandshake(request: UpgradeRequest): HandshakeRefusal | unde
   }
   if (!KEY.test(headers["sec-websocket-key"] ?? ""))
     return refuse(400, "missing or invalid Sec-WebSocket-Key");
+  // Engines differ (ws refuses, uWebSockets.js echoes whatever was offered): a name that is not
+  // a token could carry anything into the response head.
+  if (!offeredProtocols(request).every((protocol) => TOKEN.test(protocol)))
+    return refuse(400, "invalid Sec-WebSocket-Protocol (each protocol must be a token)");
   return undefined;
 }
 
@@ -36,7 +54,7 @@ export function checkHandshake(request: UpgradeRequest): HandshakeRefusal | unde
  * such requests elsewhere still hand them to core's handshake check.
  */
 export function isUpgradeRequest(headers: Readonly<Record<string, string>>): boolean {
-  return headers["upgrade"] !== undefined && /\bupgrade\b/i.test(headers["connection"] ?? "");
+  return headers["upgrade"] !== undefined && listsToken(headers["connection"], "upgrade");
 }
 
 /** The subprotocols a client offered, in its order of preference. */

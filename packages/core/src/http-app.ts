@@ -1,6 +1,6 @@
 import { type BodyLimits, RequestBody } from "./body.js";
-import { HttpError } from "./errors.js";
 import { HttpRequest, HttpResponse } from "./http.js";
+import { headTooLarge } from "./request-head.js";
 import { type HttpMethod, Router } from "./router.js";
 import {
   HttpCall,
@@ -74,7 +74,9 @@ export class HttpApplication {
       exchange.onAbort(() => body.stop());
       body.onFailure((error) => this.#settled(call.fail(error), request));
     }
-    const refusal = body.failure ?? checkHead(exchange, this.#limits.maxHeaderBytes);
+    const refusal = body.failure ?? headTooLarge(exchange, this.#limits.maxHeaderBytes);
+    // Refused for its head or its framing: what follows on the connection cannot be trusted.
+    if (refusal) response.closeConnection();
     this.#settled(refusal ? call.fail(refusal) : call.run(), request);
     // A response still open now outlives this engine callback: it must notice the client leaving.
     response.watchAbort();
@@ -85,15 +87,4 @@ export class HttpApplication {
   #settled(pending: Promise<void> | undefined, request: HttpRequest): void {
     pending?.catch((error: unknown) => this.#pipeline.report(error, request));
   }
-}
-
-/**
- * The size of a request head as core sees it. node:http refuses a bigger one itself; uWebSockets.js
- * has no limit of its own, so this is what makes every engine answer 431.
- */
-function checkHead(exchange: HttpExchange, limit: number): HttpError | undefined {
-  let size = exchange.method.length + exchange.url.length + 12;
-  const { headers } = exchange;
-  for (const name in headers) size += name.length + (headers[name] as string).length + 4;
-  return size > limit ? new HttpError(431, "request header fields too large") : undefined;
 }

@@ -125,6 +125,9 @@ export class Lifecycle {
     for (const channel of steps.channels) channel.terminate();
     await allClosed;
     clearTimeout(timer);
+    // A response written in the tick that called close() is still inside the engine's callback
+    // (uWS corks it, Bun sends what `fetch` returned once it returns): let it leave first.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     await steps.stop();
     this.#address = undefined;
     this.#closing = undefined;

@@ -45,6 +45,11 @@ export interface EngineLimits {
   maxHeaderBytes: number;
   /** Time allowed for the request head, for engines that can enforce it (core never sees it). */
   headersTimeoutMs: number;
+  /**
+   * How long `Backend.close()` lets HTTP responses already written finish leaving the engine
+   * before it drops their connections.
+   */
+  closeTimeoutMs: number;
 }
 
 /** Which part of a fragmented message a frame is. */

@@ -439,11 +439,12 @@ export class WebServer<Data = unknown> {
 
   /** The one object every connection of this server shares: limits, and where events go. */
   #serverContext(): ServerContext {
-    const { maxMessageBytes, maxMessagesPerSecond } = this.limits;
+    const { maxMessageBytes, maxMessagesPerSecond, closeTimeoutMs } = this.limits;
     return {
       flow: this.limits,
       maxMessageBytes,
       maxMessagesPerSecond,
+      closeTimeoutMs,
       isClosing: () => this.#lifecycle.state === "closing",
       opened: (channel) => {
         this.#layer?.opened(channel);

@@ -1,6 +1,7 @@
 import { AddressCounts } from "./address-counts.js";
 import { Admission, type WsUpgradeRequest } from "./admission.js";
 import { checkHandshake, type HandshakeRefusal, offeredProtocols } from "./handshake.js";
+import { headTooLarge } from "./request-head.js";
 import { rejection } from "./response-head.js";
 import type { UpgradeRequest, UpgradeResponder } from "./seam.js";
 import { isThenable } from "./thenable.js";
@@ -21,6 +22,7 @@ export interface AdmissionHost<Data> {
     readonly maxConnections: number;
     readonly maxConnectionsPerIp: number;
     readonly upgradeTimeoutMs: number;
+    readonly maxHeaderBytes: number;
   };
   /** True while the server takes new connections. */
   accepting(): boolean;
@@ -83,6 +85,9 @@ export class Upgrades<Data> {
   #refusal(request: UpgradeRequest): HandshakeRefusal | undefined {
     const host = this.#host;
     if (!host.accepting()) return { status: 503, headers: [], body: "server is shutting down" };
+    // node:http refuses an oversized upgrade head itself; other engines hand it over whole.
+    const tooLarge = headTooLarge(request, host.limits.maxHeaderBytes);
+    if (tooLarge) return { status: tooLarge.status, headers: [], body: tooLarge.message };
     const malformed = checkHandshake(request);
     if (malformed) return malformed;
     const origins = host.limits.allowedOrigins;

@@ -33,7 +33,7 @@ const MAX_IDLE_SECONDS = 255;
 export function bunBackend(_options: BunBackendOptions = {}): Backend {
   const bun = loadBun();
   /** The running server, and whether it compresses (permessage-deflate). */
-  let running: { server: BunServer; deflate: boolean } | undefined;
+  let running: { server: BunServer; deflate: boolean; drainMs: number } | undefined;
   return {
     name: "bun",
     async listen(host, address) {
@@ -80,7 +80,7 @@ export function bunBackend(_options: BunBackendOptions = {}): Backend {
           pong: (ws) => ws.data.events?.pong(),
         },
       });
-      running = { server, deflate };
+      running = { server, deflate, drainMs: limits.closeTimeoutMs };
       return { port: server.port };
     },
     publish(topic, data, binary, exclude) {
@@ -95,10 +95,20 @@ export function bunBackend(_options: BunBackendOptions = {}): Backend {
       else server.publish(topic, asText(data), deflate);
     },
     async close() {
-      const stopping = running?.server;
+      const stopping = running;
       running = undefined;
-      // Core has closed every socket; `true` also ends idle keep-alive connections.
-      await stopping?.stop(true);
+      if (!stopping) return;
+      // Core has closed every socket. `stop(false)` stops listening and lets responses already
+      // written finish; past `closeTimeoutMs`, `true` drops what is left (streams, keep-alive).
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        stopping.server.stop(false),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, stopping.drainMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      await stopping.server.stop(true);
     },
   };
 }

@@ -8,6 +8,7 @@ import {
 } from "@switchboard/core/backend";
 import { publish, serveRequest, socketBehavior, type UwsBackendOptions } from "./backend.js";
 import type { Engine } from "./engine.js";
+import { allWritten } from "./flushing.js";
 import { copyRequest } from "./request.js";
 
 /**
@@ -163,9 +164,12 @@ export function appBackend(uWS: Engine, options: UwsAppOptions): Backend {
       publish(app, namespace, topic, data, binary, exclude, deflate);
     },
     async close() {
+      const closing = current;
       current = undefined;
       for (const exchange of open) exchange.destroy();
       open.clear();
+      // Responses already written leave before the application closes its app after this.
+      if (closing) await allWritten(closing.limits.closeTimeoutMs);
     },
   };
 }

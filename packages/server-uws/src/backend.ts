@@ -18,6 +18,7 @@ import {
 import { appBackend, type UwsAppOptions } from "./app.js";
 import { type Engine, lentText, loadEngine, sslApp, type UwsEngine } from "./engine.js";
 import { httpExchange } from "./exchange.js";
+import { allWritten } from "./flushing.js";
 import { listenExclusive } from "./listen.js";
 import { type CopiedRequest, copyRequest } from "./request.js";
 import {
@@ -63,11 +64,13 @@ export function uwsBackend(options: UwsBackendOptions | UwsAppOptions = {}): Bac
   let app: TemplatedApp | undefined;
   let listenSocket: us_listen_socket | undefined;
   let deflate = false;
+  let drainMs = 0;
   return {
     name: "uws",
     async listen(host, address) {
       if (app) throw new Error("uws backend is already listening");
       deflate = host.perMessageDeflate;
+      drainMs = host.limits.closeTimeoutMs;
       const next = address.tls ? await sslApp(uWS, address.tls) : uWS.App();
       next.ws<SocketData>("/*", socketBehavior(uWS, host, ""));
       next.any("/*", (res, req) => serveRequest(host, res, req));
@@ -83,9 +86,12 @@ export function uwsBackend(options: UwsBackendOptions | UwsAppOptions = {}): Bac
       // Release the port synchronously, so listen() on it right after close() succeeds.
       if (listenSocket) uWS.us_listen_socket_close(listenSocket);
       listenSocket = undefined;
-      // close() exists in this uWS build (closes listen and open sockets) but is missing from its types.
-      (app as (TemplatedApp & { close(): void }) | undefined)?.close();
+      const closing = app;
       app = undefined;
+      // Responses already written leave before their connections close, within the bound.
+      await allWritten(drainMs);
+      // close() exists in this uWS build (closes listen and open sockets) but is missing from its types.
+      (closing as (TemplatedApp & { close(): void }) | undefined)?.close();
     },
   };
 }
@@ -108,7 +114,10 @@ export function socketBehavior(
       : uWS.DISABLED,
     upgrade: (res, req, context) => {
       const request = copyRequest(res, req);
-      handUpgrade(host, res, request, context);
+      // uWS takes any GET with a Sec-WebSocket-Key for an upgrade; node:http asks for
+      // `Connection: upgrade` too, and a request without it is plain HTTP on every engine.
+      if (isUpgradeRequest(request.headers)) handUpgrade(host, res, request, context);
+      else host.http(httpExchange(res, request));
     },
     open: (ws) => {
       const data = ws.getUserData();

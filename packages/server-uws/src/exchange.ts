@@ -1,7 +1,11 @@
 import type { HttpResponse } from "uWebSockets.js";
 import type { HttpExchange, ResponseHead } from "@switchboard/core/backend";
 import { copyBytes, reasonPhrase } from "@switchboard/core/backend";
+import { holdUntilWritten } from "./flushing.js";
 import type { CopiedRequest } from "./request.js";
+
+/** Bodies up to this size go out with `end`: they fit a socket's buffer at once. */
+const LARGE_BODY = 64 * 1024;
 
 /**
  * Wraps one uWS request/response. uWS rules it keeps: the body must be subscribed to in the
@@ -97,6 +101,24 @@ export function httpExchange(res: HttpResponse, request: CopiedRequest): HttpExc
     });
   };
 
+  /**
+   * A body that may not fit the socket at once goes out through `tryEnd`, so the binding knows
+   * when uWS has written all of it: a closing backend waits for that (`end` would leave the rest
+   * inside uWS, out of sight, and `app.close()` would drop it).
+   */
+  const respondLarge = (next: ResponseHead, body: Uint8Array) => {
+    sized = { total: body.byteLength, accepted: 0, pendingAt: 0 };
+    endRequested = true;
+    corked(() => {
+      writeHead(next);
+      trySized(body);
+    });
+    if (finished) return;
+    const release = holdUntilWritten();
+    writableCallbacks.push(release);
+    abortCallbacks.push(release);
+  };
+
   const exchange: HttpExchange = {
     // Listed, not spread: an object literal with a spread and methods is built on V8's slow
     // path, which cost ~100× more than the literal itself (tens of µs per request).
@@ -118,6 +140,10 @@ export function httpExchange(res: HttpResponse, request: CopiedRequest): HttpExc
         // corked: answer right after it returns, or the connection (and the upload) goes on.
         inHandler = false;
         setImmediate(() => exchange.respond(next, body));
+        return;
+      }
+      if (next.body && !next.close && body.byteLength > LARGE_BODY) {
+        respondLarge(next, body);
         return;
       }
       finished = true;

@@ -5,11 +5,13 @@ import type {
   ServerResponse,
 } from "node:http";
 import { Server as HttpsServer } from "node:https";
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { type Backend, SwitchboardError } from "@switchboard/core";
 import type { EngineHost } from "@switchboard/core/backend";
 import type { WebSocketServer } from "ws";
 import { refuseUpgradeWith, takeUpgrade, webSocketServer } from "./backend.js";
+import { drained, responseSockets } from "./drain.js";
 import { httpExchange } from "./exchange.js";
 
 /**
@@ -73,6 +75,8 @@ interface Attachment {
   host: EngineHost;
   wss: WebSocketServer;
   detach(): void;
+  /** With `closeServer`: the sockets whose response bytes `close()` lets out first. */
+  sockets: ReadonlySet<Socket> | undefined;
 }
 
 /** Marks this module's upgrade listeners, so they can tell whose an upgrade is. */
@@ -101,8 +105,13 @@ export function attachedBackend(options: WsAttachOptions): AttachedWsBackend {
     async listen(host) {
       if (attachment) throw new Error("ws backend is already listening");
       const wss = webSocketServer(host);
-      const detach = server ? attach(server, host, wss, path, routes) : () => {};
-      attachment = { host, wss, detach };
+      const attached = server ? attach(server, host, wss, path, routes) : () => {};
+      const responses = server && closeServer ? responseSockets(server) : undefined;
+      const detach = () => {
+        attached();
+        responses?.stop();
+      };
+      attachment = { host, wss, detach, sockets: responses?.sockets };
       return server ? whereListening(server) : { port: 0 };
     },
     async close() {
@@ -110,7 +119,11 @@ export function attachedBackend(options: WsAttachOptions): AttachedWsBackend {
       attachment = undefined;
       if (!current) return;
       current.detach();
-      if (server && closeServer) await closeHttpServer(server);
+      if (server && closeServer) {
+        // Responses already written leave before their connections close, within the bound.
+        if (current.sockets) await drained(current.sockets, current.host.limits.closeTimeoutMs);
+        await closeHttpServer(server);
+      }
     },
   };
 }
@@ -182,7 +195,8 @@ function divertRequests(
   return () => {
     server.off("request", dispatch);
     for (const listener of [...application].reverse()) server.prependListener("request", listener);
-    for (const res of open) res.destroy();
+    // A response already ended only has bytes left to write: close() lets those out.
+    for (const res of open) if (!res.writableEnded) res.destroy();
   };
 }
 

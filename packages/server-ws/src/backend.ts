@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server } from "node:http";
 import { createServer as createTlsServer } from "node:https";
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import {
   type Backend,
@@ -16,6 +17,7 @@ import {
   isAttachOptions,
   type WsAttachOptions,
 } from "./attach.js";
+import { drained, responseSockets } from "./drain.js";
 import { headerList, httpExchange, requestHeaders } from "./exchange.js";
 import { bindSocket } from "./socket.js";
 
@@ -38,6 +40,8 @@ export function wsBackend(options: WsAttachOptions): AttachedWsBackend;
 export function wsBackend(options: WsBackendOptions | WsAttachOptions = {}): Backend {
   if (isAttachOptions(options)) return attachedBackend(options);
   let server: Server | undefined;
+  let drainMs = 0;
+  let sockets: ReadonlySet<Socket> = new Set();
   return {
     name: "ws",
     async listen(host, address) {
@@ -67,6 +71,8 @@ export function wsBackend(options: WsBackendOptions | WsAttachOptions = {}): Bac
         });
       });
       server = http;
+      drainMs = host.limits.closeTimeoutMs;
+      sockets = responseSockets(http).sockets;
       const bound = http.address();
       return { port: typeof bound === "object" && bound ? bound.port : address.port };
     },
@@ -74,6 +80,9 @@ export function wsBackend(options: WsBackendOptions | WsAttachOptions = {}): Bac
       const http = server;
       server = undefined;
       if (!http) return;
+      // node:http counts a connection whose response is written as idle even while the socket
+      // still holds its bytes, and close() would drop them: let those drain first.
+      await drained(sockets, drainMs);
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
         http.closeAllConnections();

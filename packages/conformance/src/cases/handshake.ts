@@ -56,6 +56,75 @@ export function handshakeCases(ctx: SuiteContext): void {
       await ok.close();
     });
 
+    it.each(
+      [
+        ["a space inside a subprotocol name", "chat v2"],
+        ["a slash in a subprotocol name", "chat/v2, chat"],
+        ["a quoted subprotocol name", '"chat"'],
+      ] as const,
+      ([what]) => `refuses ${what} with 400 instead of echoing it`,
+      async ([, offered]) => {
+        const { server, address } = await start();
+        const answer = await rawExchange(
+          address.port,
+          upgradeRequest("/", { "sec-websocket-protocol": offered }),
+        );
+        expect(statusOf(answer)).toBe(400);
+        expect(answer.toLowerCase()).not.toContain("sec-websocket-protocol:");
+        expect(server.clientCount).toBe(0);
+      },
+    );
+
+    it("takes Connection: Upgrade-foo for a plain request, and Connection: keep-alive, Upgrade for an upgrade", async () => {
+      const { server, address } = await ctx.start((backend) => {
+        const plain = new WebServer({ backend });
+        plain.get("/", () => "plain");
+        return plain;
+      });
+      const notUpgrade = await rawExchange(
+        address.port,
+        upgradeRequest("/", { connection: "Upgrade-foo, close" }),
+        1000,
+      );
+      expect(statusOf(notUpgrade)).toBe(200);
+      expect(notUpgrade).toContain("plain");
+      const upgrade = await rawExchange(
+        address.port,
+        upgradeRequest("/", { connection: "keep-alive, Upgrade" }),
+        300,
+      );
+      expect(statusOf(upgrade)).toBe(101);
+      expect(server.clientCount).toBeLessThanOrEqual(1);
+    });
+
+    it("answers 431 to an upgrade whose head is over maxHeaderBytes, before admission", async () => {
+      const decided: string[] = [];
+      const { server, address } = await ctx.start(
+        (backend) =>
+          new WebServer({
+            backend,
+            maxHeaderBytes: 4096,
+            onWsUpgrade(request, admission) {
+              decided.push(request.url);
+              admission.accept();
+            },
+          }),
+      );
+      const big = await rawExchange(
+        address.port,
+        upgradeRequest("/big", { "x-big": "a".repeat(8192) }),
+      );
+      expect(statusOf(big)).toBe(431);
+      expect(server.clientCount).toBe(0);
+      const fine = await rawExchange(
+        address.port,
+        upgradeRequest("/fine", { "x-big": "a".repeat(2000) }),
+        300,
+      );
+      expect(statusOf(fine)).toBe(101);
+      expect(decided).toEqual(["/fine"]);
+    });
+
     it("agrees on the first subprotocol the client offers", async () => {
       const { wsUrl } = await start();
       const client = await TestClient.connect(wsUrl("/"), { protocols: ["chat.v2", "chat.v1"] });

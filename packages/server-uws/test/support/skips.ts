@@ -18,11 +18,40 @@ const ENGINE_LIMITS: Skip[] = [
       "1 framing: an unmasked client frame: the connection ends, nothing is delivered, others are undisturbed",
     ],
   },
+  {
+    reason:
+      "uWebSockets.js (every build: HTTP_IDLE_TIMEOUT_S 10 and HTTP_RECEIVE_THROUGHPUT_BYTES 16 KiB are compile-time constants) drops an upload slower than 16 KiB/s after about 10 s, with no response, whatever bodyTimeoutMs says",
+    tests: ["answers 408 to an upload that trickles past bodyTimeoutMs"],
+  },
 ];
 
 /** Per build, beyond ENGINE_LIMITS. */
 const BUILD_LIMITS: Record<UwsBuildName, Skip[]> = {
-  "uWebSockets.js 20.30.0": [],
+  "uWebSockets.js 20.30.0": [
+    {
+      reason:
+        "uWebSockets.js 20.30 drops the connection without an answer on a Content-Length that is not plain digits, or one sent with Transfer-Encoding; core never sees the request (it never runs a second one either)",
+      tests: [
+        "answers a Content-Length list with 400 and Connection: close, before any route runs",
+        "answers a signed Content-Length with 400 and Connection: close, before any route runs",
+        "answers Transfer-Encoding with Content-Length with 400 and Connection: close, before any route runs",
+      ],
+    },
+    {
+      reason:
+        "uWebSockets.js 20.30 never answers an HTTP/1.0 request (20.57 answers 505), and holds it until its 10 s idle timeout; core never sees it",
+      tests: [
+        "answers an HTTP/1.0 request (200, or 505 from an engine that speaks only 1.1) and closes",
+      ],
+    },
+    {
+      reason:
+        "uWebSockets.js 20.30 parses at most 50 head lines (MAX_HEADERS, compile-time) and never answers a longer head (20.57 answers 431); core never sees it",
+      tests: [
+        "answers a request of 60 header lines within maxHeaderBytes (200, or 431 from an engine that counts lines)",
+      ],
+    },
+  ],
   "uWebSockets.js 20.57.0": [
     {
       reason:
