@@ -12,6 +12,7 @@ import { lifecycleCases } from "./cases/lifecycle.js";
 import { limitCases } from "./cases/limits.js";
 import { livenessCases } from "./cases/liveness.js";
 import { loadCases } from "./cases/load.js";
+import { messageBoundCases } from "./cases/message-bounds.js";
 import { messageCases } from "./cases/messages.js";
 import { routingCases } from "./cases/routing.js";
 import { sseCases } from "./cases/sse.js";
@@ -69,6 +70,7 @@ export function serverConformance(options: ServerConformanceOptions): void {
     transportCases(ctx);
     badInputCases(ctx);
     loadCases(ctx);
+    messageBoundCases(ctx);
     runner.checkSkips();
   });
 }
