@@ -3,6 +3,7 @@ import { admissionCases } from "./cases/admission.js";
 import { badInputCases } from "./cases/bad-input.js";
 import { bodyCases } from "./cases/bodies.js";
 import { corsCases } from "./cases/cors.js";
+import { deflateCases } from "./cases/deflate.js";
 import { errorCases } from "./cases/errors.js";
 import { eventCases } from "./cases/events.js";
 import { flowControlCases } from "./cases/flow-control.js";
@@ -71,6 +72,7 @@ export function serverConformance(options: ServerConformanceOptions): void {
     badInputCases(ctx);
     loadCases(ctx);
     messageBoundCases(ctx);
+    deflateCases(ctx);
     runner.checkSkips();
   });
 }

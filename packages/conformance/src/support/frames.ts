@@ -75,6 +75,8 @@ export function serverCloseCode(bytes: Buffer): number | undefined {
 export interface ServerFrame {
   opcode: number;
   fin: boolean;
+  /** RSV1: the frame starts a compressed (permessage-deflate) message. */
+  compressed: boolean;
   payload: Buffer;
 }
 
@@ -99,6 +101,7 @@ export function serverFrames(bytes: Buffer): ServerFrame[] {
     frames.push({
       opcode: first & 0x0f,
       fin: (first & 0x80) !== 0,
+      compressed: (first & 0x40) !== 0,
       payload: bytes.subarray(start, start + length),
     });
     offset = start + length;
