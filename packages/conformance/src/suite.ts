@@ -4,6 +4,7 @@ import { badInputCases } from "./cases/bad-input.js";
 import { bodyCases } from "./cases/bodies.js";
 import { corsCases } from "./cases/cors.js";
 import { deflateCases } from "./cases/deflate.js";
+import { descriptorCases } from "./cases/descriptors.js";
 import { errorCases } from "./cases/errors.js";
 import { eventCases } from "./cases/events.js";
 import { flowControlCases } from "./cases/flow-control.js";
@@ -73,6 +74,7 @@ export function serverConformance(options: ServerConformanceOptions): void {
     loadCases(ctx);
     messageBoundCases(ctx);
     deflateCases(ctx);
+    descriptorCases(ctx);
     runner.checkSkips();
   });
 }

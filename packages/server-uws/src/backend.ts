@@ -20,6 +20,7 @@ import {
   uwsCompression,
 } from "@switchboard/core/backend";
 import { appBackend, type UwsAppOptions } from "./app.js";
+import { watchDescriptors } from "./descriptors.js";
 import { type Engine, lentText, loadEngine, sslApp, type UwsEngine } from "./engine.js";
 import { httpExchange } from "./exchange.js";
 import { listenExclusive } from "./listen.js";
@@ -67,6 +68,9 @@ export function uwsBackend(options: UwsBackendOptions | UwsAppOptions = {}): Bac
   let app: TemplatedApp | undefined;
   let listenSocket: us_listen_socket | undefined;
   let deflate: number | undefined;
+  let descriptors: { stop(): void } | undefined;
+  /** The out-of-descriptors warning is given once per backend. */
+  let warned = false;
   return {
     name: "uws",
     async listen(host, address) {
@@ -78,12 +82,36 @@ export function uwsBackend(options: UwsBackendOptions | UwsAppOptions = {}): Bac
       listenSocket = await listenExclusive(next, address.host, address.port);
       const port = uWS.us_socket_local_port(listenSocket);
       app = next;
+      descriptors = watchDescriptors({
+        pause() {
+          if (listenSocket) uWS.us_listen_socket_close(listenSocket);
+          listenSocket = undefined;
+          if (warned) return;
+          warned = true;
+          console.warn(
+            `[switchboard] uws: the process is out of file descriptors; new connections to port ${port} are refused until some close (open channels are served as before). Raise the limit (ulimit -n) or lower maxConnections.`,
+          );
+        },
+        resume() {
+          listenExclusive(next, address.host, port).then(
+            (socket) => {
+              // Closed (or paused again) while the listen was under way.
+              if (app !== next || listenSocket) uWS.us_listen_socket_close(socket);
+              else listenSocket = socket;
+            },
+            (error) =>
+              console.error(`[switchboard] uws: could not listen on port ${port} again:`, error),
+          );
+        },
+      });
       return { port };
     },
     publish(topic, data, binary, exclude) {
       if (app) publish(app, "", topic, data, binary, exclude, deflate);
     },
     async close() {
+      descriptors?.stop();
+      descriptors = undefined;
       // Release the port synchronously, so listen() on it right after close() succeeds.
       if (listenSocket) uWS.us_listen_socket_close(listenSocket);
       listenSocket = undefined;
