@@ -1,9 +1,9 @@
-import type { DeflateSettings } from "./deflate.js";
-
 /**
  * The seam between core and an engine. A backend translates engine events into these calls and
  * these calls into engine operations; it keeps no bookkeeping and makes no policy decisions.
  */
+
+import type { DeflateSettings } from "./deflate.js";
 
 /** PEM-encoded certificate chain and private key for https/wss. */
 export interface TlsOptions {
