@@ -20,7 +20,10 @@ const SETTINGS = [
   ["true (shared)", true],
   ["shared, client takeover", { clientNoContextTakeover: false }],
   ["dedicated 15/8", { compressor: "dedicated" }],
-  ["dedicated 15/8, no client takeover", { compressor: "dedicated", clientNoContextTakeover: true }],
+  [
+    "dedicated 15/8, no client takeover",
+    { compressor: "dedicated", clientNoContextTakeover: true },
+  ],
   ["dedicated 10/3", { compressor: "dedicated", serverMaxWindowBits: 10, memLevel: 3 }],
 ];
 const OFFER = "permessage-deflate; client_max_window_bits";
@@ -29,14 +32,20 @@ const compressed = deflateRawSync(Buffer.from(TEXT), { finishFlush: constants.Z_
 const payload = compressed.subarray(0, compressed.length - 4);
 
 function maskedFrame(rsv1, body) {
-  const header = Buffer.from([0x81 | (rsv1 ? 0x40 : 0), 0x80 | 126, body.length >> 8, body.length & 0xff]);
+  const header = Buffer.from([
+    0x81 | (rsv1 ? 0x40 : 0),
+    0x80 | 126,
+    body.length >> 8,
+    body.length & 0xff,
+  ]);
   const key = randomBytes(4);
   const masked = Buffer.from(body);
   for (let i = 0; i < masked.length; i++) masked[i] ^= key[i % 4];
   return Buffer.concat([header, key, masked]);
 }
 
-const rssOf = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) * 1024;
+const rssOf = (pid) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) * 1024;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until(check, ms, what) {
@@ -69,9 +78,13 @@ function open(port, deflate) {
 
 async function measure(engine, name, settings) {
   const runtime = engine === "bun" ? bun : process.execPath;
-  const child = spawn(runtime, [join(here, "deflate-memory-server.mjs"), engine, JSON.stringify(settings)], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    runtime,
+    [join(here, "deflate-memory-server.mjs"), engine, JSON.stringify(settings)],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   try {
     const { pid, port } = await new Promise((resolve, reject) => {
       child.stdout.once("data", (data) => resolve(JSON.parse(String(data))));
@@ -81,7 +94,11 @@ async function measure(engine, name, settings) {
     const base = rssOf(pid);
     const peers = [];
     for (let i = 0; i < count; i += 100) {
-      peers.push(...(await Promise.all(Array.from({ length: Math.min(100, count - i) }, () => open(port, settings !== false)))));
+      peers.push(
+        ...(await Promise.all(
+          Array.from({ length: Math.min(100, count - i) }, () => open(port, settings !== false)),
+        )),
+      );
     }
     await sleep(500);
     const idle = rssOf(pid);
@@ -93,7 +110,9 @@ async function measure(engine, name, settings) {
     const active = rssOf(pid);
     for (const peer of peers) peer.socket.destroy();
     const perConn = (bytes) => `${((bytes - base) / count / 1024).toFixed(1)} KiB`;
-    console.log(`| ${engine} | ${name} | ${perConn(idle)} | ${perConn(active)} | \`${negotiated}\` |`);
+    console.log(
+      `| ${engine} | ${name} | ${perConn(idle)} | ${perConn(active)} | \`${negotiated}\` |`,
+    );
   } finally {
     child.kill();
   }
