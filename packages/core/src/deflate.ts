@@ -39,12 +39,19 @@ export interface PerMessageDeflateOptions {
 
 /** permessage-deflate as core resolved it: every field set, checked, for the engine to map. */
 export interface DeflateSettings {
+  /** Send messages of this many bytes or more compressed. */
   readonly threshold: number;
+  /** One compressor for all connections, or one per connection. */
   readonly compressor: "shared" | "dedicated";
+  /** The server's compression window, in bits (9–15). */
   readonly serverMaxWindowBits: number;
+  /** The window clients are asked to use, in bits (9–15). */
   readonly clientMaxWindowBits: number;
+  /** zlib memory level of the server's compressor (1–9). */
   readonly memLevel: number;
+  /** The server resets its compressor after each message. */
   readonly serverNoContextTakeover: boolean;
+  /** Clients are asked to reset theirs after each message. */
   readonly clientNoContextTakeover: boolean;
   /** The fields the application set itself: an engine refuses only what was asked of it. */
   readonly given: ReadonlySet<keyof PerMessageDeflateOptions>;
