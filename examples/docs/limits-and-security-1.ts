@@ -12,7 +12,7 @@ export async function main(port = 8080): Promise<ChatServer> {
     heartbeatIntervalMs: 20_000, // a peer that misses a ping is dropped
     idleTimeoutMs: 5 * 60_000, // no message for 5 minutes: closed with 1001
     maxMessagesPerSecond: 50, // more: closed with 1008
-    perMessageDeflate: true,
+    perMessageDeflate: { threshold: 256 }, // compress messages of 256 bytes or more
   });
   await server.listen({ port });
   return server;

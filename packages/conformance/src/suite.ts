@@ -3,6 +3,8 @@ import { admissionCases } from "./cases/admission.js";
 import { badInputCases } from "./cases/bad-input.js";
 import { bodyCases } from "./cases/bodies.js";
 import { corsCases } from "./cases/cors.js";
+import { deflateCases } from "./cases/deflate.js";
+import { descriptorCases } from "./cases/descriptors.js";
 import { errorCases } from "./cases/errors.js";
 import { eventCases } from "./cases/events.js";
 import { flowControlCases } from "./cases/flow-control.js";
@@ -13,6 +15,7 @@ import { lifecycleCases } from "./cases/lifecycle.js";
 import { limitCases } from "./cases/limits.js";
 import { livenessCases } from "./cases/liveness.js";
 import { loadCases } from "./cases/load.js";
+import { messageBoundCases } from "./cases/message-bounds.js";
 import { messageCases } from "./cases/messages.js";
 import { perIpCases } from "./cases/per-ip.js";
 import { routingCases } from "./cases/routing.js";
@@ -75,6 +78,9 @@ export function serverConformance(options: ServerConformanceOptions): void {
     transportCases(ctx);
     badInputCases(ctx);
     loadCases(ctx);
+    messageBoundCases(ctx);
+    deflateCases(ctx);
+    descriptorCases(ctx);
     runner.checkSkips();
   });
 }

@@ -14,7 +14,14 @@
  */
 
 export { copyBytes, releaseCopy } from "./bytes.js";
+export {
+  type DeflateSettings,
+  type UwsCompression,
+  unsupportedDeflate,
+  uwsCompression,
+} from "./deflate.js";
 export { isUpgradeRequest } from "./handshake.js";
+export { uwsClose } from "./message-policy.js";
 export { rejection } from "./response-head.js";
 export type {
   Backend,

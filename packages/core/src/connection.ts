@@ -152,6 +152,18 @@ export class Connection extends Sequencer implements SocketEvents {
     this.#answeredPing = true;
   }
 
+  /**
+   * The ping budget: the engine answers every ping, and the pongs count against
+   * `maxBufferedBytes` like any send. A peer that pings without reading is closed as a slow
+   * reader is (1008), instead of after a fixed number of pings.
+   */
+  pinged(): void {
+    if (this.#state !== "open") return;
+    if (this.socket.bufferedAmount <= this.#context.flow.maxBufferedBytes) return;
+    this.#context.overflowed(this.channel);
+    this.closeSocket(CloseCode.POLICY_VIOLATION, "send buffer overflow");
+  }
+
   // ---- the channel's operations -------------------------------------------------------------
 
   send(data: SendData, opcode: Opcode | undefined, fin: boolean): boolean {

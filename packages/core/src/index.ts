@@ -33,6 +33,7 @@ export {
 export { type AcceptOptions, Admission, type WsUpgradeRequest } from "./admission.js";
 export { Channel, type SendData } from "./channel.js";
 export { type CorsOptions, cors } from "./cors.js";
+export type { PerMessageDeflateOptions } from "./deflate.js";
 export { HttpError, SwitchboardError, type SwitchboardErrorCode } from "./errors.js";
 export { EventChannel } from "./events/event-channel.js";
 export {

@@ -1,3 +1,4 @@
+import { type PerMessageDeflateOptions, resolveDeflate } from "./deflate.js";
 import { SwitchboardError } from "./errors.js";
 
 /** Limits and policies, each with a safe default. */
@@ -33,8 +34,12 @@ export interface ServerLimits {
   idleTimeoutMs: number;
   /** Messages a channel may send per second (bursts up to this many); past it the channel is closed with 1008. 0 disables. Default 0. */
   maxMessagesPerSecond: number;
-  /** Negotiate permessage-deflate with clients that offer it. Default false. */
-  perMessageDeflate: boolean;
+  /**
+   * Negotiate permessage-deflate with clients that offer it: `true`, or its tuning (threshold,
+   * compressor, windows, memLevel, context takeover; see `PerMessageDeflateOptions`). Inflation
+   * stops at `maxMessageBytes` on every engine. Default false.
+   */
+  perMessageDeflate: boolean | PerMessageDeflateOptions;
   /**
    * Largest request head (request line plus headers); a bigger one is answered 431. Default 16 KiB,
    * node:http's own default.
@@ -116,8 +121,7 @@ export function resolveLimits(input: Partial<ServerLimits> = {}): ServerLimits {
     if (!Number.isSafeInteger(limits[key]) || limits[key] < 0)
       invalid(key, limits[key], "0 (off) or a positive integer");
   }
-  if (typeof limits.perMessageDeflate !== "boolean")
-    invalid("perMessageDeflate", limits.perMessageDeflate, "true or false");
+  resolveDeflate(limits.perMessageDeflate);
   if (!Number.isInteger(limits.lowWaterMark) || limits.lowWaterMark < 0) {
     invalid("lowWaterMark", limits.lowWaterMark, "a non-negative integer");
   }

@@ -3,6 +3,8 @@
  * these calls into engine operations; it keeps no bookkeeping and makes no policy decisions.
  */
 
+import type { DeflateSettings } from "./deflate.js";
+
 /** PEM-encoded certificate chain and private key for https/wss. */
 export interface TlsOptions {
   /** The certificate chain, PEM-encoded. */
@@ -50,6 +52,11 @@ export interface EngineLimits {
    * before it drops their connections.
    */
   closeTimeoutMs: number;
+   * Fragments one incoming message may have, for an engine that limits their number (ws): enough
+   * for `maxMessageBytes` in 64-byte fragments. An engine that joins fragments into one buffer as
+   * they come (uWebSockets.js, Bun) needs no limit.
+   */
+  maxFragments: number;
 }
 
 /** Which part of a fragmented message a frame is. */
@@ -106,6 +113,11 @@ export interface SocketEvents {
   drain(): void;
   /** A pong frame arrived. */
   pong(): void;
+  /**
+   * A ping frame arrived, and the engine has queued its pong: core ends a peer whose pongs it
+   * does not read once they pass `maxBufferedBytes`.
+   */
+  pinged(): void;
 }
 
 /** An upgrade request, copied out of the engine so it stays valid. */
@@ -207,6 +219,8 @@ export interface EngineHost {
   readonly limits: EngineLimits;
   /** Negotiate permessage-deflate with clients that offer it. */
   readonly perMessageDeflate: boolean;
+  /** permessage-deflate as configured, checked; undefined when off. Map it, or refuse a setting. */
+  readonly deflate: DeflateSettings | undefined;
   /** An HTTP request arrived (not an upgrade). */
   http(exchange: HttpExchange): void;
   /** An upgrade request arrived; core answers it through `responder`. */

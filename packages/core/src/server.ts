@@ -2,6 +2,7 @@ import type { Admission, WsUpgradeRequest } from "./admission.js";
 import type { Channel, SendData } from "./channel.js";
 import { Connection } from "./connection.js";
 import type { ServerContext } from "./context.js";
+import { type DeflateSettings, resolveDeflate } from "./deflate.js";
 import { SwitchboardError } from "./errors.js";
 import type { MessageLayer } from "./events/layer.js";
 import type { BroadcastOptions } from "./fanout.js";
@@ -9,13 +10,21 @@ import type { HttpRequest } from "./http.js";
 import { HttpApplication } from "./http-app.js";
 import { Lifecycle, type ListenOptions } from "./lifecycle.js";
 import { Liveness } from "./liveness.js";
+import { maxFragmentsFor } from "./message-policy.js";
 import { Opcode } from "./opcode.js";
 import { resolveLimits, type ServerLimits } from "./options.js";
 import { Publishing } from "./publishing.js";
 import type { PubSubAdapter } from "./pubsub.js";
 import type { HttpMethod } from "./router.js";
 import type { HttpErrorHandler, Middleware, RouteHandler } from "./routing.js";
-import type { Backend, BoundAddress, EngineHost, EngineSocket, SocketEvents } from "./seam.js";
+import type {
+  Backend,
+  BoundAddress,
+  EngineHost,
+  EngineLimits,
+  EngineSocket,
+  SocketEvents,
+} from "./seam.js";
 import { isThenable } from "./thenable.js";
 import { EVERYONE_TOPIC } from "./topics.js";
 import { type UpgradeContext, Upgrades } from "./upgrades.js";
@@ -118,6 +127,9 @@ export class WebServer<Data = unknown> {
   readonly #liveness: Liveness;
   #nextChannelId = 1;
   #layer: MessageLayer | undefined;
+  /** What engines are configured with: made once, so a backend can tell the server by it. */
+  readonly #engineLimits: EngineLimits;
+  readonly #deflate: DeflateSettings | undefined;
 
   constructor(options: WebServerOptions<Data>) {
     if (!options || typeof options.backend?.listen !== "function") {
@@ -151,6 +163,11 @@ export class WebServer<Data = unknown> {
       onError,
     };
     this.limits = Object.freeze(resolveLimits(limits));
+    this.#engineLimits = Object.freeze({
+      ...this.limits,
+      maxFragments: maxFragmentsFor(this.limits.maxMessageBytes),
+    });
+    this.#deflate = resolveDeflate(this.limits.perMessageDeflate);
     this.#context = this.#serverContext();
     this.#liveness = new Liveness(() => this.#channels, this.limits);
     this.#http = new HttpApplication(this.limits, (error, request) =>
@@ -412,8 +429,9 @@ export class WebServer<Data = unknown> {
 
   #engineHost(): EngineHost {
     return {
-      limits: this.limits,
-      perMessageDeflate: this.limits.perMessageDeflate,
+      limits: this.#engineLimits,
+      perMessageDeflate: this.#deflate !== undefined,
+      deflate: this.#deflate,
       http: (exchange) => this.#http.handle(exchange),
       upgrade: (request, responder) => this.#upgrades.handle(request, responder),
       open: (socket, context, protocol) =>

@@ -4,7 +4,9 @@ import {
   isUpgradeRequest,
   rejection,
   type UpgradeResponder,
+  uwsClose,
 } from "@switchboard/core/backend";
+import { bunDeflate } from "./deflate.js";
 import { type BunServer, loadBun } from "./engine.js";
 import { BunExchange, type RequestHead, requestHead, responseInit } from "./exchange.js";
 import { asText, bunSocketOf, engineSocket, type SocketData } from "./socket.js";
@@ -13,11 +15,16 @@ import { asText, bunSocketOf, engineSocket, type SocketData } from "./socket.js"
 export type BunBackendOptions = Record<string, never>;
 
 /**
- * Bun closes a socket itself (1009) on a message over `maxPayloadLength`, and answers 413 on a
- * body over `maxRequestBodySize`. This much headroom lets core see both and apply its own policy,
- * the same on every engine.
+ * Bun answers 413 on a body over `maxRequestBodySize`. This much headroom lets core see it and
+ * apply its own policy, the same on every engine.
  */
 const OVERSIZE_HEADROOM = 16 * 1024 * 1024;
+
+/**
+ * Room in a socket's buffer past `maxBufferedBytes` for what core does not send itself: the
+ * pongs Bun answers with and the close frame. Core closes a socket before it gets here.
+ */
+const CONTROL_HEADROOM = 64 * 1024;
 
 /** Bun's idle timeout for HTTP connections is whole seconds, at most 255. */
 const MAX_IDLE_SECONDS = 255;
@@ -32,13 +39,14 @@ const MAX_IDLE_SECONDS = 255;
  */
 export function bunBackend(_options: BunBackendOptions = {}): Backend {
   const bun = loadBun();
-  /** The running server, and whether it compresses (permessage-deflate). */
-  let running: { server: BunServer; deflate: boolean; drainMs: number } | undefined;
+  /** The running server, the size from which it compresses (permessage-deflate), and how long close() lets responses drain. */
+  let running: { server: BunServer; threshold: number; drainMs: number } | undefined;
   return {
     name: "bun",
     async listen(host, address) {
       if (running) throw new Error("bun backend is already listening");
-      const { limits, perMessageDeflate: deflate } = host;
+      const { limits } = host;
+      const deflate = host.deflate;
       const server = bun.serve<SocketData>({
         hostname: address.host,
         port: address.port,
@@ -57,35 +65,48 @@ export function bunBackend(_options: BunBackendOptions = {}): Backend {
           return exchange.reply();
         },
         websocket: {
-          maxPayloadLength: limits.maxMessageBytes + OVERSIZE_HEADROOM,
+          // Bun counts every fragment and inflated byte against this at each frame header, and
+          // closes with 1009 past it: an unfinished message holds at most maxMessageBytes.
+          maxPayloadLength: limits.maxMessageBytes,
           // Core refuses sends past maxBufferedBytes itself; Bun must never drop one silently.
-          backpressureLimit: limits.maxBufferedBytes + limits.maxMessageBytes + OVERSIZE_HEADROOM,
+          backpressureLimit: limits.maxBufferedBytes + limits.maxMessageBytes + CONTROL_HEADROOM,
           closeOnBackpressureLimit: false,
           // Core runs heartbeats and idle timeouts the same on every engine.
           idleTimeout: 0,
           sendPings: false,
           publishToSelf: false,
-          perMessageDeflate: deflate,
+          perMessageDeflate: bunDeflate(deflate),
           open: (ws) => {
             const data = ws.data;
-            data.events = host.open(engineSocket(ws, deflate), data.context, data.protocol);
+            data.events = host.open(
+              engineSocket(ws, deflate?.threshold),
+              data.context,
+              data.protocol,
+            );
             // Core has taken what it needs; the socket's data need not keep it.
             data.context = undefined;
             data.events.open();
           },
           // Bun hands text over decoded (and checked), binary as a buffer the socket owns no more.
           message: (ws, message) => ws.data.events?.message(message, typeof message !== "string"),
-          close: (ws, code, reason) => ws.data.events?.close(code, reason),
+          // Bun sends 1009 on an oversize message but reports it as 1006: core reports 1009.
+          close: (ws, code, reason) => ws.data.events?.close(...uwsClose(code, reason)),
           drain: (ws) => ws.data.events?.drain(),
           pong: (ws) => ws.data.events?.pong(),
+          ping: (ws) => ws.data.events?.pinged(),
         },
       });
-      running = { server, deflate, drainMs: limits.closeTimeoutMs };
+      running = {
+        server,
+        threshold: deflate?.threshold ?? Number.POSITIVE_INFINITY,
+        drainMs: limits.closeTimeoutMs,
+      };
       return { port: server.port };
     },
     publish(topic, data, binary, exclude) {
       if (!running) return;
-      const { server, deflate } = running;
+      const { server, threshold } = running;
+      const deflate = data.byteLength >= threshold;
       // Bun leaves out the socket a publish is made from; it sends text only from a string.
       const sender = exclude && bunSocketOf(exclude);
       if (binary) {

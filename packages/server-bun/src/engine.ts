@@ -28,6 +28,15 @@ export interface BunSocket<Data> {
   unsubscribe(topic: string): void;
 }
 
+/** Bun's compressor names: the shared one, or a dedicated one by its size. */
+export type BunCompressor = "shared" | "dedicated" | `${number}KB`;
+
+/** Bun's permessage-deflate option. */
+export interface BunDeflate {
+  compress: BunCompressor;
+  decompress: BunCompressor;
+}
+
 /** What `Bun.serve` takes, as far as the binding sets it. */
 export interface BunServeOptions<Data> {
   hostname: string;
@@ -45,12 +54,13 @@ export interface BunServeOptions<Data> {
     idleTimeout: number;
     sendPings: boolean;
     publishToSelf: boolean;
-    perMessageDeflate: boolean;
+    perMessageDeflate: false | BunDeflate;
     open(ws: BunSocket<Data>): void;
     message(ws: BunSocket<Data>, message: string | Uint8Array): void;
     close(ws: BunSocket<Data>, code: number, reason: string): void;
     drain(ws: BunSocket<Data>): void;
     pong(ws: BunSocket<Data>): void;
+    ping(ws: BunSocket<Data>): void;
   };
 }
 

@@ -27,14 +27,17 @@ const QUEUED = -1;
 class BunEngineSocket implements EngineSocket {
   constructor(
     readonly ws: BunSocket<SocketData>,
-    readonly compress: boolean,
+    /** Messages this long or longer are compressed (Bun has no threshold; off: Infinity). */
+    readonly compressFrom: number,
   ) {}
 
   send(data: Uint8Array | string, binary: boolean): number {
     const ws = this.ws;
+    const compress =
+      (typeof data === "string" ? data.length : data.byteLength) >= this.compressFrom;
     const result = binary
-      ? ws.sendBinary(data as Uint8Array, this.compress)
-      : ws.sendText(asText(data), this.compress);
+      ? ws.sendBinary(data as Uint8Array, compress)
+      : ws.sendText(asText(data), compress);
     // A positive result is the bytes written at once: nothing is left in the buffer.
     return result === QUEUED || result === DROPPED ? ws.getBufferedAmount() : 0;
   }
@@ -67,9 +70,12 @@ class BunEngineSocket implements EngineSocket {
   }
 }
 
-/** Engine operations on one Bun socket; `compress` when permessage-deflate is on. */
-export function engineSocket(ws: BunSocket<SocketData>, compress: boolean): EngineSocket {
-  return new BunEngineSocket(ws, compress);
+/** Engine operations on one Bun socket; `threshold` with permessage-deflate on. */
+export function engineSocket(
+  ws: BunSocket<SocketData>,
+  threshold: number | undefined,
+): EngineSocket {
+  return new BunEngineSocket(ws, threshold ?? Number.POSITIVE_INFINITY);
 }
 
 /** The Bun socket behind an engine socket made by `engineSocket`. */

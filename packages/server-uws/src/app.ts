@@ -84,7 +84,7 @@ export function appBackend(uWS: Engine, options: UwsAppOptions): Backend {
   let current: EngineHost | undefined;
   let latest: EngineHost | undefined;
   let mounted: EngineLimits | undefined;
-  let deflate = false;
+  let deflate: number | undefined;
 
   // Switchboard's responses still open (event streams, slow uploads): close() ends them, as
   // closing an app of its own would.
@@ -109,6 +109,7 @@ export function appBackend(uWS: Engine, options: UwsAppOptions): Backend {
   const relay = (first: EngineHost): EngineHost => ({
     limits: first.limits,
     perMessageDeflate: first.perMessageDeflate,
+    deflate: first.deflate,
     http(exchange) {
       if (current) return current.http(tracked(exchange));
       exchange.respond(...rejection(503, NOT_LISTENING));
@@ -156,7 +157,7 @@ export function appBackend(uWS: Engine, options: UwsAppOptions): Backend {
       mounted = host.limits;
       current = host;
       latest = host;
-      deflate = host.perMessageDeflate;
+      deflate = host.deflate?.threshold;
       // A uWS app does not tell where it listens: the application has its listen socket.
       return { port: 0 };
     },

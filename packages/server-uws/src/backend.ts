@@ -6,16 +6,21 @@ import type {
   us_socket_context_t,
   WebSocketBehavior,
 } from "uWebSockets.js";
+import { SwitchboardError } from "@switchboard/core";
 import {
   type Backend,
+  type DeflateSettings,
   type EngineHost,
   type EngineSocket,
   isUpgradeRequest,
   reasonPhrase,
   rejection,
   type UpgradeResponder,
+  uwsClose,
+  uwsCompression,
 } from "@switchboard/core/backend";
 import { appBackend, type UwsAppOptions } from "./app.js";
+import { watchDescriptors } from "./descriptors.js";
 import { type Engine, lentText, loadEngine, sslApp, type UwsEngine } from "./engine.js";
 import { httpExchange } from "./exchange.js";
 import { allWritten } from "./flushing.js";
@@ -43,10 +48,10 @@ export interface UwsBackendOptions {
 }
 
 /**
- * uWS drops the TCP connection (no close frame) on a message over its own limit. Giving it this
- * much headroom lets core see oversize messages and close with 1009 as on every engine.
+ * Room in a socket's buffer past `maxBufferedBytes` for what core does not send itself: the
+ * pongs uWS answers with and the close frame. Core closes a socket before it gets here.
  */
-const OVERSIZE_HEADROOM = 16 * 1024 * 1024;
+const CONTROL_HEADROOM = 64 * 1024;
 
 /**
  * The uWebSockets.js engine: HTTP and WebSockets from one native event loop.
@@ -63,13 +68,16 @@ export function uwsBackend(options: UwsBackendOptions | UwsAppOptions = {}): Bac
   if ("app" in options) return appBackend(uWS, options);
   let app: TemplatedApp | undefined;
   let listenSocket: us_listen_socket | undefined;
-  let deflate = false;
+  let deflate: number | undefined;
   let drainMs = 0;
+  let descriptors: { stop(): void } | undefined;
+  /** The out-of-descriptors warning is given once per backend. */
+  let warned = false;
   return {
     name: "uws",
     async listen(host, address) {
       if (app) throw new Error("uws backend is already listening");
-      deflate = host.perMessageDeflate;
+      deflate = host.deflate?.threshold;
       drainMs = host.limits.closeTimeoutMs;
       const next = address.tls ? await sslApp(uWS, address.tls) : uWS.App();
       next.ws<SocketData>("/*", socketBehavior(uWS, host, ""));
@@ -77,12 +85,36 @@ export function uwsBackend(options: UwsBackendOptions | UwsAppOptions = {}): Bac
       listenSocket = await listenExclusive(next, address.host, address.port);
       const port = uWS.us_socket_local_port(listenSocket);
       app = next;
+      descriptors = watchDescriptors({
+        pause() {
+          if (listenSocket) uWS.us_listen_socket_close(listenSocket);
+          listenSocket = undefined;
+          if (warned) return;
+          warned = true;
+          console.warn(
+            `[switchboard] uws: the process is out of file descriptors; new connections to port ${port} are refused until some close (open channels are served as before). Raise the limit (ulimit -n) or lower maxConnections.`,
+          );
+        },
+        resume() {
+          listenExclusive(next, address.host, port).then(
+            (socket) => {
+              // Closed (or paused again) while the listen was under way.
+              if (app !== next || listenSocket) uWS.us_listen_socket_close(socket);
+              else listenSocket = socket;
+            },
+            (error) =>
+              console.error(`[switchboard] uws: could not listen on port ${port} again:`, error),
+          );
+        },
+      });
       return { port };
     },
     publish(topic, data, binary, exclude) {
       if (app) publish(app, "", topic, data, binary, exclude, deflate);
     },
     async close() {
+      descriptors?.stop();
+      descriptors = undefined;
       // Release the port synchronously, so listen() on it right after close() succeeds.
       if (listenSocket) uWS.us_listen_socket_close(listenSocket);
       listenSocket = undefined;
@@ -103,15 +135,15 @@ export function socketBehavior(
   namespace: string,
 ): WebSocketBehavior<SocketData> {
   return {
-    maxPayloadLength: host.limits.maxMessageBytes + OVERSIZE_HEADROOM,
+    // uWS counts every fragment and inflated byte against this, at each frame header: an
+    // unfinished message holds at most maxMessageBytes. Past it uWS drops TCP (no 1009 frame).
+    maxPayloadLength: host.limits.maxMessageBytes,
     // Core refuses sends past maxBufferedBytes itself; uWS must never drop one silently.
-    maxBackpressure: host.limits.maxBufferedBytes + host.limits.maxMessageBytes + OVERSIZE_HEADROOM,
+    maxBackpressure: host.limits.maxBufferedBytes + host.limits.maxMessageBytes + CONTROL_HEADROOM,
     closeOnBackpressureLimit: 0,
     idleTimeout: 0,
     sendPingsAutomatically: false,
-    compression: host.perMessageDeflate
-      ? uWS.SHARED_COMPRESSOR | uWS.SHARED_DECOMPRESSOR
-      : uWS.DISABLED,
+    compression: compressionOf(uWS, host.deflate),
     upgrade: (res, req, context) => {
       const request = copyRequest(res, req);
       // uWS takes any GET with a Sec-WebSocket-Key for an upgrade; node:http asks for
@@ -122,7 +154,7 @@ export function socketBehavior(
     open: (ws) => {
       const data = ws.getUserData();
       data.events = host.open(
-        engineSocket(ws, host.perMessageDeflate, namespace),
+        engineSocket(ws, host.deflate?.threshold, namespace),
         data.context,
         data.protocol,
       );
@@ -139,7 +171,10 @@ export function socketBehavior(
       if (events) insideEngineCallback(ws, () => events.drain());
     },
     pong: (ws) => ws.getUserData().events?.pong(),
-    close: (ws, code, message) => ws.getUserData().events?.close(code, lentText(message)),
+    ping: (ws) => ws.getUserData().events?.pinged(),
+    // An oversize message is 1009 here as on every engine, though the peer saw a dropped connection.
+    close: (ws, code, message) =>
+      ws.getUserData().events?.close(...uwsClose(code, lentText(message))),
   };
 }
 
@@ -159,12 +194,35 @@ export function publish(
   data: Uint8Array,
   binary: boolean,
   exclude: EngineSocket | undefined,
-  deflate: boolean,
+  threshold: number | undefined,
 ): void {
+  const compress = threshold !== undefined && data.byteLength >= threshold;
   // uWS leaves out the socket a publish is made from.
   const sender = exclude && uwsSocketOf(exclude);
-  if (sender) sender.publish(namespace + topic, data, binary, deflate);
-  else app.publish(namespace + topic, data, binary, deflate);
+  if (sender) sender.publish(namespace + topic, data, binary, compress);
+  else app.publish(namespace + topic, data, binary, compress);
+}
+
+/** uWS's compression flags for core's permessage-deflate settings (or a clear refusal). */
+function compressionOf(uWS: Engine, deflate: DeflateSettings | undefined): number {
+  if (!deflate) return uWS.DISABLED;
+  const { compressorKiB, decompressorBytes } = uwsCompression("uWebSockets.js", deflate);
+  const flags = uWS as unknown as Record<string, number>;
+  const compressor =
+    compressorKiB === 0 ? uWS.SHARED_COMPRESSOR : flags[`DEDICATED_COMPRESSOR_${compressorKiB}KB`];
+  const decompressor =
+    decompressorBytes === 0
+      ? uWS.SHARED_DECOMPRESSOR
+      : flags[
+          `DEDICATED_DECOMPRESSOR_${decompressorBytes >= 1024 ? `${decompressorBytes / 1024}KB` : `${decompressorBytes}B`}`
+        ];
+  if (compressor === undefined || decompressor === undefined) {
+    throw new SwitchboardError(
+      "INVALID_OPTION",
+      "perMessageDeflate: this uWebSockets.js build lacks the compressor asked for",
+    );
+  }
+  return compressor | decompressor;
 }
 
 function handUpgrade(

@@ -78,13 +78,14 @@ export function uwsSocketOf(socket: EngineSocket): WebSocket<SocketData> | undef
  */
 class UwsEngineSocket implements EngineSocket {
   readonly ws: WebSocket<SocketData>;
-  readonly compress: boolean;
+  /** Frames this long or longer are compressed (permessage-deflate's threshold; off: Infinity). */
+  readonly compressFrom: number;
   /** Prefix of its topics' uWS names: a backend on the application's app keeps apart from it. */
   readonly namespace: string;
 
-  constructor(ws: WebSocket<SocketData>, compress: boolean, namespace: string) {
+  constructor(ws: WebSocket<SocketData>, compressFrom: number, namespace: string) {
     this.ws = ws;
-    this.compress = compress;
+    this.compressFrom = compressFrom;
     this.namespace = namespace;
   }
 
@@ -100,7 +101,10 @@ class UwsEngineSocket implements EngineSocket {
     const ws = this.ws;
     // A reply from inside the socket's own callback is corked by uWS already. Sends from any
     // other tick (timers, awaits) or to other sockets are corked here, so each is one syscall.
-    const compress = this.compress;
+    // uWS has no threshold of its own: the flag is per frame. A string's length in characters
+    // is close enough to its size for that decision.
+    const compress =
+      (typeof data === "string" ? data.length : data.byteLength) >= this.compressFrom;
     if (corkedByEngine === ws) return sendFrame(ws, data, binary, part, compress);
     let buffered = 0;
     ws.cork(() => {
@@ -136,11 +140,11 @@ class UwsEngineSocket implements EngineSocket {
   }
 }
 
-/** Engine operations on one uWS socket; `compress` when permessage-deflate is on. */
+/** Engine operations on one uWS socket; `threshold` with permessage-deflate on. */
 export function engineSocket(
   ws: WebSocket<SocketData>,
-  compress: boolean,
+  threshold: number | undefined,
   namespace = "",
 ): EngineSocket {
-  return new UwsEngineSocket(ws, compress, namespace);
+  return new UwsEngineSocket(ws, threshold ?? Number.POSITIVE_INFINITY, namespace);
 }

@@ -18,6 +18,7 @@ import {
   type WsAttachOptions,
 } from "./attach.js";
 import { drained, responseSockets } from "./drain.js";
+import { wsDeflateOptions } from "./deflate.js";
 import { headerList, httpExchange, requestHeaders } from "./exchange.js";
 import { bindSocket } from "./socket.js";
 
@@ -96,8 +97,14 @@ export function webSocketServer(host: EngineHost): WebSocketServer {
   return new WebSocketServer({
     noServer: true,
     clientTracking: false,
-    perMessageDeflate: host.perMessageDeflate,
+    perMessageDeflate: wsDeflateOptions(host.deflate),
+    // ws counts every fragment (and inflated byte) against this at each frame header.
     maxPayload: host.limits.maxMessageBytes,
+    // ws keeps an object per fragment: core bounds their number by the average fragment size.
+    maxFragments: host.limits.maxFragments,
+    // Core's ping budget counts pongs against maxBufferedBytes instead of by number (ws 8.23+;
+    // @types/ws does not know it yet).
+    ...{ maxPendingAutoPongs: 0 },
     // Core picked the protocol; ws only writes it into the response.
     handleProtocols: (_offered, request) => (request as TaggedRequest)[PROTOCOL] || false,
   });

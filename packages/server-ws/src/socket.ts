@@ -1,4 +1,5 @@
 import type { Duplex } from "node:stream";
+import { CloseCode } from "@switchboard/core";
 import {
   copyBytes,
   type EngineHost,
@@ -84,7 +85,7 @@ export function bindSocket(
   context: unknown,
   protocol: string,
 ): void {
-  const events = host.open(new WsEngineSocket(ws, host.perMessageDeflate), context, protocol);
+  const events = host.open(new WsEngineSocket(ws, host.deflate !== undefined), context, protocol);
   listen(ws, tcp, events);
   events.open();
 }
@@ -94,9 +95,18 @@ function listen(ws: WebSocket, tcp: Duplex, events: SocketEvents): void {
   ws.on("message", (data: Buffer, isBinary: boolean) => {
     events.message(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), isBinary);
   });
-  ws.on("close", (code: number, reason: Buffer) => events.close(code, reason.toString()));
+  // ws stops reading once it refuses a message, so it never sees the peer's answer and reports
+  // 1006: report the 1009 it sent instead, as the other engines do.
+  let tooBig = false;
+  ws.on("close", (code: number, reason: Buffer) => {
+    if (tooBig) events.close(CloseCode.MESSAGE_TOO_BIG, "message too big");
+    else events.close(code, reason.toString());
+  });
   ws.on("pong", () => events.pong());
+  ws.on("ping", () => events.pinged());
   // ws closes the connection itself after a protocol error; "close" follows.
-  ws.on("error", () => {});
+  ws.on("error", (error: Error & { code?: string }) => {
+    if (error.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") tooBig = true;
+  });
   tcp.on("drain", () => events.drain());
 }

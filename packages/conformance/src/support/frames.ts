@@ -70,3 +70,41 @@ export function serverCloseCode(bytes: Buffer): number | undefined {
   }
   return undefined;
 }
+
+/** One frame a server sent (servers do not mask). */
+export interface ServerFrame {
+  opcode: number;
+  fin: boolean;
+  /** RSV1: the frame starts a compressed (permessage-deflate) message. */
+  compressed: boolean;
+  payload: Buffer;
+}
+
+/** The complete frames in a server's byte stream, in order. */
+export function serverFrames(bytes: Buffer): ServerFrame[] {
+  const frames: ServerFrame[] = [];
+  let offset = 0;
+  while (offset + 2 <= bytes.length) {
+    const first = bytes[offset] as number;
+    let length = (bytes[offset + 1] as number) & 0x7f;
+    let start = offset + 2;
+    if (length === 126) {
+      if (start + 2 > bytes.length) break;
+      length = bytes.readUInt16BE(start);
+      start += 2;
+    } else if (length === 127) {
+      if (start + 8 > bytes.length) break;
+      length = Number(bytes.readBigUInt64BE(start));
+      start += 8;
+    }
+    if (start + length > bytes.length) break;
+    frames.push({
+      opcode: first & 0x0f,
+      fin: (first & 0x80) !== 0,
+      compressed: (first & 0x40) !== 0,
+      payload: bytes.subarray(start, start + length),
+    });
+    offset = start + length;
+  }
+  return frames;
+}

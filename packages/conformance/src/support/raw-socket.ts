@@ -1,5 +1,5 @@
 import { connect, type Socket } from "node:net";
-import { serverCloseCode } from "./frames.js";
+import { type ServerFrame, serverCloseCode, serverFrames } from "./frames.js";
 import { upgradeRequest } from "./raw.js";
 
 /** How a raw connection ended after abuse. */
@@ -28,19 +28,44 @@ export class RawSocket {
     socket.on("error", () => {});
   }
 
-  static async open(port: number, path = "/"): Promise<RawSocket> {
+  /** The response head of the handshake (status line and headers). */
+  head = "";
+
+  static async open(
+    port: number,
+    path = "/",
+    headers: Record<string, string | null> = {},
+  ): Promise<RawSocket> {
     const socket = connect(port, "127.0.0.1");
     const raw = new RawSocket(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once("connect", resolve);
       socket.once("error", reject);
     });
-    socket.write(upgradeRequest(path));
+    socket.write(upgradeRequest(path, headers));
     await raw.#until(() => raw.#text().includes("\r\n\r\n"), 3000);
     if (!raw.#text().startsWith("HTTP/1.1 101"))
       throw new Error(`handshake failed: ${raw.#text().slice(0, 80)}`);
-    raw.#received = [Buffer.from(raw.#bytes().subarray(raw.#bytes().indexOf("\r\n\r\n") + 4))];
+    const end = raw.#bytes().indexOf("\r\n\r\n");
+    raw.head = raw.#text().slice(0, end);
+    raw.#received = [Buffer.from(raw.#bytes().subarray(end + 4))];
     return raw;
+  }
+
+  /** The frames the server sent so far (a partial frame at the end is left out). */
+  frames(): ServerFrame[] {
+    return serverFrames(this.#bytes());
+  }
+
+  /** True once the TCP connection is closed. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** Waits until `check` holds or `timeoutMs` passes; returns whether it held. */
+  async waitFor(check: (raw: RawSocket) => boolean, timeoutMs = 3000): Promise<boolean> {
+    await this.#until(() => check(this), timeoutMs);
+    return check(this);
   }
 
   write(bytes: Uint8Array): void {
