@@ -44,12 +44,12 @@ export type ClientErrorCode =
  */
 export class ClientError extends Error {
   /** What went wrong, to branch on. */
-  readonly code: ClientErrorCode;
+  declare readonly code: ClientErrorCode;
   /**
    * For `CLOSED_BY_SERVER`, `UPGRADE_REFUSED`, `CONNECT_FAILED` and `CONNECT_TIMEOUT`: the close
    * code and reason, or the HTTP status, that ended the connection or the attempt.
    */
-  readonly info: CloseInfo | undefined;
+  declare readonly info: CloseInfo | undefined;
 
   constructor(code: ClientErrorCode, detail?: unknown, cause?: unknown, info?: CloseInfo) {
     super(detail === undefined ? code : `${code}: ${detail}`, { cause });

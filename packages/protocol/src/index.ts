@@ -41,3 +41,4 @@ export type {
   ResponseOf,
 } from "./spec.js";
 export type { StandardSchemaV1 } from "./standard-schema.js";
+export { utf8Decoder, utf8Encoder } from "./utf8.js";
