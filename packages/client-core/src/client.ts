@@ -51,15 +51,16 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   #retries = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** Whether the pending retry waits out a backoff the client chose, not a wait the server asked for. */
-  #cuttable = false;
+  #cuttable?: boolean;
   #openWaiters: Waiter[] = [];
   #closeWaiters: Waiter[] = [];
   /** Received messages nobody has asked for yet, and the `nextMessage()` calls waiting. */
   readonly #inbox: Inbox<Message>;
 
   constructor(options: ClientOptions = {}) {
-    this.#options = resolveOptions(options);
-    this.#inbox = createInbox(this.#options.maxUnreadMessages);
+    const resolved = resolveOptions(options);
+    this.#options = resolved;
+    this.#inbox = createInbox(resolved.maxUnreadMessages);
     // Every `on…` option given replaces the method of that name.
     for (const name in options) {
       const hook = options[name as keyof ClientHooks];
@@ -418,8 +419,11 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    * for await (const message of client) console.log(message.text);
    */
   async *[Symbol.asyncIterator](): AsyncIterator<Message> {
-    const inbox = this.#inbox;
-    for (let message = await inbox.next(); message; message = await inbox.next()) yield message;
+    for (;;) {
+      const message = await this.#inbox.next();
+      if (!message) return;
+      yield message;
+    }
   }
 
   // ---- plumbing -----------------------------------------------------------------------------

@@ -70,6 +70,9 @@ export function attemptError(
   cause?: unknown,
   refusal?: Pick<CloseInfo, "status" | "retryAfter">,
 ): ClientError {
-  const info = { code: 1006, reason: String(detail), ...refusal };
-  return new ClientError(code, `${url} ${detail}`.trim(), cause, info);
+  return new ClientError(code, `${url} ${detail}`.trim(), cause, {
+    code: 1006,
+    reason: String(detail),
+    ...refusal,
+  });
 }
