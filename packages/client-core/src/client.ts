@@ -9,6 +9,7 @@ import {
   type ResolvedOptions,
   resolveOptions,
 } from "./options.js";
+import type { CloseInfo } from "./policy.js";
 import { guard, report } from "./report.js";
 import type { Transport, TransportEvents, TransportOptions } from "./transport.js";
 import { canClose, checkUrl, toPayload } from "./validation.js";
@@ -60,7 +61,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   constructor(options: ClientOptions = {}) {
     const resolved = resolveOptions(options);
     this.#options = resolved;
-    this.#inbox = createInbox(resolved.maxUnreadMessages);
+    this.#inbox = createInbox(resolved.maxUnreadMessages, () => this.#state === "closed");
     // Every `on…` option given replaces the method of that name.
     for (const name in options) {
       const hook = options[name as keyof ClientHooks];
@@ -166,7 +167,6 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     // A close() overtaken by reconnect() is done: that connection is gone.
     this.#settle(this.#closeWaiters);
     this.#retries = 0;
-    this.#inbox.reopen();
     this.watch(true);
     // Wait first: a bad URL fails the attempt before it reaches its first await.
     const opened = this.#wait(this.#openWaiters);
@@ -256,28 +256,32 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     const policy = this.#options.reconnect;
     const retries = this.#retries;
     const quiet = opened && (this.#state === "closing" || !policy);
-    const stop = quiet
-      ? undefined
-      : // A shouldReconnect that throws means no.
-        !info || !guard(this, () => policy?.shouldReconnect(info))
-        ? error
-        : retries >= policy!.maxRetries
-          ? new ClientError("RECONNECT_FAILED", retries, error)
-          : undefined;
+    let stop: ClientError | undefined;
+    if (!quiet) {
+      // A shouldReconnect that throws means no.
+      if (!info || !guard(this, () => policy?.shouldReconnect(info))) stop = error;
+      else if (retries >= policy!.maxRetries) {
+        stop = new ClientError("RECONNECT_FAILED", retries, error);
+      }
+    }
     const retry = !quiet && !stop;
     if (opened) this.#call("onClose", info!.code, info!.reason, retry);
     else if (retry) report(this, error);
-    if (!retry) {
-      this.#finish(stop);
-      return;
-    }
-    // The server may ask for longer: after 1008 (a rate or buffer limit) the longest backoff,
-    // after 429 or 503 its `Retry-After` (which transports report for those statuses only).
-    const asked = Math.max(info!.code === 1008 ? policy!.maxDelay : 0, info!.retryAfter ?? 0);
+    if (retry) this.#retry(info!);
+    else this.#finish(stop);
+  }
+
+  /**
+   * Waits out the backoff, then tries again. The server may ask for longer: after 1008 (a rate
+   * or buffer limit) the longest backoff, after 429 or 503 its `Retry-After` (which transports
+   * report for those statuses only).
+   */
+  #retry({ code, retryAfter = 0 }: CloseInfo): void {
+    const policy = this.#options.reconnect!;
+    const asked = Math.max(code === 1008 ? policy.maxDelay : 0, retryAfter);
     this.#state = "reconnecting";
     this.#cuttable = !asked;
-    this.#retries++;
-    this.#timer = setTimeout(() => this.#attempt(), reconnectDelay(retries, policy!, asked));
+    this.#timer = setTimeout(() => this.#attempt(), reconnectDelay(this.#retries++, policy, asked));
   }
 
   /**
@@ -330,10 +334,8 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     const payload = toPayload(data);
     const state = this.#state;
     const transport = this.#transport;
-    if (
-      state === "open" &&
-      transport?.readyState === 1 /* WebSocket.OPEN: its close has not begun */
-    ) {
+    // readyState 1 is WebSocket.OPEN: the socket's close has not begun.
+    if (state === "open" && transport?.readyState === 1) {
       transport.send(payload);
       return transport.bufferedAmount < this.#options.highWaterMark;
     }

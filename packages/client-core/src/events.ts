@@ -96,7 +96,6 @@ export class EventClient<S extends EventSpec = EventSpec> {
       protocol,
       opened: (transport) => {
         this.#negotiated = transport.protocol === protocol;
-        for (const inbox of inboxes.values()) inbox.reopen();
         peer.opened();
       },
       received: (payload, binary) => !!this.#negotiated && peer.receive(payload, binary),
@@ -187,9 +186,8 @@ export class EventClient<S extends EventSpec = EventSpec> {
   #inbox(event: string): Inbox<Boxed> {
     let inbox = this.#inboxes.get(event);
     if (!inbox) {
-      inbox = createInbox(this.#limit);
+      inbox = createInbox(this.#limit, () => this.client.state === "closed");
       this.#inboxes.set(event, inbox);
-      if (this.client.state !== "closed") inbox.reopen();
     }
     return inbox;
   }

@@ -6,11 +6,9 @@ import { ClientError } from "./errors.js";
  * for the next one.
  */
 export interface Inbox<T> {
-  /** Accepts items again (a new `connect()`). */
-  reopen(): void;
   /** Hands an item to the oldest reader, or keeps it. True when this starts dropping the oldest. */
   push(item: T): boolean;
-  /** No more items will come: readers get `undefined` once the kept items are taken. */
+  /** Its client closed: waiting readers get `undefined`; kept items stay readable. */
   end(): void;
   /** The next item, or `undefined` once ended and empty; rejects with `TIMEOUT` after `timeout` ms. */
   next(timeout?: number): Promise<T | undefined>;
@@ -19,19 +17,16 @@ export interface Inbox<T> {
 type Reader<T> = (item?: T) => void;
 
 /**
- * An inbox that keeps up to `limit` items, the oldest dropped first; 0 keeps none. Closures
- * rather than a class: this code ships in the browser bundle, and locals minify.
+ * An inbox that keeps up to `limit` items, the oldest dropped first (0 keeps none), and is
+ * over while `ended()` says so (its client is closed). Closures rather than a class: this code
+ * ships in the browser bundle, and locals minify.
  */
-export function createInbox<T>(limit: number): Inbox<T> {
+export function createInbox<T>(limit: number, ended: () => boolean): Inbox<T> {
   const items: T[] = [];
   const readers: Reader<T>[] = [];
-  let ended = true;
   /** Set by a drop, cleared by a read: a flood is reported once, not once per item. */
   let overflowing = false;
   return {
-    reopen() {
-      ended = false;
-    },
     push(item) {
       const reader = readers.shift();
       if (reader) reader(item);
@@ -44,12 +39,11 @@ export function createInbox<T>(limit: number): Inbox<T> {
       return false;
     },
     end() {
-      ended = true;
       for (const reader of readers.splice(0)) reader();
     },
     async next(timeout) {
       overflowing = false;
-      if (items.length || ended) return items.shift();
+      if (items.length || ended()) return items.shift();
       return new Promise((resolve, reject) => {
         const reader: Reader<T> = (item) => {
           clearTimeout(timer);

@@ -9,6 +9,7 @@ export {
   type Frame,
   isEnvelope,
   type MessageId,
+  strictCodec,
 } from "./envelope.js";
 export {
   EventError,
