@@ -43,6 +43,7 @@ export type ClientErrorCode =
  * }
  */
 export class ClientError extends Error {
+  // Declared, not defined: the constructor sets both, and fields would repeat it in the bundle.
   /** What went wrong, to branch on. */
   declare readonly code: ClientErrorCode;
   /**
