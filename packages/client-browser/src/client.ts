@@ -41,7 +41,7 @@ export class WebSocketClient extends WebSocketClientBase {
   }
 
   protected override watch(active: boolean): void {
-    const method = `${active ? "add" : "remove"}EventListener` as const;
+    const method = active ? "addEventListener" : "removeEventListener";
     // Adding the same listener twice is a no-op, so a reconnect() while active changes nothing.
     page[method]?.("online", this.#wake);
     page.document?.[method]("visibilitychange", this.#wake);

@@ -5,13 +5,18 @@ import { expect, it } from "vitest";
 
 const entry = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 /**
- * What the package may add to a page, minified and gzipped. Issue 18 asks for 2.5 KB; the
- * reconnect policy (close codes, `shouldReconnect`, `onStop`, `maxRetries`, the longer wait
- * after 1008, the online/visible wake-up) took it from under 2.5 KB to 2.94 KB, and reshaping
- * the shared client won part of that back, to 2.76 KB. This budget keeps what was won; 2.5 KB
- * needs a decision on what leaves the default bundle.
+ * What the package may add to a page, minified and gzipped: `budget` is what the test holds,
+ * `goal` what the issues ask for (2.5 KB without events, issue 18; 4 KB with them, issue 22).
+ *
+ * Neither goal is reached yet, and no single part is the cause. Taking one feature out of the
+ * client, as an experiment, wins: the close-code policy with `maxRetries`, `onStop` and the
+ * longer waits about 120 B; the URL and close-argument checks about 110 B; the online/visible
+ * wake-up about 90 B; option validation about 75 B. So 2.5 KB means deciding what leaves the
+ * default bundle. The typed events layer (protocol, peer, codec, validation, `EventClient`)
+ * adds about 2.3 KB on top.
+ * Each budget is today's figure with a little room, so that growth fails here.
  */
-const CLIENT_BUDGET_BYTES = 2.875 * 1024;
+const KB = 1024;
 
 /** What a page that imports `names` from the built package adds, minified and gzipped. */
 async function sizeOf(names: string[]): Promise<{ minified: number; gzipped: number }> {
@@ -34,22 +39,20 @@ async function sizeOf(names: string[]): Promise<{ minified: number; gzipped: num
 }
 
 const budgets = [
-  { what: "the client", names: ["WebSocketClient"], budget: CLIENT_BUDGET_BYTES },
+  { what: "the client", names: ["WebSocketClient"], budget: 2.75 * KB, goal: 2.5 * KB },
   {
-    // The goal is 4 KiB (issue 22); today's figure is about 5.15 KiB (the events layer, plus the
-    // reconnect policy's share of the client), so this guards against growth until both are
-    // slimmed down.
     what: "the client with typed events",
     names: ["WebSocketClient", "EventClient", "EventError"],
-    budget: 5.25 * 1024,
+    budget: 5.125 * KB,
+    goal: 4 * KB,
   },
 ];
 
-for (const { what, names, budget } of budgets) {
+for (const { what, names, budget, goal } of budgets) {
   it(`${what} stays under ${budget} bytes min+gzip`, async () => {
     const { minified, gzipped } = await sizeOf(names);
     console.log(
-      `@switchboard/client-browser, ${what}: ${minified} B minified, ${gzipped} B min+gzip (budget ${budget} B)`,
+      `@switchboard/client-browser, ${what}: ${minified} B minified, ${gzipped} B min+gzip (budget ${budget} B, goal ${goal} B)`,
     );
     expect(gzipped).toBeLessThanOrEqual(budget);
   });

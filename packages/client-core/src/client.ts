@@ -1,5 +1,6 @@
 import { reconnectDelay } from "./backoff.js";
 import { attemptError, ClientError, type ClientErrorCode } from "./errors.js";
+import { createInbox, type Inbox } from "./inbox.js";
 import { type Message, toMessage } from "./message.js";
 import type { Opcode } from "./opcode.js";
 import {
@@ -9,6 +10,7 @@ import {
   resolveOptions,
 } from "./options.js";
 import type { CloseInfo } from "./policy.js";
+import { guard, report } from "./report.js";
 import type { Transport, TransportEvents, TransportOptions } from "./transport.js";
 import { canClose, checkUrl, toPayload } from "./validation.js";
 
@@ -26,11 +28,6 @@ export interface NextMessageOptions {
   /** Reject with `TIMEOUT` after this many ms. Default: wait as long as the client lives. */
   timeout?: number;
 }
-
-/** `WebSocket.OPEN`: a socket whose close has not begun. */
-const OPEN = 1;
-/** How often `drain()` looks at `bufferedAmount`. */
-const DRAIN_POLL_MS = 10;
 
 /**
  * Settles a promise the client handed out: a `connect()` or `close()` waiting (with an error to
@@ -55,18 +52,16 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   #retries = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** Whether the pending retry waits out a backoff the client chose, not a wait the server asked for. */
-  #cuttable = false;
+  #cuttable?: boolean;
   #openWaiters: Waiter[] = [];
   #closeWaiters: Waiter[] = [];
-  /** Received messages nobody has asked for yet, up to `maxUnreadMessages`, oldest first. */
-  #unread: Message[] = [];
-  /** `nextMessage()` calls waiting for a message; only while `#unread` is empty. */
-  #readers: Waiter<Message>[] = [];
-  /** Set by a drop, cleared by a read: a flood is reported once, not once per message. */
-  #dropping = false;
+  /** Received messages nobody has asked for yet, and the `nextMessage()` calls waiting. */
+  readonly #inbox: Inbox<Message>;
 
   constructor(options: ClientOptions = {}) {
-    this.#options = resolveOptions(options);
+    const resolved = resolveOptions(options);
+    this.#options = resolved;
+    this.#inbox = createInbox(resolved.maxUnreadMessages, () => this.#state === "closed");
     // Every `on…` option given replaces the method of that name.
     for (const name in options) {
       const hook = options[name as keyof ClientHooks];
@@ -185,7 +180,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     this.#state = "connecting";
     let url = "";
     const failed = (code: ClientErrorCode, detail: unknown, cause?: unknown) =>
-      this.#lost(attemptError(code, url, detail, cause));
+      attemptError(code, url, detail, cause);
     try {
       const source = this.#url;
       url = checkUrl(typeof source === "function" ? await source() : source);
@@ -199,17 +194,17 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
           onclose: ({ code, reason, error }) => {
             if (!live()) return;
             this.#transport = undefined;
-            // The transport may know better why an attempt failed (a refused upgrade).
-            if (this.#state === "connecting") {
-              if (error) this.#lost(error);
-              else failed("CONNECT_FAILED", code);
-            } else {
-              const info = { code, reason };
-              this.#lost(
-                new ClientError("CLOSED_BY_SERVER", `${code} ${reason}`, undefined, info),
-                true,
-              );
-            }
+            const opened = this.#state !== "connecting";
+            this.#lost(
+              opened
+                ? new ClientError("CLOSED_BY_SERVER", `${code} ${reason}`, undefined, {
+                    code,
+                    reason,
+                  })
+                : // The transport may know better why an attempt failed (a refused upgrade).
+                  (error ?? failed("CONNECT_FAILED", code)),
+              opened,
+            );
           },
         },
       );
@@ -217,15 +212,18 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
       // A bad URL is final; a URL function or a WebSocket constructor that threw is worth
       // another try.
       if (live()) {
-        if (error instanceof ClientError) this.#lost(error);
-        else failed("CONNECT_FAILED", url ? error : "URL function threw", error);
+        this.#lost(
+          error instanceof ClientError
+            ? error
+            : failed("CONNECT_FAILED", url ? error : "URL function threw", error),
+        );
       }
       return;
     }
     const timeout = this.#options.connectTimeout;
     this.#timer = setTimeout(() => {
       this.#abandon();
-      failed("CONNECT_TIMEOUT", `${timeout} ms`);
+      this.#lost(failed("CONNECT_TIMEOUT", `${timeout} ms`));
     }, timeout);
   }
 
@@ -255,23 +253,22 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    */
   #lost(error: ClientError, opened?: boolean): void {
     const { info } = error;
-    const quiet = opened && (this.#state === "closing" || !this.#options.reconnect);
-    const stop = quiet ? undefined : info ? this.#verdict(info, error) : error;
+    const policy = this.#options.reconnect;
+    const retries = this.#retries;
+    const quiet = opened && (this.#state === "closing" || !policy);
+    let stop: ClientError | undefined;
+    if (!quiet) {
+      // A shouldReconnect that throws means no.
+      if (!info || !guard(this, () => policy?.shouldReconnect(info))) stop = error;
+      else if (retries >= policy!.maxRetries) {
+        stop = new ClientError("RECONNECT_FAILED", retries, error);
+      }
+    }
     const retry = !quiet && !stop;
     if (opened) this.#call("onClose", info!.code, info!.reason, retry);
-    else if (retry) this.#report(error);
+    else if (retry) report(this, error);
     if (retry) this.#retry(info!);
     else this.#finish(stop);
-  }
-
-  /** With reconnect on, after `info`: the error that stops the client, or undefined to retry. */
-  #verdict(info: CloseInfo, error: ClientError): ClientError | undefined {
-    const policy = this.#options.reconnect;
-    // A shouldReconnect that throws means no.
-    if (!this.#try(() => policy?.shouldReconnect(info))) return error;
-    if (this.#retries >= policy!.maxRetries) {
-      return new ClientError("RECONNECT_FAILED", this.#retries, error);
-    }
   }
 
   /**
@@ -314,15 +311,15 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     this.#state = "closed";
     this.watch(false);
     // A failure nobody awaits (a dropped connection that could not be restored) goes to onError.
-    if (error && !this.#openWaiters.length) this.#report(error);
+    if (error && !this.#openWaiters.length) report(this, error);
     // With reconnect on, stopping with an error is stopping by itself: onStop says so and why.
     if (error && this.#options.reconnect) this.#call("onStop", error);
     this.#settle(this.#openWaiters, error ?? new ClientError("CLOSED"));
     this.#settle(this.#closeWaiters);
     const unsent = this.#queue.splice(0).length;
-    if (unsent) this.#report(new ClientError("QUEUE_DISCARDED", unsent));
+    if (unsent) report(this, new ClientError("QUEUE_DISCARDED", unsent));
     // Readers get undefined, which ends iteration; unread messages stay readable.
-    this.#settle(this.#readers);
+    this.#inbox.end();
   }
 
   // ---- sending ------------------------------------------------------------------------------
@@ -337,7 +334,8 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     const payload = toPayload(data);
     const state = this.#state;
     const transport = this.#transport;
-    if (state === "open" && transport?.readyState === OPEN) {
+    // readyState 1 is WebSocket.OPEN: the socket's close has not begun.
+    if (state === "open" && transport?.readyState === 1) {
       transport.send(payload);
       return transport.bufferedAmount < this.#options.highWaterMark;
     }
@@ -362,10 +360,11 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    * for (const chunk of chunks) if (!client.send(chunk)) await client.drain();
    */
   async drain(): Promise<void> {
-    // Browsers have no drain event, so poll; only while someone waits, so idle costs nothing.
+    // Browsers have no drain event, so poll (every 10 ms); only while someone waits, so idle
+    // costs nothing.
     while (this.#state !== "open" || this.bufferedAmount > this.#options.lowWaterMark) {
       if (this.#state === "closed") throw new ClientError("NOT_CONNECTED");
-      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
 
@@ -396,35 +395,9 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     const message = toMessage(toPayload(data), binary);
     this.#call("onMessageFrame", message.data, message.opcode);
     if (!binary) this.#call("onMessage", message.text);
-    const limit = this.#options.maxUnreadMessages;
-    const unread = this.#unread;
-    const reader = this.#readers.shift();
-    if (reader) reader(message);
-    else if (limit && unread.push(message) > limit) {
-      unread.shift();
-      if (!this.#dropping) this.#report(new ClientError("MESSAGES_DROPPED", limit));
-      this.#dropping = true;
+    if (this.#inbox.push(message)) {
+      report(this, new ClientError("MESSAGES_DROPPED", this.#options.maxUnreadMessages));
     }
-  }
-
-  /** The next message, or undefined once closed and every message was read. */
-  async #read(timeout?: number): Promise<Message | undefined> {
-    this.#dropping = false;
-    if (this.#unread.length || this.#state === "closed") return this.#unread.shift();
-    return new Promise((resolve, reject) => {
-      const reader: Waiter<Message> = (message) => {
-        clearTimeout(timer);
-        resolve(message);
-      };
-      const timer =
-        timeout === undefined
-          ? undefined
-          : setTimeout(() => {
-              this.#readers.splice(this.#readers.indexOf(reader), 1);
-              reject(new ClientError("TIMEOUT", timeout));
-            }, timeout);
-      this.#readers.push(reader);
-    });
   }
 
   /**
@@ -436,7 +409,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    * console.log(welcome.text);
    */
   async nextMessage(options: NextMessageOptions = {}): Promise<Message> {
-    const message = await this.#read(options.timeout);
+    const message = await this.#inbox.next(options.timeout);
     if (!message) throw new ClientError("CLOSED");
     return message;
   }
@@ -448,7 +421,11 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
    * for await (const message of client) console.log(message.text);
    */
   async *[Symbol.asyncIterator](): AsyncIterator<Message> {
-    for (let message = await this.#read(); message; message = await this.#read()) yield message;
+    for (;;) {
+      const message = await this.#inbox.next();
+      if (!message) return;
+      yield message;
+    }
   }
 
   // ---- plumbing -----------------------------------------------------------------------------
@@ -466,26 +443,6 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
 
   /** Runs a user callback; what it throws or rejects with goes to `onError`. */
   #call<K extends keyof ClientHooks>(name: K, ...args: Parameters<Required<ClientHooks>[K]>): void {
-    const callback = this[name] as (...values: typeof args) => unknown;
-    const result = this.#try(() => callback.apply(this, args)) as PromiseLike<unknown> | undefined;
-    result?.then?.(undefined, (error) => this.#report(error));
-  }
-
-  /** Runs user code; what it throws goes to `onError`, and the result is then undefined. */
-  #try<T>(run: () => T): T | undefined {
-    try {
-      return run();
-    } catch (error) {
-      this.#report(error);
-    }
-  }
-
-  /** Hands an error to `onError`; an `onError` that throws is logged, never rethrown. */
-  #report(error: unknown): void {
-    try {
-      this.onError(error);
-    } catch (secondary) {
-      console.error(secondary);
-    }
+    guard(this, () => (this[name] as (...values: typeof args) => unknown)(...args));
   }
 }

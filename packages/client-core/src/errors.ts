@@ -43,13 +43,14 @@ export type ClientErrorCode =
  * }
  */
 export class ClientError extends Error {
+  // Declared, not defined: the constructor sets both, and fields would repeat it in the bundle.
   /** What went wrong, to branch on. */
-  readonly code: ClientErrorCode;
+  declare readonly code: ClientErrorCode;
   /**
    * For `CLOSED_BY_SERVER`, `UPGRADE_REFUSED`, `CONNECT_FAILED` and `CONNECT_TIMEOUT`: the close
    * code and reason, or the HTTP status, that ended the connection or the attempt.
    */
-  readonly info: CloseInfo | undefined;
+  declare readonly info: CloseInfo | undefined;
 
   constructor(code: ClientErrorCode, detail?: unknown, cause?: unknown, info?: CloseInfo) {
     super(detail === undefined ? code : `${code}: ${detail}`, { cause });
@@ -70,6 +71,9 @@ export function attemptError(
   cause?: unknown,
   refusal?: Pick<CloseInfo, "status" | "retryAfter">,
 ): ClientError {
-  const info = { code: 1006, reason: String(detail), ...refusal };
-  return new ClientError(code, `${url} ${detail}`.trim(), cause, info);
+  return new ClientError(code, `${url} ${detail}`.trim(), cause, {
+    code: 1006,
+    reason: String(detail),
+    ...refusal,
+  });
 }

@@ -14,8 +14,9 @@ import {
 } from "@switchboard/protocol";
 import type { WebSocketClientBase } from "./client.js";
 import { ClientError } from "./errors.js";
-import { Inbox } from "./inbox.js";
-import type { Transport, TransportEvents, TransportOptions } from "./transport.js";
+import { createInbox, type Inbox } from "./inbox.js";
+import { addLayer } from "./layer.js";
+import { guard, report } from "./report.js";
 
 type Emits<S extends EventSpec> = Part<S, "clientEvents">;
 type Hears<S extends EventSpec> = Part<S, "serverEvents">;
@@ -26,11 +27,6 @@ type Answers<S extends EventSpec> = Part<S, "serverRequests">;
 export interface EventClientOptions<S extends EventSpec> extends EventOptions<S> {
   /** Events of one name kept for `next()` and `stream()` until read; the oldest go first. Default 1000. */
   maxUnreadEvents?: number;
-}
-
-/** The transport seam of the client, which an EventClient wraps. */
-interface Seam {
-  createTransport(url: string, options: TransportOptions, events: TransportEvents): Transport;
 }
 
 /** A kept payload, in a box. */
@@ -64,7 +60,7 @@ export class EventClient<S extends EventSpec = EventSpec> {
   readonly #listeners = new Map<string, ((payload: never) => unknown)[]>();
   readonly #answerers = new Map<string, (payload: never) => unknown>();
   /** Per event name, created by the first `next()` or by an event nobody listens to. */
-  readonly #inboxes = new Map<string, Inbox>();
+  readonly #inboxes = new Map<string, Inbox<Boxed>>();
   readonly #limit: number;
   #negotiated: boolean | undefined;
 
@@ -75,10 +71,12 @@ export class EventClient<S extends EventSpec = EventSpec> {
     }
     attached.add(client);
     const config = peerConfig(false, options);
-    this.protocol = config.protocol;
+    const protocol = config.protocol;
+    const inboxes = this.#inboxes;
+    this.protocol = protocol;
     this.client = client;
     this.#limit = options.maxUnreadEvents ?? 1000;
-    this.#peer = createPeer(config, {
+    const peer = createPeer(config, {
       write: (frame) => {
         const live = client.isConnected;
         client.send(frame);
@@ -86,13 +84,28 @@ export class EventClient<S extends EventSpec = EventSpec> {
       },
       event: (name, payload) => this.#dispatch(name, payload),
       answerer: (name) => this.#answerers.get(name) as ((data: unknown) => unknown) | undefined,
-      report: (error) => this.#report(error),
+      report: (error) => report(client, error),
       invalid: (error, tooMany) => {
-        this.#report(error);
+        report(client, error);
         if (tooMany) void client.close(INVALID_CLOSE_CODE, "too many invalid messages");
       },
     });
-    this.#attach(client as unknown as Seam);
+    this.#peer = peer;
+    // Offers the protocol, reads envelopes before the raw callbacks, and sees every close.
+    addLayer(client, {
+      protocol,
+      opened: (transport) => {
+        this.#negotiated = transport.protocol === protocol;
+        peer.opened();
+      },
+      received: (payload, binary) => !!this.#negotiated && peer.receive(payload, binary),
+      // Requests written on a connection that ended will never be answered; queued ones wait
+      // until the client closes.
+      closed: (final) => {
+        peer.closed(final);
+        if (final) for (const inbox of inboxes.values()) inbox.end();
+      },
+    });
   }
 
   /** Whether the open connection speaks the events protocol; undefined before the first open. */
@@ -154,7 +167,7 @@ export class EventClient<S extends EventSpec = EventSpec> {
     event: K,
     options: { timeout?: number } = {},
   ): Promise<Hears<S>[K]> {
-    const item = (await this.#inbox(event).next(options.timeout)) as Boxed | undefined;
+    const item = await this.#inbox(event).next(options.timeout);
     if (!item) throw new ClientError("CLOSED");
     return item[0] as never;
   }
@@ -167,89 +180,27 @@ export class EventClient<S extends EventSpec = EventSpec> {
    */
   async *stream<K extends NameOf<Hears<S>>>(event: K): AsyncIterableIterator<Hears<S>[K]> {
     const inbox = this.#inbox(event);
-    for (let item = await inbox.next(); item; item = await inbox.next())
-      yield (item as unknown as Boxed)[0] as never;
+    for (let item = await inbox.next(); item; item = await inbox.next()) yield item[0] as never;
   }
 
-  #inbox(event: string): Inbox {
+  #inbox(event: string): Inbox<Boxed> {
     let inbox = this.#inboxes.get(event);
     if (!inbox) {
-      inbox = new Inbox(this.#limit);
+      inbox = createInbox(this.#limit, () => this.client.state === "closed");
       this.#inboxes.set(event, inbox);
-      if (this.client.state !== "closed") inbox.reopen();
     }
     return inbox;
   }
 
   #dispatch(name: string, payload: unknown): true {
+    const { client } = this;
     const listeners = this.#listeners.get(name);
-    for (const listener of listeners?.slice() ?? []) {
-      try {
-        (listener(payload as never) as PromiseLike<unknown> | undefined)?.then?.(
-          undefined,
-          (error) => this.#report(error),
-        );
-      } catch (error) {
-        this.#report(error);
-      }
-    }
+    for (const listener of listeners?.slice() ?? [])
+      guard(client, () => listener(payload as never));
     // Kept for next() unless only listeners want it; the server may emit events a page ignores.
     const inbox = listeners ? this.#inboxes.get(name) : this.#inbox(name);
     // Boxed: a payload of 0, "" or undefined must not read as the end.
-    if (inbox?.push([payload] as never)) this.#report(new ClientError("MESSAGES_DROPPED", name));
+    if (inbox?.push([payload])) report(client, new ClientError("MESSAGES_DROPPED", name));
     return true;
-  }
-
-  /**
-   * Sits between the client and each transport it creates (the seam both clients implement):
-   * offers the protocol, reads envelopes before the raw callbacks, and sees every close.
-   */
-  #attach(seam: Seam): void {
-    const { client } = this;
-    const create = seam.createTransport.bind(client);
-    const close = client.close.bind(client);
-    const ended = () => {
-      if (client.state !== "closed") return;
-      this.#peer.closed(true);
-      for (const inbox of this.#inboxes.values()) inbox.end();
-    };
-    seam.createTransport = (url, options, events) => {
-      const transport: Transport = create(
-        url,
-        { protocols: [this.protocol].concat(options.protocols) },
-        {
-          onopen: () => {
-            this.#negotiated = transport.protocol === this.protocol;
-            for (const inbox of this.#inboxes.values()) inbox.reopen();
-            this.#peer.opened();
-            events.onopen();
-          },
-          onmessage: (event, binary) => {
-            const { data } = event;
-            const frame = data instanceof ArrayBuffer ? new Uint8Array(data) : data;
-            const isBinary = binary ?? typeof data !== "string";
-            if (!(this.#negotiated && this.#peer.receive(frame, isBinary)))
-              events.onmessage(event, binary);
-          },
-          onclose: (event) => {
-            // Requests written on this connection will never be answered; queued ones wait.
-            this.#peer.closed(false);
-            events.onclose(event);
-            ended();
-          },
-        },
-      );
-      return transport;
-    };
-    // close() while reconnecting has no transport to report it.
-    client.close = (code, reason) => close(code, reason).finally(ended);
-  }
-
-  #report(error: unknown): void {
-    try {
-      this.client.onError(error);
-    } catch (secondary) {
-      console.error(secondary);
-    }
   }
 }

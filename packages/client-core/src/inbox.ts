@@ -1,64 +1,63 @@
 import { ClientError } from "./errors.js";
-import type { Message } from "./message.js";
-
-type Waiter = (message: Message | undefined) => void;
 
 /**
- * Received messages nobody has asked for yet, so that a message arriving between `connect()`
- * and the first `nextMessage()` is not lost; and the callers waiting for the next one.
+ * Items received that nobody has asked for yet (messages of the client, events of one name), so
+ * that one arriving between `connect()` and the first read is not lost; and the readers waiting
+ * for the next one.
  */
-export class Inbox {
-  readonly #limit: number;
-  #messages: Message[] = [];
-  #waiters: Waiter[] = [];
-  #ended = true;
-  /** Set by a drop, cleared by a read: a flood is reported once, not once per message. */
-  #overflowing = false;
+export interface Inbox<T> {
+  /** Hands an item to the oldest reader, or keeps it. True when this starts dropping the oldest. */
+  push(item: T): boolean;
+  /** Its client closed: waiting readers get `undefined`; kept items stay readable. */
+  end(): void;
+  /** The next item, or `undefined` once ended and empty; rejects with `TIMEOUT` after `timeout` ms. */
+  next(timeout?: number): Promise<T | undefined>;
+}
 
-  constructor(limit: number) {
-    this.#limit = limit;
-  }
+type Reader<T> = (item?: T) => void;
 
-  /** Accepts messages again (a new `connect()`). */
-  reopen(): void {
-    this.#ended = false;
-  }
-
-  /** Hands a message to the oldest waiter, or keeps it. True when this starts dropping the oldest. */
-  push(message: Message): boolean {
-    const waiter = this.#waiters.shift();
-    if (waiter) waiter(message);
-    else if (this.#limit) this.#messages.push(message);
-    if (this.#messages.length <= this.#limit) return false;
-    this.#messages.shift();
-    const starts = !this.#overflowing;
-    this.#overflowing = true;
-    return starts;
-  }
-
-  /** No more messages will come: waiters get `undefined` once the kept messages are taken. */
-  end(): void {
-    this.#ended = true;
-    for (const waiter of this.#waiters.splice(0)) waiter(undefined);
-  }
-
-  /** The next message, or `undefined` once ended and empty; rejects with `TIMEOUT` after `timeout` ms. */
-  next(timeout?: number): Promise<Message | undefined> {
-    this.#overflowing = false;
-    if (this.#messages.length || this.#ended) return Promise.resolve(this.#messages.shift());
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = (message) => {
-        clearTimeout(timer);
-        resolve(message);
-      };
-      const timer =
-        timeout === undefined
-          ? undefined
-          : setTimeout(() => {
-              this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
-              reject(new ClientError("TIMEOUT", timeout));
-            }, timeout);
-      this.#waiters.push(waiter);
-    });
-  }
+/**
+ * An inbox that keeps up to `limit` items, the oldest dropped first (0 keeps none), and is
+ * over while `ended()` says so (its client is closed). Closures rather than a class: this code
+ * ships in the browser bundle, and locals minify.
+ */
+export function createInbox<T>(limit: number, ended: () => boolean): Inbox<T> {
+  const items: T[] = [];
+  const readers: Reader<T>[] = [];
+  /** Set by a drop, cleared by a read: a flood is reported once, not once per item. */
+  let overflowing = false;
+  return {
+    push(item) {
+      const reader = readers.shift();
+      if (reader) reader(item);
+      else if (limit && items.push(item) > limit) {
+        items.shift();
+        const starts = !overflowing;
+        overflowing = true;
+        return starts;
+      }
+      return false;
+    },
+    end() {
+      for (const reader of readers.splice(0)) reader();
+    },
+    async next(timeout) {
+      overflowing = false;
+      if (items.length || ended()) return items.shift();
+      return new Promise((resolve, reject) => {
+        const reader: Reader<T> = (item) => {
+          clearTimeout(timer);
+          resolve(item);
+        };
+        const timer =
+          timeout === undefined
+            ? undefined
+            : setTimeout(() => {
+                readers.splice(readers.indexOf(reader), 1);
+                reject(new ClientError("TIMEOUT", timeout));
+              }, timeout);
+        readers.push(reader);
+      });
+    },
+  };
 }

@@ -1,8 +1,5 @@
+import { utf8Decoder, utf8Encoder } from "@switchboard/protocol";
 import type { Opcode } from "./opcode.js";
-
-/** The one UTF-8 encoder the client needs. */
-export const utf8 = new TextEncoder();
-const decoder = new TextDecoder();
 
 /**
  * One received message, as `nextMessage()` and `for await` yield it.
@@ -33,11 +30,11 @@ export function toMessage(payload: string | Uint8Array, binary: boolean): Messag
     // Opcode.BINARY and Opcode.TEXT, without pulling the object in.
     opcode: binary ? 2 : 1,
     get text() {
-      text ??= decoder.decode(data);
+      text ??= utf8Decoder.decode(data);
       return text;
     },
     get data() {
-      data ??= utf8.encode(text);
+      data ??= utf8Encoder.encode(text);
       return data;
     },
   };

@@ -115,7 +115,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
 }
 
 function withDefaults<T extends object>(defaults: T, given: object | true): T {
-  const resolved = { ...defaults };
+  const resolved = {} as T;
   for (const key in defaults) {
     const value = (given as Partial<Record<keyof T, unknown>>)[key] ?? defaults[key];
     // Numbers are ≥ 0 (NaN is not), callbacks are functions.

@@ -1,5 +1,5 @@
+import { utf8Encoder } from "@switchboard/protocol";
 import { ClientError } from "./errors.js";
-import { utf8 } from "./message.js";
 
 /** Turns user input into a URL every WebSocket implementation accepts, or throws `INVALID_URL`. */
 export function checkUrl(input: unknown): string {
@@ -22,7 +22,7 @@ export function checkUrl(input: unknown): string {
 export function canClose(code: number, reason: string): boolean {
   return (
     (code === 1000 || (code >= 3000 && code < 5000 && code % 1 === 0)) &&
-    utf8.encode(reason).length < 124
+    utf8Encoder.encode(reason).length < 124
   );
 }
 

@@ -52,6 +52,24 @@ export function isEnvelope(value: unknown): value is Envelope {
   return type === "x" && typeof error?.code === "string" && typeof error.message === "string";
 }
 
+/**
+ * `codec`, refusing every decoded value that is not a well-formed envelope, for a side whose
+ * peers are untrusted (the server). The peer refuses what `decode` throws for as a malformed
+ * envelope; without this check a malformed envelope is still refused, when dispatching it
+ * fails, which is enough for a client and keeps the check out of the browser bundle.
+ */
+export function strictCodec(codec: EventCodec): EventCodec {
+  return {
+    name: codec.name,
+    encode: (envelope) => codec.encode(envelope),
+    decode(data, binary) {
+      const value = codec.decode(data, binary);
+      if (value && !isEnvelope(value)) throw new TypeError("malformed envelope");
+      return value;
+    },
+  };
+}
+
 function isId(value: unknown): value is MessageId {
   return typeof value === "string"
     ? value !== ""

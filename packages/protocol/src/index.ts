@@ -9,6 +9,7 @@ export {
   type Frame,
   isEnvelope,
   type MessageId,
+  strictCodec,
 } from "./envelope.js";
 export {
   EventError,
@@ -41,3 +42,4 @@ export type {
   ResponseOf,
 } from "./spec.js";
 export type { StandardSchemaV1 } from "./standard-schema.js";
+export { utf8Decoder, utf8Encoder } from "./utf8.js";

@@ -1,12 +1,11 @@
 import type { EventCodec } from "./envelope.js";
+import { utf8Decoder, utf8Encoder } from "./utf8.js";
 
 /**
  * Marks a message as an envelope: U+001E (record separator), which JSON always escapes, so it
  * also ends the header of a binary envelope.
  */
 const MARK = 0x1e;
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 /**
  * The default codec. An envelope is a TEXT message: U+001E, then the JSON array
@@ -22,7 +21,7 @@ export const jsonCodec: EventCodec = {
       data instanceof Uint8Array ? data : data instanceof ArrayBuffer ? new Uint8Array(data) : 0;
     if (!bytes)
       return `\x1e${JSON.stringify(data === undefined ? envelope.slice(0, 3) : envelope)}`;
-    const header = encoder.encode(JSON.stringify(envelope.slice(0, 3)));
+    const header = utf8Encoder.encode(JSON.stringify(envelope.slice(0, 3)));
     const frame = new Uint8Array(header.length + bytes.length + 2);
     frame[0] = frame[header.length + 1] = MARK;
     frame.set(header, 1);
@@ -34,7 +33,7 @@ export const jsonCodec: EventCodec = {
     if ((text ? data.charCodeAt(0) : data[0]) !== MARK) return undefined;
     if (text) return JSON.parse(data.slice(1));
     const end = binary ? data.indexOf(MARK, 1) : data.length;
-    const value = JSON.parse(decoder.decode(data.subarray(1, end < 0 ? 1 : end)));
+    const value = JSON.parse(utf8Decoder.decode(data.subarray(1, end < 0 ? 1 : end)));
     // A copy: the engine may reuse the message's memory once the callback returns.
     if (binary && Array.isArray(value) && value.length === 3) value.push(data.slice(end + 1));
     return value;

@@ -16,11 +16,6 @@ export interface PeerHost {
   report(error: unknown): void;
   /** The peer sent an invalid message; `tooMany` once it reached `maxInvalidPayloads`. */
   invalid(error: EventError, tooMany: boolean): void;
-  /**
-   * A strict check of each decoded envelope (the server passes `isEnvelope`: its peers are
-   * untrusted). Without it a malformed envelope is still refused, when dispatching it fails.
-   */
-  wellFormed?(value: unknown[]): boolean;
 }
 
 /** The events protocol on one connection, for either side. */
@@ -198,7 +193,6 @@ export function createPeer(config: PeerConfig, host: PeerHost): EventPeer {
       try {
         const envelope = config.codec.decode(data, binary);
         if (!envelope) return false;
-        if (host.wellFormed && !host.wellFormed(envelope)) throw 0;
         const message = envelope as Envelope;
         result = chain ? chain.then(() => dispatch(message)) : dispatch(message);
       } catch {

@@ -6,13 +6,13 @@ import {
   type EventOptions,
   type EventPeer,
   type EventSpec,
-  isEnvelope,
   type NameOf,
   type Part,
   type PayloadOf,
   type PeerConfig,
   peerConfig,
   type ResponseOf,
+  strictCodec,
 } from "@switchboard/protocol";
 import type { Channel } from "../channel.js";
 import { CloseCode } from "../opcode.js";
@@ -78,7 +78,9 @@ export class EventHub<S extends EventSpec = EventSpec, Data = unknown> {
 
   constructor(server: WebServer<Data>, options: EventHubOptions<S, Data> = {}) {
     checkEventOptions(options);
-    this.#config = peerConfig(true, options);
+    const config = peerConfig(true, options);
+    // Clients are untrusted: every envelope is checked field by field.
+    this.#config = { ...config, codec: strictCodec(config.codec) };
     this.protocol = this.#config.protocol;
     this.#server = server;
     this.#onInvalid = options.onInvalid;
@@ -182,8 +184,6 @@ export class EventHub<S extends EventSpec = EventSpec, Data = unknown> {
           },
           report: (error) => this.#report(error, raw),
           invalid: (error, tooMany) => this.#invalid(events, error, tooMany),
-          // Clients are untrusted: every envelope is checked field by field.
-          wellFormed: isEnvelope,
         });
         events = new EventChannel<S, Data>(raw, peer);
         this.#channels.set(channel, { events, peer });
