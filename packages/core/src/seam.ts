@@ -52,6 +52,7 @@ export interface EngineLimits {
    * before it drops their connections.
    */
   closeTimeoutMs: number;
+  /**
    * Fragments one incoming message may have, for an engine that limits their number (ws): enough
    * for `maxMessageBytes` in 64-byte fragments. An engine that joins fragments into one buffer as
    * they come (uWebSockets.js, Bun) needs no limit.
