@@ -9,6 +9,7 @@ import {
   resolveOptions,
 } from "./options.js";
 import type { CloseInfo } from "./policy.js";
+import type { ClientRecovery } from "./recovery.js";
 import type { Transport, TransportEvents, TransportOptions } from "./transport.js";
 import { canClose, checkUrl, toPayload } from "./validation.js";
 
@@ -49,6 +50,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   #state: ClientState = "closed";
   #url: UrlSource | undefined;
   #transport: Transport | undefined;
+  readonly #recovery: ClientRecovery | undefined;
 
   /** Bumped whenever an attempt is abandoned, so that its late events are ignored. */
   #attemptId = 0;
@@ -67,6 +69,12 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
 
   constructor(options: ClientOptions = {}) {
     this.#options = resolveOptions(options);
+    const { recover } = options;
+    this.#recovery =
+      typeof recover === "function" ? recover() : recover ? this.recovery?.() : undefined;
+    if (recover && !this.#recovery) {
+      throw new ClientError("INVALID_OPTION", "recover: true needs `recover: recovery` here");
+    }
     // Every `on…` option given replaces the method of that name.
     for (const name in options) {
       const hook = options[name as keyof ClientHooks];
@@ -80,6 +88,9 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     options: TransportOptions,
     events: TransportEvents,
   ): Transport;
+
+  /** A platform client that always includes recovery makes it here, for `recover: true`. */
+  protected recovery?(): ClientRecovery;
 
   // ---- callbacks: override in a subclass, or pass as options --------------------------------
 
@@ -133,6 +144,11 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   /** The subprotocol the server picked, or "" (also while not connected). */
   get protocol(): string {
     return this.#transport?.protocol ?? "";
+  }
+
+  /** With `recover`: whether this connection resumed the last one's session, missing nothing. */
+  get recovered(): boolean {
+    return this.#recovery?.recovered === true;
   }
 
   /** Bytes passed to `send` that the socket has not written out yet. */
@@ -190,29 +206,30 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
       const source = this.#url;
       url = checkUrl(typeof source === "function" ? await source() : source);
       if (!live()) return;
-      this.#transport = this.createTransport(
-        url,
-        { protocols: this.#options.protocols },
-        {
-          onopen: () => live() && this.#opened(),
-          onmessage: ({ data }, binary) => live() && this.#received(data, binary),
-          onclose: ({ code, reason, error }) => {
-            if (!live()) return;
-            this.#transport = undefined;
-            // The transport may know better why an attempt failed (a refused upgrade).
-            if (this.#state === "connecting") {
-              if (error) this.#lost(error);
-              else failed("CONNECT_FAILED", code);
-            } else {
-              const info = { code, reason };
-              this.#lost(
-                new ClientError("CLOSED_BY_SERVER", `${code} ${reason}`, undefined, info),
-                true,
-              );
-            }
-          },
+      const { protocols } = this.#options;
+      const recovery = this.#recovery;
+      const create = (events: TransportEvents) =>
+        this.createTransport(url, { protocols: recovery?.offer(protocols) ?? protocols }, events);
+      const events: TransportEvents = {
+        onopen: () => live() && this.#opened(),
+        onmessage: ({ data }, binary) => live() && this.#received(data, binary),
+        onclose: ({ code, reason, error }) => {
+          if (!live()) return;
+          this.#transport = undefined;
+          // The transport may know better why an attempt failed (a refused upgrade).
+          if (this.#state === "connecting") {
+            if (error) this.#lost(error);
+            else failed("CONNECT_FAILED", code);
+          } else {
+            const info = { code, reason };
+            this.#lost(
+              new ClientError("CLOSED_BY_SERVER", `${code} ${reason}`, undefined, info),
+              true,
+            );
+          }
         },
-      );
+      };
+      this.#transport = recovery ? recovery.wrap(create, events) : create(events);
     } catch (error) {
       // A bad URL is final; a URL function or a WebSocket constructor that threw is worth
       // another try.
@@ -312,6 +329,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   #finish(error?: ClientError): void {
     this.#abandon();
     this.#state = "closed";
+    this.#recovery?.reset();
     this.watch(false);
     // A failure nobody awaits (a dropped connection that could not be restored) goes to onError.
     if (error && !this.#openWaiters.length) this.#report(error);

@@ -13,6 +13,7 @@ import { limitCases } from "./cases/limits.js";
 import { livenessCases } from "./cases/liveness.js";
 import { loadCases } from "./cases/load.js";
 import { messageCases } from "./cases/messages.js";
+import { recoveryCases } from "./cases/recovery.js";
 import { routingCases } from "./cases/routing.js";
 import { sseCases } from "./cases/sse.js";
 import { staticCases } from "./cases/static.js";
@@ -66,6 +67,7 @@ export function serverConformance(options: ServerConformanceOptions): void {
     flowControlCases(ctx);
     topicCases(ctx);
     eventCases(ctx);
+    recoveryCases(ctx);
     transportCases(ctx);
     badInputCases(ctx);
     loadCases(ctx);
