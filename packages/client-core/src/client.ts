@@ -69,12 +69,10 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
 
   constructor(options: ClientOptions = {}) {
     this.#options = resolveOptions(options);
+    // `recover: true` needs a platform client that includes recovery (see `recovery()`).
     const { recover } = options;
-    this.#recovery =
-      typeof recover === "function" ? recover() : recover ? this.recovery?.() : undefined;
-    if (recover && !this.#recovery) {
-      throw new ClientError("INVALID_OPTION", "recover: true needs `recover: recovery` here");
-    }
+    this.#recovery = recover ? (recover === true ? this.recovery?.() : recover()) : undefined;
+    if (recover && !this.#recovery) throw new ClientError("INVALID_OPTION", "recover");
     // Every `on…` option given replaces the method of that name.
     for (const name in options) {
       const hook = options[name as keyof ClientHooks];
@@ -207,9 +205,8 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
       url = checkUrl(typeof source === "function" ? await source() : source);
       if (!live()) return;
       const { protocols } = this.#options;
-      const recovery = this.#recovery;
-      const create = (events: TransportEvents) =>
-        this.createTransport(url, { protocols: recovery?.offer(protocols) ?? protocols }, events);
+      const create = (events: TransportEvents, offered = protocols) =>
+        this.createTransport(url, { protocols: offered }, events);
       const events: TransportEvents = {
         onopen: () => live() && this.#opened(),
         onmessage: ({ data }, binary) => live() && this.#received(data, binary),
@@ -229,7 +226,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
           }
         },
       };
-      this.#transport = recovery ? recovery.wrap(create, events) : create(events);
+      this.#transport = this.#recovery?.wrap(create, events, protocols) ?? create(events);
     } catch (error) {
       // A bad URL is final; a URL function or a WebSocket constructor that threw is worth
       // another try.

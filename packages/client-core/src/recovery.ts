@@ -18,10 +18,15 @@ import type { Transport, TransportEvents } from "./transport.js";
 export interface ClientRecovery {
   /** Whether the last connection resumed the session before it: nothing was missed either way. */
   readonly recovered: boolean;
-  /** The subprotocols to offer for `protocols`. */
-  offer(protocols: string | string[]): string[];
-  /** Wraps one connection attempt's transport: `create` makes it with the events it is given. */
-  wrap(create: (events: TransportEvents) => Transport, events: TransportEvents): Transport;
+  /**
+   * Wraps one connection attempt's transport: `create` makes it with the events and the
+   * subprotocols it is given (recovery offers its own in front of `protocols`).
+   */
+  wrap(
+    create: (events: TransportEvents, protocols: string[]) => Transport,
+    events: TransportEvents,
+    protocols: string | string[],
+  ): Transport;
   /** The client closed: the next connection starts a new session. */
   reset(): void;
 }
@@ -32,7 +37,6 @@ export function recovery(): ClientRecovery {
 }
 
 const OPEN = 1;
-const decoder = new TextDecoder();
 
 /**
  * Connection state recovery on the client (`switchboard.recovery.v1`, see docs/recovery.md):
@@ -48,10 +52,6 @@ class SessionRecovery implements ClientRecovery {
   /** The transport of the session's connection now, once welcomed. */
   #current: Transport | undefined;
 
-  offer(protocols: string | string[]): string[] {
-    return recoveryOffer(protocols);
-  }
-
   reset(): void {
     this.#session = null;
     this.#outbound.clear();
@@ -60,47 +60,54 @@ class SessionRecovery implements ClientRecovery {
     this.recovered = false;
   }
 
-  wrap(create: (events: TransportEvents) => Transport, events: TransportEvents): Transport {
+  wrap(
+    create: (events: TransportEvents, protocols: string[]) => Transport,
+    events: TransportEvents,
+    protocols: string | string[],
+  ): Transport {
     /** "hello" until the server answers, "plain" when it did not agree to recovery. */
     let mode: "hello" | "plain" | "session" = "hello";
-    const inner: Transport = create({
-      onopen: () => {
-        if (innerProtocol(inner.protocol) !== undefined) {
-          inner.send(encodeControl(["hello", this.#session, this.#inbound.received]));
-          return;
-        }
-        mode = "plain";
-        this.reset();
-        events.onopen();
-      },
-      onmessage: (event, binary = typeof event.data !== "string") => {
-        let { data } = event;
-        if (mode !== "plain" && !binary) {
-          const text = typeof data === "string" ? data : decoder.decode(data);
-          const read = readText(text);
-          if ("control" in read) {
-            if (!this.#control(read.control, inner, mode))
-              inner.close(4002, "bad recovery message");
-            else if (mode === "hello") {
-              mode = "session";
-              events.onopen();
-            }
+    const inner: Transport = create(
+      {
+        onopen: () => {
+          if (innerProtocol(inner.protocol) !== undefined) {
+            inner.send(encodeControl(["hello", this.#session, this.#inbound.received]));
             return;
           }
-          if (text !== read.data) data = read.data;
-        }
-        if (mode === "hello") return;
-        if (mode === "session") this.#inbound.count();
-        events.onmessage({ data }, binary);
+          mode = "plain";
+          this.reset();
+          events.onopen();
+        },
+        onmessage: (event, binary = typeof event.data !== "string") => {
+          let { data } = event;
+          if (mode !== "plain" && !binary) {
+            const text = typeof data === "string" ? data : new TextDecoder().decode(data);
+            const read = readText(text);
+            if ("control" in read) {
+              if (!this.#control(read.control, inner, mode))
+                inner.close(4002, "bad recovery message");
+              else if (mode === "hello") {
+                mode = "session";
+                events.onopen();
+              }
+              return;
+            }
+            if (text !== read.data) data = read.data;
+          }
+          if (mode === "hello") return;
+          if (mode === "session") this.#inbound.count();
+          events.onmessage({ data }, binary);
+        },
+        onclose: (event) => {
+          if (this.#current === inner) {
+            this.#current = undefined;
+            this.#inbound.stop();
+          }
+          events.onclose(event);
+        },
       },
-      onclose: (event) => {
-        if (this.#current === inner) {
-          this.#current = undefined;
-          this.#inbound.stop();
-        }
-        events.onclose(event);
-      },
-    });
+      recoveryOffer(protocols),
+    );
     return {
       get readyState() {
         return inner.readyState;
