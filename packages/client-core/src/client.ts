@@ -50,7 +50,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   #state: ClientState = "closed";
   #url: UrlSource | undefined;
   #transport: Transport | undefined;
-  readonly #recovery: ClientRecovery | undefined;
+  #recovery: ClientRecovery | undefined;
 
   /** Bumped whenever an attempt is abandoned, so that its late events are ignored. */
   #attemptId = 0;
@@ -71,8 +71,10 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     this.#options = resolveOptions(options);
     // `recover: true` needs a platform client that includes recovery (see `recovery()`).
     const { recover } = options;
-    this.#recovery = recover ? (recover === true ? this.recovery?.() : recover()) : undefined;
-    if (recover && !this.#recovery) throw new ClientError("INVALID_OPTION", "recover");
+    if (recover) {
+      this.#recovery = (recover === true ? this.recovery : recover)?.(this);
+      if (!this.#recovery) throw new ClientError("INVALID_OPTION", "recover");
+    }
     // Every `on…` option given replaces the method of that name.
     for (const name in options) {
       const hook = options[name as keyof ClientHooks];
@@ -88,7 +90,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   ): Transport;
 
   /** A platform client that always includes recovery makes it here, for `recover: true`. */
-  protected recovery?(): ClientRecovery;
+  protected recovery?(client: WebSocketClientBase): ClientRecovery;
 
   // ---- callbacks: override in a subclass, or pass as options --------------------------------
 
@@ -204,29 +206,29 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
       const source = this.#url;
       url = checkUrl(typeof source === "function" ? await source() : source);
       if (!live()) return;
-      const { protocols } = this.#options;
-      const create = (events: TransportEvents, offered = protocols) =>
-        this.createTransport(url, { protocols: offered }, events);
-      const events: TransportEvents = {
-        onopen: () => live() && this.#opened(),
-        onmessage: ({ data }, binary) => live() && this.#received(data, binary),
-        onclose: ({ code, reason, error }) => {
-          if (!live()) return;
-          this.#transport = undefined;
-          // The transport may know better why an attempt failed (a refused upgrade).
-          if (this.#state === "connecting") {
-            if (error) this.#lost(error);
-            else failed("CONNECT_FAILED", code);
-          } else {
-            const info = { code, reason };
-            this.#lost(
-              new ClientError("CLOSED_BY_SERVER", `${code} ${reason}`, undefined, info),
-              true,
-            );
-          }
+      this.#transport = this.createTransport(
+        url,
+        { protocols: this.#options.protocols },
+        {
+          onopen: () => live() && this.#opened(),
+          onmessage: ({ data }, binary) => live() && this.#received(data, binary),
+          onclose: ({ code, reason, error }) => {
+            if (!live()) return;
+            this.#transport = undefined;
+            // The transport may know better why an attempt failed (a refused upgrade).
+            if (this.#state === "connecting") {
+              if (error) this.#lost(error);
+              else failed("CONNECT_FAILED", code);
+            } else {
+              const info = { code, reason };
+              this.#lost(
+                new ClientError("CLOSED_BY_SERVER", `${code} ${reason}`, undefined, info),
+                true,
+              );
+            }
+          },
         },
-      };
-      this.#transport = this.#recovery?.wrap(create, events, protocols) ?? create(events);
+      );
     } catch (error) {
       // A bad URL is final; a URL function or a WebSocket constructor that threw is worth
       // another try.

@@ -1,3 +1,4 @@
+import type { WebSocketClientBase } from "./client.js";
 import { ClientError } from "./errors.js";
 import type { Opcode } from "./opcode.js";
 import { type CloseInfo, defaultShouldReconnect } from "./policy.js";
@@ -80,7 +81,7 @@ export interface ClientOptions extends ClientHooks, ClientLimits {
    * exactly once, in order; `client.recovered` tells whether it did. `true` in Node; in the
    * browser pass `recovery` (imported from the package), so pages without it stay small.
    */
-  recover?: boolean | (() => ClientRecovery);
+  recover?: boolean | ((client: WebSocketClientBase) => ClientRecovery);
 }
 
 /** A reconnect policy with every field filled in. */

@@ -8,7 +8,8 @@ import {
   readText,
   recoveryOffer,
 } from "@switchboard/protocol";
-import type { Transport, TransportEvents } from "./transport.js";
+import type { WebSocketClientBase } from "./client.js";
+import type { Transport, TransportEvents, TransportOptions } from "./transport.js";
 
 /**
  * What the client asks of its recovery: one per client, living across its connections. Made by
@@ -31,9 +32,27 @@ export interface ClientRecovery {
   reset(): void;
 }
 
-/** Makes a client's recovery: pass it as `recover` (`new WebSocketClient({ recover: recovery })`). */
-export function recovery(): ClientRecovery {
-  return new SessionRecovery();
+/**
+ * Recovery for `client`: pass it as the `recover` option
+ * (`new WebSocketClient({ recover: recovery })`). It wraps each connection right above the
+ * socket, below any layer (typed events) added later.
+ */
+export function recovery(client: WebSocketClientBase): ClientRecovery {
+  const session = new SessionRecovery();
+  const seam = client as unknown as Seam;
+  const create = seam.createTransport.bind(client);
+  seam.createTransport = (url, options, events) =>
+    session.wrap(
+      (inner, protocols) => create(url, { ...options, protocols }, inner),
+      events,
+      options.protocols,
+    );
+  return session;
+}
+
+/** The client's transport seam, as the platform clients implement it. */
+interface Seam {
+  createTransport(url: string, options: TransportOptions, events: TransportEvents): Transport;
 }
 
 const OPEN = 1;

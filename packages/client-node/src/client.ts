@@ -35,8 +35,8 @@ export class WebSocketClient extends WebSocketClientBase {
   }
 
   /** `recover: true` works in Node: the recovery module is always included. */
-  protected override recovery(): ClientRecovery {
-    return recovery();
+  protected override recovery(client: WebSocketClientBase): ClientRecovery {
+    return recovery(client);
   }
 
   protected override createTransport(

@@ -60,8 +60,8 @@ export async function startControlServer(
       const server =
         app === "chat"
           ? new ChatServer(options)
-          : app === "events"
-            ? new EventsServer(options)
+          : app.startsWith("events")
+            ? new EventsServer({ ...options, recovery: app === "events-recovery" })
             : app.startsWith("recovery")
               ? new RecoveryApp(options, app === "recovery-short" ? 300 : 10_000)
               : new ProbeServer(options);

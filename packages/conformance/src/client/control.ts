@@ -2,10 +2,16 @@ import type { RecoveryState } from "./recovery-app.js";
 import type { ClientServersInfo } from "./types.js";
 
 /**
- * Which server the control server runs: the tutorial chat, the echo probe, typed events, or
- * recovery (window 10 s, or 300 ms for `recovery-short`).
+ * Which server the control server runs: the tutorial chat, the echo probe, typed events (with
+ * recovery on for `events-recovery`), or recovery (window 10 s, or 300 ms for `recovery-short`).
  */
-export type ServerApp = "chat" | "probe" | "events" | "recovery" | "recovery-short";
+export type ServerApp =
+  | "chat"
+  | "probe"
+  | "events"
+  | "events-recovery"
+  | "recovery"
+  | "recovery-short";
 
 /** What the probe server recorded. */
 export interface ProbeState {

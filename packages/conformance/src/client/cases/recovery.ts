@@ -1,4 +1,4 @@
-import { describe, expect } from "vitest";
+import { describe, expect, it as vitestIt } from "vitest";
 import { type ClientSuiteContext, sleep, TIMEOUT, until } from "../context.js";
 
 /** Quick retries: the cut, not the backoff, is under test. */
@@ -85,6 +85,38 @@ export function recoveryCases(ctx: ClientSuiteContext): void {
       expect(recovery.closes[0]?.[0]).toBe(1006);
       expect(recovery.recovers).toBe(0);
     });
+
+    // vitest's own `it`, as the typed events cases use, for its context's skip().
+    vitestIt(
+      "typed events over recovery: events and a request across a cut, each exactly once, in order",
+      async (test) => {
+        const server = await ctx.server("events-recovery");
+        const proxy = await ctx.control.cutProxy(server);
+        const client = ctx.client({ recover: true, reconnect: FAST });
+        const events = ctx.events(client);
+        if (!events) {
+          test.skip("this client package offers no typed events (createEvents)");
+          return;
+        }
+        const echoes: unknown[] = [];
+        events.on("echo", (payload) => {
+          echoes.push(payload);
+        });
+        await client.connect(proxy.wsUrl());
+        expect(events.negotiated).toBe(true);
+        for (let n = 1; n <= 100; n++) {
+          events.emit("echo", n);
+          if (n === 50) await proxy.cut();
+        }
+        await waitFor(() => echoes.length >= 100, "100 echoes");
+        await sleep(50);
+        expect(echoes).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+        expect(await events.request("add", { a: 2, b: 3 })).toBe(5);
+        expect(client.recovered).toBe(true);
+        expect(client.protocol).toBe("switchboard.v1.json");
+      },
+      30_000,
+    );
 
     it("without recover, the same server speaks plain WebSocket to the client", async () => {
       const server = await ctx.server("recovery");
