@@ -117,6 +117,26 @@ export function recoveryCases(ctx: SuiteContext): void {
       expect(server.closes).toEqual([]);
     });
 
+    it("a peer that stops answering pings is dropped by the heartbeat, and recovers what was lost on the wire", async () => {
+      const running = await ctx.start(
+        (backend) => new Recorder({ backend, recovery: true, heartbeatIntervalMs: 100 }),
+      );
+      const { server } = running;
+      const proxy = await CutProxy.open(running.address.port);
+      proxies.push(proxy);
+      const client = await connect(proxy.wsUrl());
+      await eventually(() => server.opened.length === 1, 5000, "onWsOpen");
+      const channel = server.opened[0]!;
+      proxy.freeze();
+      server.send(channel, "lost on the wire");
+      await eventually(() => client.welcomes.length === 2, 5000, "the resume after the drop");
+      await eventually(() => client.received.length === 1, 5000, "the message");
+      expect(client.received).toEqual(["lost on the wire"]);
+      expect(client.welcomes[1]!.recovered).toBe(true);
+      expect(server.recovered).toEqual([channel]);
+      expect(server.closes).toEqual([]);
+    });
+
     it("after the window: not recovered, onWsClose for the old channel at expiry, onWsOpen for the new", async () => {
       const { server, proxy } = await start({ windowMs: 300 });
       const client = await connect(proxy.wsUrl());

@@ -46,6 +46,19 @@ export class CutProxy {
     return count;
   }
 
+  /**
+   * From now on, what the server sends on the current connections is read and thrown away: the
+   * client hears nothing (no pings either), as behind a link that died one way.
+   */
+  freeze(): void {
+    for (const [client, upstream] of this.#pairs) {
+      upstream.unpipe(client);
+      upstream.on("data", () => {});
+      // unpipe paused it; a data listener alone does not resume it.
+      upstream.resume();
+    }
+  }
+
   async close(): Promise<void> {
     this.cut();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
