@@ -192,8 +192,6 @@ export class Connection extends Sequencer implements SocketEvents {
    */
   admitsWhole(size: number): boolean {
     if (this.#state !== "open" || this.#fragment !== "none") return false;
-    // A socket outside the engine's topics (a recovery session) is sent to one by one.
-    if (!this.socket.subscribe) return false;
     const { maxBufferedBytes, highWaterMark } = this.#context.flow;
     // The bound is enough while it leaves the buffer under both marks; past them, ask the engine
     // (a broadcast checks every recipient, and most are nowhere near their limits).

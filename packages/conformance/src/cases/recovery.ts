@@ -137,6 +137,21 @@ export function recoveryCases(ctx: SuiteContext): void {
       expect(server.closes).toEqual([]);
     });
 
+    it("a publish and a broadcast reach plain and recovering channels alike, once each", async () => {
+      const { server, proxy, wsUrl } = await start(true);
+      const recovering = await connect(proxy.wsUrl());
+      const plain = await TestClient.connect(wsUrl("/plain"));
+      await eventually(() => server.opened.length === 2, 5000, "both onWsOpen");
+      expect(server.publish("numbers", "p1")).toBe(2);
+      expect(server.broadcast("b1", { exclude: server.opened[1] })).toBe(1);
+      expect(server.broadcast("b2")).toBe(2);
+      expect(await plain.texts(2)).toEqual(["p1", "b2"]);
+      await eventually(() => recovering.received.length === 3, 5000, "three messages");
+      expect(recovering.received).toEqual(["p1", "b1", "b2"]);
+      expect(await plain.silentFor(50)).toBe(true);
+      await plain.close();
+    });
+
     it("after the window: not recovered, onWsClose for the old channel at expiry, onWsOpen for the new", async () => {
       const { server, proxy } = await start({ windowMs: 300 });
       const client = await connect(proxy.wsUrl());
