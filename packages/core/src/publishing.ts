@@ -134,11 +134,11 @@ export class Publishing {
     if (exclude && !exclude.isOpen) return undefined;
     let recipients = 0;
     /** Channels outside the engine's topics (recovery sessions): sent to one by one. */
-    let aside: Channel[] | undefined;
+    const aside: Channel[] = [];
     for (const channel of channels) {
       if (channel === exclude) continue;
       const connection = connectionOf(channel);
-      if (!connection.socket.subscribe) (aside ??= []).push(channel);
+      if (!connection.socket.subscribe) aside.push(channel);
       else if (!connection.admitsWhole(message.payload.byteLength)) return undefined;
       else recipients++;
     }
@@ -147,6 +147,6 @@ export class Publishing {
       const sender = exclude ? connectionOf(exclude).socket : undefined;
       this.#backend.publish?.(name, message.payload, message.binary, sender);
     }
-    return aside ? recipients + fanOut(aside, message, null) : recipients;
+    return aside.length ? recipients + fanOut(aside, message, null) : recipients;
   }
 }
