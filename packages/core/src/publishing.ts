@@ -134,12 +134,14 @@ export class Publishing {
     if (exclude && !exclude.isOpen) return undefined;
     let recipients = 0;
     /** Channels outside the engine's topics (recovery sessions): sent to one by one. */
-    const aside: Channel[] = [];
+    let aside: Channel[] | undefined;
     for (const channel of channels) {
       if (channel === exclude) continue;
       const connection = connectionOf(channel);
-      if (!connection.socket.subscribe) aside.push(channel);
-      else if (!connection.admitsWhole(message.payload.byteLength)) return undefined;
+      if (!connection.socket.subscribe) {
+        aside ??= [];
+        aside.push(channel);
+      } else if (!connection.admitsWhole(message.payload.byteLength)) return undefined;
       else recipients++;
     }
     if (recipients > 0) {
@@ -147,6 +149,6 @@ export class Publishing {
       const sender = exclude ? connectionOf(exclude).socket : undefined;
       this.#backend.publish?.(name, message.payload, message.binary, sender);
     }
-    return aside.length ? recipients + fanOut(aside, message, null) : recipients;
+    return aside ? recipients + fanOut(aside, message, null) : recipients;
   }
 }
