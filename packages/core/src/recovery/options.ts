@@ -17,8 +17,10 @@ export interface RecoveryOptions {
   maxBytes?: number;
 }
 
+/** Recovery options with every default applied. */
 export type ResolvedRecovery = Required<RecoveryOptions>;
 
+/** What `recovery: true` means: a 2-minute window, 10000 messages or 8 MiB per channel. */
 export const DEFAULT_RECOVERY: Readonly<ResolvedRecovery> = {
   windowMs: 120_000,
   maxMessages: 10_000,
