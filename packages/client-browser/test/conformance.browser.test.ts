@@ -1,9 +1,11 @@
 import { clientConformance } from "@switchboard/conformance/client";
-import { EventClient, type EventClientOptions, WebSocketClient } from "../src/index.js";
+import { EventClient, type EventClientOptions, recovery, WebSocketClient } from "../src/index.js";
 
 clientConformance({
   name: "client-browser",
-  createClient: (options) => new WebSocketClient(options),
+  // The page imports recovery only where it asks for it: `recover: recovery`.
+  createClient: ({ recover, ...options }) =>
+    new WebSocketClient({ ...options, recover: recover ? recovery : undefined }),
   createEvents: (client, options) =>
     new EventClient(client as WebSocketClient, options as EventClientOptions<never>),
   hiddenUpgradeStatus:

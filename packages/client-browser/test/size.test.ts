@@ -46,6 +46,12 @@ const budgets = [
     budget: 5.125 * KB,
     goal: 4 * KB,
   },
+  {
+    // Issue 18: at most 4 KB with recovery imported (`recover: recovery`).
+    what: "the client with recovery",
+    names: ["WebSocketClient", "recovery"],
+    budget: 4 * 1024,
+  },
 ];
 
 for (const { what, names, budget, goal } of budgets) {

@@ -11,6 +11,7 @@ import {
 } from "./options.js";
 import type { CloseInfo } from "./policy.js";
 import { guard, report } from "./report.js";
+import type { ClientRecovery } from "./recovery.js";
 import type { Transport, TransportEvents, TransportOptions } from "./transport.js";
 import { canClose, checkUrl, toPayload } from "./validation.js";
 
@@ -46,6 +47,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   #state: ClientState = "closed";
   #url: UrlSource | undefined;
   #transport: Transport | undefined;
+  #recovery: ClientRecovery | undefined;
 
   /** Bumped whenever an attempt is abandoned, so that its late events are ignored. */
   #attemptId = 0;
@@ -62,6 +64,12 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     const resolved = resolveOptions(options);
     this.#options = resolved;
     this.#inbox = createInbox(resolved.maxUnreadMessages, () => this.#state === "closed");
+    // `recover: true` needs a platform client that includes recovery (see `recovery()`).
+    const { recover } = options;
+    if (recover) {
+      this.#recovery = (recover === true ? this.recovery : recover)?.(this);
+      if (!this.#recovery) throw new ClientError("INVALID_OPTION", "recover");
+    }
     // Every `on…` option given replaces the method of that name.
     for (const name in options) {
       const hook = options[name as keyof ClientHooks];
@@ -75,6 +83,9 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     options: TransportOptions,
     events: TransportEvents,
   ): Transport;
+
+  /** A platform client that always includes recovery makes it here, for `recover: true`. */
+  protected recovery?(client: WebSocketClientBase): ClientRecovery;
 
   // ---- callbacks: override in a subclass, or pass as options --------------------------------
 
@@ -128,6 +139,11 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   /** The subprotocol the server picked, or "" (also while not connected). */
   get protocol(): string {
     return this.#transport?.protocol ?? "";
+  }
+
+  /** With `recover`: whether this connection resumed the last one's session, missing nothing. */
+  get recovered(): boolean {
+    return this.#recovery?.recovered === true;
   }
 
   /** Bytes passed to `send` that the socket has not written out yet. */
@@ -309,6 +325,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   #finish(error?: ClientError): void {
     this.#abandon();
     this.#state = "closed";
+    this.#recovery?.reset();
     this.watch(false);
     // A failure nobody awaits (a dropped connection that could not be restored) goes to onError.
     if (error && !this.#openWaiters.length) report(this, error);

@@ -30,6 +30,7 @@ export {
   type ReconnectPolicy,
 } from "./options.js";
 export { type CloseInfo, defaultShouldReconnect } from "./policy.js";
+export { type ClientRecovery, recovery } from "./recovery.js";
 export type {
   Transport,
   TransportClose,

@@ -1,6 +1,8 @@
+import type { WebSocketClientBase } from "./client.js";
 import { ClientError } from "./errors.js";
 import type { Opcode } from "./opcode.js";
 import { type CloseInfo, defaultShouldReconnect } from "./policy.js";
+import type { ClientRecovery } from "./recovery.js";
 
 /**
  * Callbacks. Override them in a subclass, or pass them as options (an option replaces the method
@@ -73,6 +75,13 @@ export interface ClientOptions extends ClientHooks, ClientLimits {
   protocols?: string | string[];
   /** Reconnect when the connection drops (never after `close()`). Default false; `true` uses the defaults. */
   reconnect?: boolean | ReconnectOptions;
+  /**
+   * Connection state recovery (with a server that has `recovery` on): after a drop, the next
+   * connection gets what the server sent meanwhile and resends what it did not get, each
+   * exactly once, in order; `client.recovered` tells whether it did. `true` in Node; in the
+   * browser pass `recovery` (imported from the package), so pages without it stay small.
+   */
+  recover?: boolean | ((client: WebSocketClientBase) => ClientRecovery);
 }
 
 /** A reconnect policy with every field filled in. */

@@ -1,5 +1,7 @@
 import {
   type ClientOptions,
+  type ClientRecovery,
+  recovery,
   type Transport,
   type TransportEvents,
   type TransportOptions,
@@ -30,6 +32,11 @@ export class WebSocketClient extends WebSocketClientBase {
   constructor(options: NodeClientOptions = {}) {
     super(options);
     this.#headers = options.headers ? { ...options.headers } : undefined;
+  }
+
+  /** `recover: true` works in Node: the recovery module is always included. */
+  protected override recovery(client: WebSocketClientBase): ClientRecovery {
+    return recovery(client);
   }
 
   protected override createTransport(

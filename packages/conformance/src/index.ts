@@ -8,6 +8,7 @@ export { serverConformance } from "./suite.js";
 export { ChatServer } from "./support/chat-server.js";
 export { type Closed, eventually, type Received, sleep, TestClient } from "./support/client.js";
 export type { Running, ServerConformanceOptions, SuiteContext } from "./support/context.js";
+export { CutProxy } from "./support/cut-proxy.js";
 export {
   bodyOf,
   type RawOutcome,

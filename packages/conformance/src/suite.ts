@@ -18,6 +18,7 @@ import { loadCases } from "./cases/load.js";
 import { messageBoundCases } from "./cases/message-bounds.js";
 import { messageCases } from "./cases/messages.js";
 import { perIpCases } from "./cases/per-ip.js";
+import { recoveryCases } from "./cases/recovery.js";
 import { routingCases } from "./cases/routing.js";
 import { shutdownCases } from "./cases/shutdown.js";
 import { sseCases } from "./cases/sse.js";
@@ -75,6 +76,7 @@ export function serverConformance(options: ServerConformanceOptions): void {
     flowControlCases(ctx);
     topicCases(ctx);
     eventCases(ctx);
+    recoveryCases(ctx);
     transportCases(ctx);
     badInputCases(ctx);
     loadCases(ctx);

@@ -133,16 +133,22 @@ export class Publishing {
   ): number | undefined {
     if (exclude && !exclude.isOpen) return undefined;
     let recipients = 0;
+    /** Channels outside the engine's topics (recovery sessions): sent to one by one. */
+    let aside: Channel[] | undefined;
     for (const channel of channels) {
       if (channel === exclude) continue;
-      if (!connectionOf(channel).admitsWhole(message.payload.byteLength)) return undefined;
-      recipients++;
+      const connection = connectionOf(channel);
+      if (!connection.socket.subscribe) {
+        aside ??= [];
+        aside.push(channel);
+      } else if (!connection.admitsWhole(message.payload.byteLength)) return undefined;
+      else recipients++;
     }
     if (recipients > 0) {
       const name = topic === null ? EVERYONE_TOPIC : engineTopic(topic);
       const sender = exclude ? connectionOf(exclude).socket : undefined;
       this.#backend.publish?.(name, message.payload, message.binary, sender);
     }
-    return recipients;
+    return aside ? recipients + fanOut(aside, message, null) : recipients;
   }
 }

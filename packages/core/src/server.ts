@@ -1,3 +1,4 @@
+import { innerProtocol } from "@switchboard/protocol";
 import type { Admission, WsUpgradeRequest } from "./admission.js";
 import type { Channel, SendData } from "./channel.js";
 import { Connection } from "./connection.js";
@@ -15,6 +16,7 @@ import { Opcode } from "./opcode.js";
 import { resolveLimits, type ServerLimits } from "./options.js";
 import { Publishing } from "./publishing.js";
 import type { PubSubAdapter } from "./pubsub.js";
+import { Recovery, type RecoveryOptions, resolveRecovery } from "./recovery/index.js";
 import type { HttpMethod } from "./router.js";
 import type { HttpErrorHandler, Middleware, RouteHandler } from "./routing.js";
 import type {
@@ -56,6 +58,12 @@ export interface WebServerHooks<Data = unknown> {
   ): unknown;
   /** A client connected; `url` is the upgrade request's path and query. */
   onWsOpen?(this: WebServer<Data>, channel: Channel<Data>, url: string): unknown;
+  /**
+   * With `recovery`: a client whose connection dropped came back within the window and got what
+   * it missed; its channel is the same object (same `id`, `data`, topics). Runs instead of
+   * `onWsClose` + `onWsOpen`.
+   */
+  onWsRecover?(this: WebServer<Data>, channel: Channel<Data>): unknown;
   /** A client is gone (close frame or dropped TCP; code 1006 when no close frame came). */
   onWsClose?(this: WebServer<Data>, channel: Channel<Data>, code: number, reason: string): unknown;
   /** A text message arrived. */
@@ -81,6 +89,14 @@ export interface WebServerOptions<Data = unknown>
   backend: Backend;
   /** Carries `publish()` and `broadcast()` to other server processes, e.g. `redisPubSub(...)`. */
   pubsub?: PubSubAdapter;
+  /**
+   * Connection state recovery for clients that ask for it (`recover: true`): `true` for the
+   * defaults, or the window's limits. See docs/recovery.md.
+   *
+   * @example
+   * new WebServer({ backend: wsBackend(), recovery: { windowMs: 30_000 } });
+   */
+  recovery?: boolean | RecoveryOptions;
 }
 
 /** Counters of what the server's policies did, for monitoring. */
@@ -130,6 +146,7 @@ export class WebServer<Data = unknown> {
   /** What engines are configured with: made once, so a backend can tell the server by it. */
   readonly #engineLimits: EngineLimits;
   readonly #deflate: DeflateSettings | undefined;
+  readonly #recovery: Recovery | undefined;
 
   constructor(options: WebServerOptions<Data>) {
     if (!options || typeof options.backend?.listen !== "function") {
@@ -141,10 +158,12 @@ export class WebServer<Data = unknown> {
     const {
       backend,
       pubsub,
+      recovery,
       onInit,
       onWsUpgrade,
       onWsOpen,
       onWsClose,
+      onWsRecover,
       onWsMessage,
       onWsMessageFrame,
       onWsDrain,
@@ -157,6 +176,7 @@ export class WebServer<Data = unknown> {
       onWsUpgrade,
       onWsOpen,
       onWsClose,
+      onWsRecover,
       onWsMessage,
       onWsMessageFrame,
       onWsDrain,
@@ -169,6 +189,7 @@ export class WebServer<Data = unknown> {
     });
     this.#deflate = resolveDeflate(this.limits.perMessageDeflate);
     this.#context = this.#serverContext();
+    this.#recovery = this.#recoveryOf(recovery);
     this.#liveness = new Liveness(() => this.#channels, this.limits);
     this.#http = new HttpApplication(this.limits, (error, request) =>
       this.#report(error, { source: "http", request }),
@@ -220,7 +241,11 @@ export class WebServer<Data = unknown> {
   /** Decides an upgrade. Default: accept with the first subprotocol the client offered. */
   onWsUpgrade(request: WsUpgradeRequest, admission: Admission<Data>): unknown {
     if (this.#hooks.onWsUpgrade) return this.#hooks.onWsUpgrade.call(this, request, admission);
-    return admission.accept({ protocol: request.protocols[0] });
+    // A recovery token only where recovery is on: elsewhere its client falls back to plain.
+    const protocol = request.protocols.find(
+      (offered) => this.#recovery || !isRecoveryToken(offered),
+    );
+    return admission.accept({ protocol });
   }
   /** A client connected. */
   onWsOpen(channel: Channel<Data>, url: string): unknown {
@@ -229,6 +254,10 @@ export class WebServer<Data = unknown> {
   /** A client is gone. */
   onWsClose(channel: Channel<Data>, code: number, reason: string): unknown {
     return this.#hooks.onWsClose?.call(this, channel, code, reason);
+  }
+  /** A dropped client came back and recovered its channel. */
+  onWsRecover(channel: Channel<Data>): unknown {
+    return this.#hooks.onWsRecover?.call(this, channel);
   }
   /** A text message arrived. */
   onWsMessage(channel: Channel<Data>, text: string): unknown {
@@ -441,6 +470,11 @@ export class WebServer<Data = unknown> {
   }
 
   #handleOpen(socket: EngineSocket, context: UpgradeContext, protocol: string): SocketEvents {
+    if (this.#recovery?.claims(protocol)) return this.#recovery.open(socket, context, protocol);
+    return this.#openConnection(socket, context, protocol);
+  }
+
+  #openConnection(socket: EngineSocket, context: UpgradeContext, protocol: string): Connection {
     const connection = new Connection(this.#context, socket, {
       id: this.#nextChannelId++,
       url: context.url,
@@ -453,6 +487,22 @@ export class WebServer<Data = unknown> {
     // Before onWsOpen runs, which may already broadcast.
     if (this.#backend.publish) socket.subscribe?.(EVERYONE_TOPIC);
     return connection;
+  }
+
+  /** The sessions of recovering clients, with `recovery` on. */
+  #recoveryOf(options: WebServerOptions<Data>["recovery"]): Recovery | undefined {
+    const limits = resolveRecovery(options);
+    if (!limits) return undefined;
+    return new Recovery(limits, {
+      create: (socket, context, protocol) =>
+        this.#openConnection(socket, context as UpgradeContext, protocol),
+      recovered: (channel) =>
+        this.#safely(() => this.onWsRecover(channel as Channel<Data>), {
+          source: "onWsRecover",
+          channel,
+        }),
+      isClosing: () => this.#lifecycle.state === "closing",
+    });
   }
 
   /** The one object every connection of this server shares: limits, and where events go. */
@@ -553,4 +603,8 @@ export class WebServer<Data = unknown> {
       console.error("[switchboard] onError threw:", secondary, "while reporting:", error);
     }
   }
+}
+
+function isRecoveryToken(protocol: string): boolean {
+  return innerProtocol(protocol) !== undefined;
 }

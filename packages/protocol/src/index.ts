@@ -28,6 +28,21 @@ export {
   protocolName,
 } from "./options.js";
 export { createPeer, type EventPeer, type PeerHost } from "./peer.js";
+export {
+  ACK_DELAY_MS,
+  ACK_EVERY,
+  AckCounter,
+  CONTROL_MARK,
+  type Control,
+  encodeControl,
+  escapeText,
+  innerProtocol,
+  type Kept,
+  RECOVERY_PROTOCOL,
+  ResendBuffer,
+  readText,
+  recoveryOffer,
+} from "./recovery.js";
 export type {
   EmitArgs,
   EventSchemaMap,

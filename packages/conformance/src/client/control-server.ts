@@ -2,11 +2,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { createServer as createTcpServer, type Socket, type Server as TcpServer } from "node:net";
 import type { Backend, WebServer } from "@switchboard/core";
 import { ChatServer } from "../support/chat-server.js";
+import { CutProxy } from "../support/cut-proxy.js";
 import type { Skip } from "../support/runner.js";
 import type { ServerApp } from "./control.js";
 import { EventsServer } from "./events-app.js";
 import { ProbeServer } from "./probe-server.js";
 import { type RawCloser, rawCloser } from "./raw-closer.js";
+import { RecoveryApp } from "./recovery-app.js";
 
 /** A server backend the client suite runs against, e.g. `{ name: "ws", backend: () => wsBackend() }`. */
 export interface ClientBackend {
@@ -33,6 +35,7 @@ interface Managed {
   dispose(): Promise<void>;
   server?: WebServer;
   raw?: RawCloser;
+  proxy?: CutProxy;
   port: number;
 }
 
@@ -57,9 +60,11 @@ export async function startControlServer(
       const server =
         app === "chat"
           ? new ChatServer(options)
-          : app === "events"
-            ? new EventsServer(options)
-            : new ProbeServer(options);
+          : app.startsWith("events")
+            ? new EventsServer({ ...options, recovery: app === "events-recovery" })
+            : app.startsWith("recovery")
+              ? new RecoveryApp(options, app === "recovery-short" ? 300 : 10_000)
+              : new ProbeServer(options);
       const { port } = await server.listen({ port: 0, host: HOST });
       const id = String(nextId++);
       managed.set(id, { server, port, dispose: () => server.close() });
@@ -90,6 +95,10 @@ export async function startControlServer(
         closes: probe?.closes ?? [],
         sunk: probe?.sunk ?? { count: 0, bytes: 0, inOrder: true },
         invalid: server instanceof EventsServer ? server.hub.stats.invalid : 0,
+        recovery:
+          server instanceof RecoveryApp
+            ? server.state
+            : { opens: 0, recovers: 0, closes: [], got: [] },
       };
     },
     async "/dispose"(params) {
@@ -127,6 +136,22 @@ export async function startControlServer(
     async "/raw-state"(params) {
       return { upgrades: rawOf(params).upgrades() };
     },
+    async "/proxy"(params) {
+      const proxy = await CutProxy.open(entryOf(params).port);
+      const id = String(nextId++);
+      managed.set(id, { port: proxy.port, proxy, dispose: () => proxy.close() });
+      return { id, port: proxy.port };
+    },
+    async "/cut"(params) {
+      return { cut: proxyOf(params.get("id")).cut() };
+    },
+    async "/pump"(params) {
+      const server = serverOf(params);
+      if (!(server instanceof RecoveryApp)) throw new Error("/pump needs the recovery app");
+      const proxy = proxyOf(params.get("proxy"));
+      await server.pump(Number(params.get("count")), Number(params.get("cuts")), () => proxy.cut());
+      return {};
+    },
     async "/closed-port"() {
       const tcp = createTcpServer();
       const port = await listenTcp(tcp, 0);
@@ -139,6 +164,12 @@ export async function startControlServer(
     const entry = managed.get(params.get("id") ?? "");
     if (!entry?.server) throw new Error(`no server ${params.get("id")}`);
     return entry;
+  }
+
+  function proxyOf(id: string | null): CutProxy {
+    const proxy = managed.get(id ?? "")?.proxy;
+    if (!proxy) throw new Error(`no proxy ${id}`);
+    return proxy;
   }
 
   function rawOf(params: URLSearchParams): RawCloser {

@@ -1,7 +1,17 @@
+import type { RecoveryState } from "./recovery-app.js";
 import type { ClientServersInfo } from "./types.js";
 
-/** Which server the control server runs: the tutorial chat, the echo probe, or typed events. */
-export type ServerApp = "chat" | "probe" | "events";
+/**
+ * Which server the control server runs: the tutorial chat, the echo probe, typed events (with
+ * recovery on for `events-recovery`), or recovery (window 10 s, or 300 ms for `recovery-short`).
+ */
+export type ServerApp =
+  | "chat"
+  | "probe"
+  | "events"
+  | "events-recovery"
+  | "recovery"
+  | "recovery-short";
 
 /** What the probe server recorded. */
 export interface ProbeState {
@@ -22,6 +32,8 @@ export interface ProbeState {
   sunk: SinkTally;
   /** Invalid messages the events server received. */
   invalid: number;
+  /** What the recovery app recorded (empty for the other apps). */
+  recovery: RecoveryState;
 }
 
 /** What a probe server counted of the binary messages sent to it on `?sink=1`. */
@@ -38,6 +50,8 @@ export interface SinkTally {
 export interface RemoteServer {
   /** The port it listens on (kept across `stop` and `restart`). */
   port: number;
+  /** Its id at the control server. */
+  id: string;
   /** `ws://127.0.0.1:PORT` + path. */
   wsUrl(path?: string): string;
   /** Stops listening (clients get 1001); the port stays reserved for `restart`. */
@@ -64,6 +78,7 @@ export class ControlClient {
     const { id, port } = await this.call<{ id: string; port: number }>("/start", { backend, app });
     return {
       port,
+      id,
       wsUrl: (path = "/") => `ws://127.0.0.1:${port}${path}`,
       stop: () => this.call("/stop", { id }),
       restart: () => this.call("/restart", { id }),
@@ -87,6 +102,26 @@ export class ControlClient {
       url: `ws://127.0.0.1:${port}/`,
       upgrades: async () => (await this.call<{ upgrades: number }>("/raw-state", { id })).upgrades,
       dispose: () => this.call("/dispose", { id }),
+    };
+  }
+
+  /**
+   * A TCP proxy in front of `server` that can cut its connections without a close frame; `pump`
+   * makes the recovery app send `count` numbered messages, cutting the proxy `cuts` times.
+   */
+  async cutProxy(server: RemoteServer): Promise<{
+    wsUrl(path?: string): string;
+    cut(): Promise<void>;
+    pump(count: number, cuts: number): Promise<void>;
+  }> {
+    const { id, port } = await this.call<{ id: string; port: number }>("/proxy", {
+      id: server.id,
+    });
+    return {
+      wsUrl: (path = "/") => `ws://127.0.0.1:${port}${path}`,
+      cut: () => this.call("/cut", { id }),
+      pump: (count, cuts) =>
+        this.call("/pump", { id: server.id, proxy: id, count: String(count), cuts: String(cuts) }),
     };
   }
 

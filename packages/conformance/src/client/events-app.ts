@@ -5,6 +5,7 @@ import {
   EventHub,
   type ServerLimits,
   WebServer,
+  type WebServerOptions,
 } from "@switchboard/core";
 import type { SuiteEvents } from "./types.js";
 
@@ -15,7 +16,9 @@ import type { SuiteEvents } from "./types.js";
 export class EventsServer extends WebServer {
   readonly hub: EventHub<SuiteEvents>;
 
-  constructor(options: { backend: Backend } & Partial<ServerLimits>) {
+  constructor(
+    options: { backend: Backend } & Partial<ServerLimits> & Pick<WebServerOptions, "recovery">,
+  ) {
     super({ ...options, onError: () => {} });
     const hub = new EventHub<SuiteEvents>(this, { maxInFlightRequests: 4 });
     this.hub = hub;

@@ -6,6 +6,7 @@ import { eventCases } from "./cases/events.js";
 import { messageCases } from "./cases/messages.js";
 import { reconnectCases } from "./cases/reconnect.js";
 import { reconnectPolicyCases } from "./cases/reconnect-policy.js";
+import { recoveryCases } from "./cases/recovery.js";
 import { transcriptCases } from "./cases/transcript.js";
 import { clientSuiteContext } from "./context.js";
 
@@ -57,6 +58,7 @@ export function clientConformance(options: ClientConformanceOptions): void {
         reconnectPolicyCases(ctx);
         errorCases(ctx);
         eventCases(ctx);
+        recoveryCases(ctx);
         runner.checkSkips();
       });
     }

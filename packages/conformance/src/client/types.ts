@@ -51,6 +51,8 @@ export interface ConformanceClientOptions {
   connectTimeout?: number;
   /** Reconnect when the connection drops. */
   reconnect?: boolean | ConformanceReconnect;
+  /** Connection state recovery (the browser client's test maps it to its `recovery` import). */
+  recover?: boolean;
   /** Messages sent while (re)connecting that may wait for the connection. */
   maxQueuedMessages?: number;
   /** Received messages kept until read. */
@@ -96,6 +98,8 @@ export interface ConformanceClient extends AsyncIterable<ConformanceMessage> {
   readonly protocol: string;
   /** Bytes sent but not yet written out. */
   readonly bufferedAmount: number;
+  /** With `recover`: whether the last connection resumed the session before it. */
+  readonly recovered?: boolean;
 }
 
 /** The events and requests of the suite's events server (app "events"). */

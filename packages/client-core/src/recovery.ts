@@ -1,0 +1,175 @@
+import {
+  AckCounter,
+  type Control,
+  encodeControl,
+  escapeText,
+  innerProtocol,
+  ResendBuffer,
+  readText,
+  recoveryOffer,
+} from "@switchboard/protocol";
+import type { WebSocketClientBase } from "./client.js";
+import type { Transport, TransportEvents, TransportOptions } from "./transport.js";
+
+/**
+ * What the client asks of its recovery: one per client, living across its connections. Made by
+ * `recovery()`, given as the `recover` option (or `recover: true` where the platform client
+ * includes it).
+ */
+export interface ClientRecovery {
+  /** Whether the last connection resumed the session before it: nothing was missed either way. */
+  readonly recovered: boolean;
+  /**
+   * Wraps one connection attempt's transport: `create` makes it with the events and the
+   * subprotocols it is given (recovery offers its own in front of `protocols`).
+   */
+  wrap(
+    create: (events: TransportEvents, protocols: string[]) => Transport,
+    events: TransportEvents,
+    protocols: string | string[],
+  ): Transport;
+  /** The client closed: the next connection starts a new session. */
+  reset(): void;
+}
+
+/**
+ * Recovery for `client`: pass it as the `recover` option
+ * (`new WebSocketClient({ recover: recovery })`). It wraps each connection right above the
+ * socket, below any layer (typed events) added later.
+ */
+export function recovery(client: WebSocketClientBase): ClientRecovery {
+  const session = new SessionRecovery();
+  const seam = client as unknown as Seam;
+  const create = seam.createTransport.bind(client);
+  seam.createTransport = (url, options, events) =>
+    session.wrap(
+      (inner, protocols) => create(url, { ...options, protocols }, inner),
+      events,
+      options.protocols,
+    );
+  return session;
+}
+
+/** The client's transport seam, as the platform clients implement it. */
+interface Seam {
+  createTransport(url: string, options: TransportOptions, events: TransportEvents): Transport;
+}
+
+const OPEN = 1;
+
+/**
+ * Connection state recovery on the client (`switchboard.recovery.v1`, see docs/recovery.md):
+ * counts what arrives and acknowledges it, keeps what it sent until the server acknowledges it,
+ * and on a new connection names its session and what it received. The client sees the
+ * connection open only once the server answered, after anything resent.
+ */
+class SessionRecovery implements ClientRecovery {
+  recovered = false;
+  #session: string | null = null;
+  readonly #outbound = new ResendBuffer();
+  readonly #inbound = new AckCounter((control) => this.#sendNow(control));
+  /** The transport of the session's connection now, once welcomed. */
+  #current: Transport | undefined;
+
+  reset(): void {
+    this.#session = null;
+    this.#outbound.clear();
+    this.#inbound.stop();
+    this.#inbound.received = 0;
+    this.recovered = false;
+  }
+
+  wrap(
+    create: (events: TransportEvents, protocols: string[]) => Transport,
+    events: TransportEvents,
+    protocols: string | string[],
+  ): Transport {
+    /** "hello" until the server answers, "plain" when it did not agree to recovery. */
+    let mode: "hello" | "plain" | "session" = "hello";
+    const inner: Transport = create(
+      {
+        onopen: () => {
+          if (innerProtocol(inner.protocol) !== undefined) {
+            inner.send(encodeControl(["hello", this.#session, this.#inbound.received]));
+            return;
+          }
+          mode = "plain";
+          this.reset();
+          events.onopen();
+        },
+        onmessage: (event, binary = typeof event.data !== "string") => {
+          let { data } = event;
+          if (mode !== "plain" && !binary) {
+            const text = typeof data === "string" ? data : new TextDecoder().decode(data);
+            const read = readText(text);
+            if ("control" in read) {
+              if (!this.#control(read.control, inner, mode))
+                inner.close(4002, "bad recovery message");
+              else if (mode === "hello") {
+                mode = "session";
+                events.onopen();
+              }
+              return;
+            }
+            if (text !== read.data) data = read.data;
+          }
+          if (mode === "hello") return;
+          if (mode === "session") this.#inbound.count();
+          events.onmessage({ data }, binary);
+        },
+        onclose: (event) => {
+          if (this.#current === inner) {
+            this.#current = undefined;
+            this.#inbound.stop();
+          }
+          events.onclose(event);
+        },
+      },
+      recoveryOffer(protocols),
+    );
+    return {
+      get readyState() {
+        return inner.readyState;
+      },
+      get protocol() {
+        return innerProtocol(inner.protocol) ?? inner.protocol;
+      },
+      get bufferedAmount() {
+        return inner.bufferedAmount;
+      },
+      send: (data) => {
+        if (mode === "plain") return inner.send(data);
+        const wire = typeof data === "string" ? escapeText(data) : data;
+        // The caller may reuse its buffer: keep a copy for a resend.
+        const kept = typeof wire === "string" ? wire : wire.slice();
+        this.#outbound.push({ data: kept, binary: typeof wire !== "string", bytes: 0 });
+        inner.send(wire);
+      },
+      close: (code, reason) => inner.close(code, reason),
+    };
+  }
+
+  /** Handles a control message; false when it breaks the protocol. */
+  #control(control: Control | undefined, inner: Transport, mode: string): boolean {
+    if (control?.[0] === "ack") return this.#outbound.ack(control[1]);
+    if (control?.[0] !== "welcome" || mode !== "hello") return false;
+    const [, session, recovered, received] = control;
+    this.recovered = recovered && session === this.#session && this.#outbound.covers(received);
+    if (recovered && !this.recovered) return false;
+    if (this.recovered) {
+      this.#outbound.ack(received);
+      for (const item of this.#outbound.after(received)) inner.send(item.data);
+    } else {
+      // A new session: what the old one did not acknowledge may or may not have arrived.
+      this.reset();
+    }
+    this.#session = session;
+    this.#current = inner;
+    this.#inbound.resume();
+    return true;
+  }
+
+  #sendNow(control: string): void {
+    if (this.#current?.readyState === OPEN) this.#current.send(control);
+  }
+}

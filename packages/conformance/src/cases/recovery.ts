@@ -1,0 +1,245 @@
+import { type Channel, WebServer, type WebServerOptions } from "@switchboard/core";
+import { afterEach, describe, expect } from "vitest";
+import { eventually, sleep, TestClient } from "../support/client.js";
+import type { SuiteContext } from "../support/context.js";
+import { CutProxy } from "../support/cut-proxy.js";
+import { RECOVERY_PROTOCOL, RecoveringTestClient } from "../support/recovering-client.js";
+
+/** Records every callback; each channel joins the topic "numbers". */
+class Recorder extends WebServer<{ name: string }> {
+  opened: Channel<{ name: string }>[] = [];
+  recovered: Channel<{ name: string }>[] = [];
+  closes: [id: number, code: number, reason: string][] = [];
+  got: string[] = [];
+  override onWsOpen(channel: Channel<{ name: string }>) {
+    channel.data = { name: `channel ${channel.id}` };
+    this.subscribe(channel, "numbers");
+    this.opened.push(channel);
+  }
+  override onWsRecover(channel: Channel<{ name: string }>) {
+    this.recovered.push(channel);
+  }
+  override onWsMessage(_channel: Channel, text: string) {
+    this.got.push(text);
+  }
+  override onWsClose(channel: Channel, code: number, reason: string) {
+    this.closes.push([channel.id, code, reason]);
+  }
+}
+
+const numbers = (count: number, prefix = "") =>
+  Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`);
+
+/** Connection state recovery (`recovery` on the server, `switchboard.recovery.v1` on the wire). */
+export function recoveryCases(ctx: SuiteContext): void {
+  const { it } = ctx;
+  describe("recovery", () => {
+    const proxies: CutProxy[] = [];
+    const clients: RecoveringTestClient[] = [];
+    afterEach(async () => {
+      await Promise.all(clients.splice(0).map((client) => client.close()));
+      await Promise.all(proxies.splice(0).map((proxy) => proxy.close()));
+    });
+    const start = async (recovery: WebServerOptions["recovery"]) => {
+      const running = await ctx.start((backend) => new Recorder({ backend, recovery }));
+      const proxy = await CutProxy.open(running.address.port);
+      proxies.push(proxy);
+      return { ...running, proxy };
+    };
+    const connect = async (url: string) => {
+      const client = await RecoveringTestClient.connect(url);
+      clients.push(client);
+      return client;
+    };
+
+    it("five cuts while the server sends 10,000 messages and the client 1,000: each exactly once, in order", async () => {
+      const { server, proxy } = await start(true);
+      const client = await connect(proxy.wsUrl("/numbers"));
+      await eventually(() => server.opened.length === 1, 5000, "onWsOpen");
+      const channel = server.opened[0]!;
+      let cuts = 0;
+      // Direct sends, publishes to the channel's topic and broadcasts, in turn, in batches at
+      // full speed; the client sends one message per ten; every 1,700 messages the link is cut.
+      for (let n = 1; n <= 10_000; n++) {
+        const text = String(n);
+        if (n % 3 === 0) server.broadcast(text);
+        else if (n % 3 === 1) server.publish("numbers", text);
+        else server.send(channel, text);
+        if (n % 10 === 0) client.send(`c${n / 10}`);
+        if (n % 1700 === 0 && cuts < 5) {
+          proxy.cut();
+          cuts++;
+        }
+        if (n % 250 === 0) await sleep(1);
+      }
+      await eventually(
+        () => client.received.length >= 10_000 && server.got.length >= 1000,
+        20_000,
+        "every message on both sides",
+      );
+      await sleep(50);
+      expect(cuts).toBe(5);
+      expect(proxy.accepted).toBeGreaterThanOrEqual(6);
+      expect(client.received).toEqual(numbers(10_000));
+      expect(server.got).toEqual(numbers(1000, "c"));
+      // One session: opened once, recovered after every cut that the server noticed, never closed.
+      expect(server.opened).toHaveLength(1);
+      expect(server.closes).toEqual([]);
+      expect(server.recovered.length).toBeGreaterThanOrEqual(1);
+      expect(server.recovered.every((recovered) => recovered === channel)).toBe(true);
+      expect(client.welcomes.slice(1).every((welcome) => welcome.recovered)).toBe(true);
+      expect(new Set(client.welcomes.map((welcome) => welcome.session)).size).toBe(1);
+      expect(channel.data).toEqual({ name: `channel ${channel.id}` });
+      expect([...server.topicsOf(channel)]).toEqual(["numbers"]);
+      expect(server.clientCount).toBe(1);
+    });
+
+    it("sends to an away channel are held and delivered on resume, before anything new", async () => {
+      const { server, proxy } = await start(true);
+      const client = await connect(proxy.wsUrl());
+      await eventually(() => server.opened.length === 1, 5000, "onWsOpen");
+      const channel = server.opened[0]!;
+      server.send(channel, "before");
+      await eventually(() => client.received.length === 1, 5000, "the first message");
+      const back = client.nextWelcome();
+      proxy.cut();
+      // The server may not have noticed yet; either way the sends are kept.
+      await eventually(() => !client.ready, 5000, "the drop");
+      server.send(channel, "while away 1");
+      server.publish("numbers", "while away 2");
+      expect(channel.isOpen).toBe(true);
+      await back;
+      server.send(channel, "after");
+      await eventually(() => client.received.length === 4, 5000, "four messages");
+      expect(client.received).toEqual(["before", "while away 1", "while away 2", "after"]);
+      await eventually(() => server.recovered.length === 1, 5000, "onWsRecover");
+      expect(server.opened).toHaveLength(1);
+      expect(server.closes).toEqual([]);
+    });
+
+    it("a peer that stops answering pings is dropped by the heartbeat, and recovers what was lost on the wire", async () => {
+      const running = await ctx.start(
+        (backend) => new Recorder({ backend, recovery: true, heartbeatIntervalMs: 100 }),
+      );
+      const { server } = running;
+      const proxy = await CutProxy.open(running.address.port);
+      proxies.push(proxy);
+      const client = await connect(proxy.wsUrl());
+      await eventually(() => server.opened.length === 1, 5000, "onWsOpen");
+      const channel = server.opened[0]!;
+      proxy.freeze();
+      server.send(channel, "lost on the wire");
+      await eventually(() => client.welcomes.length === 2, 5000, "the resume after the drop");
+      await eventually(() => client.received.length === 1, 5000, "the message");
+      expect(client.received).toEqual(["lost on the wire"]);
+      expect(client.welcomes[1]!.recovered).toBe(true);
+      expect(server.recovered).toEqual([channel]);
+      expect(server.closes).toEqual([]);
+    });
+
+    it("a publish and a broadcast reach plain and recovering channels alike, once each", async () => {
+      const { server, proxy, wsUrl } = await start(true);
+      const recovering = await connect(proxy.wsUrl());
+      const plain = await TestClient.connect(wsUrl("/plain"));
+      await eventually(() => server.opened.length === 2, 5000, "both onWsOpen");
+      expect(server.publish("numbers", "p1")).toBe(2);
+      expect(server.broadcast("b1", { exclude: server.opened[1] })).toBe(1);
+      expect(server.broadcast("b2")).toBe(2);
+      expect(await plain.texts(2)).toEqual(["p1", "b2"]);
+      await eventually(() => recovering.received.length === 3, 5000, "three messages");
+      expect(recovering.received).toEqual(["p1", "b1", "b2"]);
+      expect(await plain.silentFor(50)).toBe(true);
+      await plain.close();
+    });
+
+    it("after the window: not recovered, onWsClose for the old channel at expiry, onWsOpen for the new", async () => {
+      const { server, proxy } = await start({ windowMs: 300 });
+      const client = await connect(proxy.wsUrl());
+      await eventually(() => server.opened.length === 1, 5000, "onWsOpen");
+      const first = server.opened[0]!;
+      server.send(first, "one");
+      await eventually(() => client.received.length === 1, 5000, "the first message");
+      // Cut and keep the client out until the window passed: point the proxy at a closed port.
+      proxy.target = 1;
+      proxy.cut();
+      await eventually(() => server.closes.length === 1, 5000, "the window to pass");
+      expect(server.closes[0]).toEqual([first.id, 1006, expect.any(String)]);
+      expect(first.isOpen).toBe(false);
+      proxy.target = (server.address as { port: number }).port;
+      await eventually(() => client.welcomes.length === 2, 10_000, "a new session");
+      expect(client.welcomes[1]!.recovered).toBe(false);
+      expect(client.welcomes[1]!.session).not.toBe(client.welcomes[0]!.session);
+      expect(server.opened).toHaveLength(2);
+      expect(server.opened[1]).not.toBe(first);
+      expect(server.recovered).toEqual([]);
+    });
+
+    it("past maxMessages while away the session ends: send throws CHANNEL_CLOSED, the client gets a new session", async () => {
+      const { server, proxy } = await start({ maxMessages: 5 });
+      const client = await connect(proxy.wsUrl());
+      await eventually(() => server.opened.length === 1, 5000, "onWsOpen");
+      const first = server.opened[0]!;
+      proxy.target = 1;
+      proxy.cut();
+      await eventually(() => !client.ready, 5000, "the drop");
+      // Wait until the server saw the drop: before that, sends go to the dead socket.
+      await sleep(100);
+      for (let n = 1; n <= 5; n++) server.send(first, String(n));
+      expect(() => server.send(first, "6")).toThrow(
+        expect.objectContaining({ code: "CHANNEL_CLOSED" }),
+      );
+      await eventually(() => server.closes.length === 1, 5000, "onWsClose");
+      expect(server.closes[0]?.slice(0, 2)).toEqual([first.id, 1006]);
+      proxy.target = (server.address as { port: number }).port;
+      await eventually(() => client.welcomes.length === 2, 10_000, "a new session");
+      expect(client.welcomes[1]!.recovered).toBe(false);
+      expect(client.received).toEqual([]);
+      expect(server.opened).toHaveLength(2);
+    });
+
+    it("a client that closes with 1000 ends its session: onWsClose at once, nothing held", async () => {
+      const { server, proxy } = await start(true);
+      const client = await connect(proxy.wsUrl());
+      await eventually(() => server.opened.length === 1, 5000, "onWsOpen");
+      await client.close();
+      await eventually(() => server.closes.length === 1, 5000, "onWsClose");
+      expect(server.closes[0]?.slice(0, 2)).toEqual([server.opened[0]!.id, 1000]);
+      expect(server.clientCount).toBe(0);
+    });
+
+    it("opt-out: a plain ws client sees today's raw frames, on a server with recovery on", async () => {
+      const { server, wsUrl } = await start(true);
+      const plain = await TestClient.connect(wsUrl("/plain"));
+      await eventually(() => server.opened.length === 1, 5000, "onWsOpen");
+      server.send(server.opened[0]!, "\x1fraw");
+      server.send(server.opened[0]!, new Uint8Array([0x1f, 1, 2]));
+      const text = await plain.next();
+      expect(text.binary).toBe(false);
+      expect(text.text).toBe("\x1fraw");
+      const bytes = await plain.next();
+      expect([...bytes.data]).toEqual([0x1f, 1, 2]);
+      plain.send('\x1f["ack",1]');
+      await eventually(() => server.got.length === 1, 5000, "the raw message");
+      expect(server.got).toEqual(['\x1f["ack",1]']);
+      expect(plain.ws.protocol).toBe("");
+      await plain.close();
+    });
+
+    it("a server without recovery does not agree to it: the client gets its fallback subprotocol", async () => {
+      const { wsUrl } = await ctx.start((backend) => new Recorder({ backend }));
+      const client = await TestClient.connect(wsUrl(), {
+        protocols: [`${RECOVERY_PROTOCOL}+chat`, "chat"],
+      });
+      expect(client.ws.protocol).toBe("chat");
+      await client.close();
+    });
+
+    it("refuses a bad recovery option", () => {
+      const make = (recovery: unknown) => () =>
+        new Recorder({ backend: ctx.backend(), recovery: recovery as never });
+      expect(make({ windowMs: -1 })).toThrow(expect.objectContaining({ code: "INVALID_OPTION" }));
+      expect(make({ window: 5 })).toThrow(expect.objectContaining({ code: "INVALID_OPTION" }));
+      expect(make("yes")).toThrow(expect.objectContaining({ code: "INVALID_OPTION" }));
+    });
+  });
+}

@@ -1,0 +1,187 @@
+import { encodeControl, innerProtocol, readText } from "@switchboard/protocol";
+import type { Channel } from "../channel.js";
+import type { Connection } from "../connection.js";
+import { CloseCode } from "../opcode.js";
+import type { EngineSocket, SocketEvents } from "../seam.js";
+import type { ResolvedRecovery } from "./options.js";
+import { Session, type SessionOwner } from "./session.js";
+
+/** How long a recovering client may take to say hello after the upgrade. */
+const HELLO_TIMEOUT_MS = 10_000;
+
+/** What the registry needs from the server. */
+export interface RecoveryHost {
+  /** Makes the channel of a new session, with the session as its socket; runs nothing yet. */
+  create(socket: EngineSocket, context: unknown, protocol: string): Connection;
+  /** Runs `onWsRecover`. */
+  recovered(channel: Channel): void;
+  isClosing(): boolean;
+}
+
+/**
+ * The recoverable sessions of one server, by id. An upgrade that agreed to
+ * `switchboard.recovery.v1` gets a `Link`, which waits for the client's hello and then either
+ * resumes the session it names or starts a new one.
+ */
+export class Recovery implements SessionOwner {
+  readonly limits: ResolvedRecovery;
+  readonly #host: RecoveryHost;
+  readonly #sessions = new Map<string, Session>();
+
+  constructor(limits: ResolvedRecovery, host: RecoveryHost) {
+    this.limits = limits;
+    this.#host = host;
+  }
+
+  /** Whether an agreed subprotocol is a recovery one. */
+  claims(protocol: string): boolean {
+    return innerProtocol(protocol) !== undefined;
+  }
+
+  /** The events of an engine socket that agreed to `protocol`; `context` is its upgrade's. */
+  open(socket: EngineSocket, context: unknown, protocol: string): SocketEvents {
+    return new Link(this, socket, context, innerProtocol(protocol) ?? "");
+  }
+
+  /** Sessions waiting for their client or connected. */
+  get size(): number {
+    return this.#sessions.size;
+  }
+
+  isClosing(): boolean {
+    return this.#host.isClosing();
+  }
+
+  ended(session: Session): void {
+    this.#sessions.delete(session.id);
+  }
+
+  recovered(session: Session): void {
+    this.#host.recovered(session.connection.channel);
+  }
+
+  /** The client's hello: resume the session it names if that is complete, else a new one. */
+  hello(
+    socket: EngineSocket,
+    context: unknown,
+    protocol: string,
+    id: string | null,
+    received: number,
+  ): Session {
+    const known = id === null ? undefined : this.#sessions.get(id);
+    if (known?.canResume(received)) {
+      known.resume(socket, received);
+      return known;
+    }
+    // Nothing half-recovered: a session that cannot give the client everything ends now.
+    known?.end(CloseCode.ABNORMAL, "recovery failed");
+    const session = new Session(crypto.randomUUID(), this);
+    this.#sessions.set(session.id, session);
+    session.engine = socket;
+    session.connection = this.#host.create(session, context, protocol);
+    socket.send(encodeControl(["welcome", session.id, false, 0]), false);
+    session.connection.open();
+    return session;
+  }
+}
+
+/** The events of one engine socket: first the hello, then the session's traffic. */
+class Link implements SocketEvents {
+  readonly #recovery: Recovery;
+  readonly #socket: EngineSocket;
+  readonly #context: unknown;
+  readonly #protocol: string;
+  #session: Session | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
+
+  constructor(recovery: Recovery, socket: EngineSocket, context: unknown, protocol: string) {
+    this.#recovery = recovery;
+    this.#socket = socket;
+    this.#context = context;
+    this.#protocol = protocol;
+  }
+
+  /** Only while this socket carries the session: a replaced socket's events are ignored. */
+  get #current(): Session | undefined {
+    const session = this.#session;
+    return session?.engine === this.#socket ? session : undefined;
+  }
+
+  open(): void {
+    if (this.#recovery.isClosing()) {
+      this.#socket.close(CloseCode.GOING_AWAY, "server shutting down");
+      return;
+    }
+    this.#timer = setTimeout(
+      () => this.#refuse(CloseCode.POLICY_VIOLATION, "no hello"),
+      HELLO_TIMEOUT_MS,
+    );
+    this.#timer.unref?.();
+  }
+
+  message(data: Uint8Array | string, binary: boolean): void {
+    if (this.#closed) return;
+    if (!this.#session) {
+      this.#hello(data, binary);
+      return;
+    }
+    const session = this.#current;
+    if (!session) return;
+    session.alive();
+    if (!binary) {
+      const first = typeof data === "string" ? data.charCodeAt(0) : data[0];
+      if (first === 0x1f) {
+        const text = typeof data === "string" ? data : new TextDecoder().decode(data);
+        const read = readText(text);
+        if ("control" in read) {
+          const control = read.control;
+          if (control?.[0] !== "ack" || !session.outbound.ack(control[1])) {
+            this.#refuse(CloseCode.PROTOCOL_ERROR, "bad recovery control message");
+          }
+          return;
+        }
+        data = read.data;
+      }
+    }
+    session.inbound.count();
+    session.connection.message(data, binary);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    this.#current?.dropped(code, reason);
+  }
+
+  drain(): void {
+    this.#current?.connection.drain();
+  }
+
+  pong(): void {
+    this.#current?.alive();
+  }
+
+  #hello(data: Uint8Array | string, binary: boolean): void {
+    clearTimeout(this.#timer);
+    const text = binary ? "" : typeof data === "string" ? data : new TextDecoder().decode(data);
+    const read = readText(text);
+    const control = "control" in read ? read.control : undefined;
+    if (control?.[0] !== "hello") {
+      this.#refuse(CloseCode.PROTOCOL_ERROR, "expected a recovery hello");
+      return;
+    }
+    this.#session = this.#recovery.hello(
+      this.#socket,
+      this.#context,
+      this.#protocol,
+      control[1],
+      control[2],
+    );
+  }
+
+  #refuse(code: number, reason: string): void {
+    this.#socket.close(code, reason);
+  }
+}

@@ -1,0 +1,195 @@
+import { AckCounter, encodeControl, ResendBuffer } from "@switchboard/protocol";
+import type { Connection } from "../connection.js";
+import { SwitchboardError } from "../errors.js";
+import { CloseCode } from "../opcode.js";
+import type { EngineSocket } from "../seam.js";
+import type { ResolvedRecovery } from "./options.js";
+
+/** Close codes after which a client may come back: the connection dropped or the peer left. */
+const RECOVERABLE = new Set([1001, 1006, 1011, 1012, 1013, 1014]);
+
+/** What a session needs from the registry that owns it. */
+export interface SessionOwner {
+  readonly limits: ResolvedRecovery;
+  /** The server shuts down: nothing is recoverable. */
+  isClosing(): boolean;
+  /** The session ended for good: forget it. */
+  ended(session: Session): void;
+  /** Runs `onWsRecover`. */
+  recovered(session: Session): void;
+}
+
+/**
+ * One recoverable channel: the socket its `Connection` writes to, for as long as the session
+ * lives, whichever engine socket carries it now (none while the client is away). It numbers
+ * what goes out and keeps it until acknowledged, counts what comes in, and holds sends while
+ * the client is away.
+ */
+export class Session implements EngineSocket {
+  readonly id: string;
+  readonly #owner: SessionOwner;
+  /** Set right after the session is made: the connection whose socket this is. */
+  connection!: Connection;
+  /** What the client has not acknowledged yet. */
+  readonly outbound = new ResendBuffer();
+  readonly inbound: AckCounter;
+  /** The engine socket carrying the session now; undefined while the client is away. */
+  engine: EngineSocket | undefined;
+  /** The server began closing or dropping this channel: its end is final. */
+  #ending = false;
+  #answeredPing = true;
+  #window: ReturnType<typeof setTimeout> | undefined;
+  #ended = false;
+
+  constructor(id: string, owner: SessionOwner) {
+    this.id = id;
+    this.#owner = owner;
+    this.inbound = new AckCounter((control) => this.engine?.send(control, false));
+  }
+
+  get away(): boolean {
+    return this.engine === undefined;
+  }
+
+  // ---- the connection's socket ------------------------------------------------------------------
+
+  send(data: Uint8Array | string, binary: boolean): number {
+    const wire = binary ? copy(data as Uint8Array) : toWire(data);
+    const bytes = typeof wire === "string" ? wire.length : wire.byteLength;
+    this.outbound.push({ data: wire, binary, bytes });
+    const { maxMessages, maxBytes } = this.#owner.limits;
+    if (this.outbound.length > maxMessages || this.outbound.bytes > maxBytes) {
+      if (this.away) this.#overflowWhileAway();
+      // Connected: the client acknowledges soon; what it already has need not be kept. A resume
+      // that needs a message dropped here fails (the client gets a new session).
+      while (this.outbound.length > maxMessages || this.outbound.bytes > maxBytes) {
+        this.outbound.shift();
+      }
+    }
+    const engine = this.engine;
+    return engine ? engine.send(wire, binary) : this.outbound.bytes;
+  }
+
+  get bufferedAmount(): number {
+    // While away, what is held counts against the connection's flow control.
+    return this.engine ? this.engine.bufferedAmount : this.outbound.bytes;
+  }
+
+  close(code: number, reason: string): void {
+    this.#ending = true;
+    if (this.engine) this.engine.close(code, reason);
+    else queueMicrotask(() => this.end(code, reason));
+  }
+
+  terminate(): void {
+    this.#ending = true;
+    if (this.engine) this.engine.terminate();
+    else queueMicrotask(() => this.end(CloseCode.ABNORMAL, ""));
+  }
+
+  /**
+   * The heartbeat. The connection always sees its ping answered: the session itself drops an
+   * engine socket that missed one, and waits for its client as after any other drop.
+   */
+  ping(): void {
+    const engine = this.engine;
+    if (engine) {
+      if (this.#answeredPing) {
+        this.#answeredPing = false;
+        engine.ping();
+      } else {
+        this.detach();
+        engine.terminate();
+        this.dropped(CloseCode.ABNORMAL, "no answer to ping");
+      }
+    }
+    this.connection.pong();
+  }
+
+  // ---- the engine socket's events ------------------------------------------------------------
+
+  /** A message or pong arrived on the current engine socket. */
+  alive(): void {
+    this.#answeredPing = true;
+  }
+
+  /** The current engine socket is gone: wait for the client, or end the session. */
+  dropped(code: number, reason: string): void {
+    this.detach();
+    if (this.#ending || this.#owner.isClosing() || !RECOVERABLE.has(code)) {
+      this.end(code, reason);
+      return;
+    }
+    this.#window = setTimeout(() => this.end(code, reason), this.#owner.limits.windowMs);
+    this.#window.unref?.();
+  }
+
+  /** Stops using the current engine socket; its later events are ignored. */
+  detach(): void {
+    this.engine = undefined;
+    this.inbound.stop();
+  }
+
+  /** Whether a client that received `received` messages can be given all the rest. */
+  canResume(received: number): boolean {
+    return !this.#ended && !this.#ending && this.outbound.covers(received);
+  }
+
+  /**
+   * The client is back on `engine`, having received `received` messages: welcome it, resend what
+   * it missed (before anything new), and run `onWsRecover`.
+   */
+  resume(engine: EngineSocket, received: number): void {
+    clearTimeout(this.#window);
+    const old = this.engine;
+    if (old) {
+      // The old socket has not noticed the drop yet: it is replaced.
+      this.detach();
+      old.terminate();
+    }
+    this.outbound.ack(received);
+    this.engine = engine;
+    this.#answeredPing = true;
+    this.inbound.resume();
+    engine.send(encodeControl(["welcome", this.id, true, this.inbound.received]), false);
+    for (const item of this.outbound.after(received)) engine.send(item.data, item.binary);
+    this.#owner.recovered(this);
+    // A sender that waited for a drain while the client was away may go on.
+    this.connection.drain();
+  }
+
+  /** The session is over: the channel closes (`onWsClose` runs). */
+  end(code: number, reason: string): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    clearTimeout(this.#window);
+    this.detach();
+    this.outbound.clear();
+    this.#owner.ended(this);
+    this.connection.close(code, reason);
+  }
+
+  #overflowWhileAway(): never {
+    const { maxMessages, maxBytes } = this.#owner.limits;
+    this.end(CloseCode.ABNORMAL, "recovery limit exceeded");
+    throw new SwitchboardError(
+      "CHANNEL_CLOSED",
+      `channel ${this.connection.channel.id} is away and its recovery window is full (maxMessages ${maxMessages}, maxBytes ${maxBytes}); the session ended`,
+    );
+  }
+}
+
+/** A TEXT data message as it goes on the wire: one more U+001F in front of one that starts with it. */
+function toWire(data: Uint8Array | string): Uint8Array | string {
+  if (typeof data === "string") return data.charCodeAt(0) === 0x1f ? `\x1f${data}` : data;
+  if (data[0] !== 0x1f) return copy(data);
+  const escaped = new Uint8Array(data.byteLength + 1);
+  escaped[0] = 0x1f;
+  escaped.set(data, 1);
+  return escaped;
+}
+
+/** The caller may reuse its buffer once `send` returns; the kept message must not change. */
+function copy(data: Uint8Array): Uint8Array {
+  return data.slice();
+}

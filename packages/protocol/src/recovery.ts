@@ -1,0 +1,197 @@
+/**
+ * The recovery wire format (`switchboard.recovery.v1`), shared by the server and the clients.
+ * See docs/recovery.md. Data messages travel as they are and are numbered implicitly: the n-th
+ * data message one side sends on a session is number n. Control messages are TEXT messages that
+ * start with U+001F; a TEXT data message that starts with U+001F gets one more in front.
+ */
+
+/** The subprotocol token; `switchboard.recovery.v1+<inner>` carries another subprotocol inside. */
+export const RECOVERY_PROTOCOL = "switchboard.recovery.v1";
+
+/** Starts every control message (and escapes data that starts with it). */
+export const CONTROL_MARK = "\x1f";
+
+/** A receiver acknowledges after this many data messages, or `ACK_DELAY_MS` after the first. */
+export const ACK_EVERY = 128;
+export const ACK_DELAY_MS = 50;
+
+/**
+ * - `["hello", session, received]`: the client's first message; `session` null for a new one,
+ *   `received` how many data messages of that session it got.
+ * - `["welcome", session, recovered, received]`: the server's first message; `received` how
+ *   many of the client's data messages the session got (what follows `received` is resent).
+ * - `["ack", received]`: cumulative, either way.
+ */
+export type Control =
+  | [type: "hello", session: string | null, received: number]
+  | [type: "welcome", session: string, recovered: boolean, received: number]
+  | [type: "ack", received: number];
+
+/** The subprotocol inside a recovery token ("" for raw messages), or undefined for another token. */
+export function innerProtocol(token: string): string | undefined {
+  if (token === RECOVERY_PROTOCOL) return "";
+  const prefix = `${RECOVERY_PROTOCOL}+`;
+  return token.startsWith(prefix) && token.length > prefix.length
+    ? token.slice(prefix.length)
+    : undefined;
+}
+
+/** What a recovering client offers: each protocol wrapped, then the plain ones as a fallback. */
+export function recoveryOffer(protocols: string | string[]): string[] {
+  const plain = typeof protocols === "string" ? [protocols] : protocols;
+  if (plain.length === 0) return [RECOVERY_PROTOCOL];
+  return [...plain.map((protocol) => `${RECOVERY_PROTOCOL}+${protocol}`), ...plain];
+}
+
+export function encodeControl(control: Control): string {
+  return CONTROL_MARK + JSON.stringify(control);
+}
+
+/**
+ * Reads a TEXT message: `{ data }` for a data message (unescaped), `{ control }` for a control
+ * message, `{ control: undefined }` for one that starts with the mark but cannot be read.
+ */
+export function readText(text: string): { data: string } | { control: Control | undefined } {
+  if (text.charCodeAt(0) !== 0x1f) return { data: text };
+  if (text.charCodeAt(1) === 0x1f) return { data: text.slice(1) };
+  try {
+    const value = JSON.parse(text.slice(1)) as unknown;
+    return { control: isControl(value) ? value : undefined };
+  } catch {
+    return { control: undefined };
+  }
+}
+
+/** A TEXT data message as it goes on the wire. */
+export function escapeText(text: string): string {
+  return text.charCodeAt(0) === 0x1f ? CONTROL_MARK + text : text;
+}
+
+function isControl(value: unknown): value is Control {
+  if (!Array.isArray(value)) return false;
+  const count = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
+  const [type, a, b, c] = value as unknown[];
+  if (type === "ack") return value.length === 2 && count(a);
+  if (type === "hello")
+    return value.length === 3 && (a === null || typeof a === "string") && count(b);
+  return (
+    type === "welcome" &&
+    value.length === 4 &&
+    typeof a === "string" &&
+    typeof b === "boolean" &&
+    count(c)
+  );
+}
+
+/** One data message kept for a resend: the payload as it went on the wire. */
+export interface Kept {
+  data: string | Uint8Array;
+  binary: boolean;
+  bytes: number;
+}
+
+/**
+ * The data messages one side sent and the other has not acknowledged, numbered from 1 per
+ * session. A queue with a moving head: `ack` drops from the front, `push` adds at the back.
+ */
+export class ResendBuffer {
+  /** How many data messages this side sent on the session. */
+  sent = 0;
+  /** Bytes held. */
+  bytes = 0;
+  #items: (Kept | undefined)[] = [];
+  #head = 0;
+
+  /** Numbers of the messages held: from `first` to `sent`. */
+  get first(): number {
+    return this.sent - this.length + 1;
+  }
+
+  get length(): number {
+    return this.#items.length - this.#head;
+  }
+
+  push(item: Kept): void {
+    this.sent++;
+    this.bytes += item.bytes;
+    this.#items.push(item);
+  }
+
+  /** The other side got everything up to `received`; false when that is more than was sent. */
+  ack(received: number): boolean {
+    if (received > this.sent) return false;
+    while (this.length > 0 && this.first <= received) this.shift();
+    return true;
+  }
+
+  /** Drops the oldest message. */
+  shift(): void {
+    const item = this.#items[this.#head];
+    this.#items[this.#head++] = undefined;
+    this.bytes -= item?.bytes ?? 0;
+    // Compact once the dead front is as long as the live part.
+    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  /** Whether every message after `received` is still held, so a resend is complete. */
+  covers(received: number): boolean {
+    return received <= this.sent && received >= this.first - 1;
+  }
+
+  /** The messages after `received`, oldest first; call `covers` first. */
+  *after(received: number): Generator<Kept> {
+    for (let n = Math.max(received + 1, this.first); n <= this.sent; n++) {
+      yield this.#items[this.#head + n - this.first] as Kept;
+    }
+  }
+
+  clear(): void {
+    this.#items = [];
+    this.#head = 0;
+    this.sent = 0;
+    this.bytes = 0;
+  }
+}
+
+/**
+ * Counts the data messages one side receives and acknowledges them cheaply: every `ACK_EVERY`
+ * messages, or `ACK_DELAY_MS` after the first unacknowledged one.
+ */
+export class AckCounter {
+  received = 0;
+  #acked = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #send: (control: string) => void;
+
+  constructor(send: (control: string) => void) {
+    this.#send = send;
+  }
+
+  count(): void {
+    this.received++;
+    if (this.received - this.#acked >= ACK_EVERY) this.flush();
+    else this.#timer ??= setTimeout(() => this.flush(), ACK_DELAY_MS);
+  }
+
+  flush(): void {
+    this.stop();
+    if (this.received === this.#acked) return;
+    this.#acked = this.received;
+    this.#send(encodeControl(["ack", this.received]));
+  }
+
+  /** Stops the timer (the connection is gone); `acked` then restarts from `received`. */
+  stop(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** A new connection of the same session: nothing is acknowledged on it yet. */
+  resume(): void {
+    this.stop();
+    this.#acked = this.received;
+  }
+}
