@@ -163,6 +163,10 @@ class Link implements SocketEvents {
     this.#current?.alive();
   }
 
+  pinged(): void {
+    this.#current?.connection.pinged();
+  }
+
   #hello(data: Uint8Array | string, binary: boolean): void {
     clearTimeout(this.#timer);
     const text = binary ? "" : typeof data === "string" ? data : new TextDecoder().decode(data);
