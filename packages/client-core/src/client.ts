@@ -10,8 +10,8 @@ import {
   resolveOptions,
 } from "./options.js";
 import type { CloseInfo } from "./policy.js";
-import { guard, report } from "./report.js";
 import type { ClientRecovery } from "./recovery.js";
+import { guard, report } from "./report.js";
 import type { Transport, TransportEvents, TransportOptions } from "./transport.js";
 import { canClose, checkUrl, toPayload } from "./validation.js";
 

@@ -17,8 +17,8 @@ import {
   isAttachOptions,
   type WsAttachOptions,
 } from "./attach.js";
-import { drained, responseSockets } from "./drain.js";
 import { wsDeflateOptions } from "./deflate.js";
+import { drained, responseSockets } from "./drain.js";
 import { headerList, httpExchange, requestHeaders } from "./exchange.js";
 import { bindSocket } from "./socket.js";
 
