@@ -17,9 +17,16 @@ import {
 } from "@switchboard/core/backend";
 import { appBackend, type UwsAppOptions } from "./app.js";
 import { type Engine, lentText, loadEngine, sslApp, type UwsEngine } from "./engine.js";
-import { httpExchange } from "./exchange.js";
+import { UwsExchange } from "./exchange.js";
 import { listenExclusive } from "./listen.js";
-import { type CopiedRequest, copyRequest } from "./request.js";
+import {
+  addressText,
+  type CopiedRequest,
+  copyHeaders,
+  copyRequest,
+  requestMethod,
+  requestUrl,
+} from "./request.js";
 import {
   deliverMessage,
   engineSocket,
@@ -136,10 +143,19 @@ export function socketBehavior(
 
 /** One HTTP request on a uWS app, for Switchboard. */
 export function serveRequest(host: EngineHost, res: HttpResponse, req: HttpRequest): void {
-  const request = copyRequest(res, req);
+  const headers = copyHeaders(req);
   // node:http routes every Upgrade request to its upgrade handler; do the same.
-  if (isUpgradeRequest(request.headers)) handUpgrade(host, res, request, undefined);
-  else host.http(httpExchange(res, request));
+  if (!isUpgradeRequest(headers)) {
+    host.http(new UwsExchange(res, req, headers));
+    return;
+  }
+  const request: CopiedRequest = {
+    method: requestMethod(req),
+    url: requestUrl(req),
+    headers,
+    remoteAddress: addressText(res.getRemoteAddress()),
+  };
+  handUpgrade(host, res, request, undefined);
 }
 
 /** One message to an engine topic (core names it; `namespace` prefixes it) but `exclude`. */
