@@ -26,6 +26,7 @@ export type {
   HttpExchange,
   ListenAddress,
   ResponseHead,
+  SharedMessage,
   SocketEvents,
   TlsOptions,
   UpgradeRequest,
