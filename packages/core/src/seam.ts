@@ -92,8 +92,9 @@ export interface EngineSocket {
 
 /** One whole message sent to many sockets, as `EngineSocket.sendShared` gets it. */
 export interface SharedMessage {
-  /** The payload; `binary` false means UTF-8 text core has validated. */
+  /** The payload: bytes, or UTF-8 text core has validated when `binary` is false. */
   readonly payload: Uint8Array;
+  /** A binary message (else text). */
   readonly binary: boolean;
   /** Free for the engine: its encoding of the message, made once for every recipient. */
   encoded?: unknown;

@@ -1,14 +1,17 @@
 // ws-specific: this binding frames broadcasts itself (once for every recipient) instead of
 // letting ws frame each copy, so the three length encodings of RFC 6455 are checked here
 // against ws's own client parser, with and without permessage-deflate (where ws sends them).
-import { type Channel, WebServer } from "@switchboard/core";
+import { type Channel, Opcode, WebServer } from "@switchboard/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { wsBackend } from "../src/index.js";
 
 class Relay extends WebServer {
   override onWsMessageFrame(channel: Channel, data: Uint8Array): void {
-    this.broadcast(data, { opcode: channel.url === "/text" ? 1 : 2, exclude: channel });
+    this.broadcast(data, {
+      opcode: channel.url === "/text" ? Opcode.TEXT : Opcode.BINARY,
+      exclude: channel,
+    });
   }
 }
 
