@@ -33,6 +33,7 @@ export type {
   HttpExchange,
   ListenAddress,
   ResponseHead,
+  SharedMessage,
   SocketEvents,
   TlsOptions,
   UpgradeRequest,

@@ -4,7 +4,7 @@ import type { ServerContext } from "./context.js";
 import { SwitchboardError } from "./errors.js";
 import { CloseCode, type Opcode } from "./opcode.js";
 import { HeldFragments, isBinary, payloadSize, type SendData, toPayload } from "./payload.js";
-import type { EngineSocket, FramePart, SocketEvents } from "./seam.js";
+import type { EngineSocket, FramePart, SharedMessage, SocketEvents } from "./seam.js";
 import { Sequencer } from "./sequencer.js";
 import { isThenable } from "./thenable.js";
 
@@ -172,8 +172,16 @@ export class Connection extends Sequencer implements SocketEvents {
     return this.sendPrepared(toPayload(data, binary), binary, fin);
   }
 
-  /** Sends a payload that is already validated (broadcast encodes text once for all). */
-  sendPrepared(payload: Uint8Array | string, binary: boolean, fin = true): boolean {
+  /**
+   * Sends a payload that is already validated (broadcast encodes text once for all, and passes
+   * the message as `shared` for engines that frame it once for every recipient).
+   */
+  sendPrepared(
+    payload: Uint8Array | string,
+    binary: boolean,
+    fin = true,
+    shared?: SharedMessage,
+  ): boolean {
     this.#checkOpen();
     let part = this.#nextPart(binary, fin);
     const socket = this.socket;
@@ -190,6 +198,8 @@ export class Connection extends Sequencer implements SocketEvents {
       payload = this.#held.join();
       this.#held = undefined;
       part = "whole";
+      // What goes out is the joined fragments, not the shared message alone.
+      shared = undefined;
     }
     // The amount read after the last send is an upper bound (the engine only drains between
     // sends), so the engine is asked again only when that bound leaves too little room.
@@ -201,9 +211,11 @@ export class Connection extends Sequencer implements SocketEvents {
     }
     if (size > room && size > 0) this.#overflow(size);
     this.#bufferedBound =
-      part === "whole"
-        ? socket.send(payload, binary)
-        : (socket.sendFragment as NonNullable<EngineSocket["sendFragment"]>)(payload, binary, part);
+      part !== "whole"
+        ? (socket.sendFragment as NonNullable<EngineSocket["sendFragment"]>)(payload, binary, part)
+        : shared && socket.sendShared
+          ? socket.sendShared(shared)
+          : socket.send(payload, binary);
     if (this.#bufferedBound < highWaterMark) return true;
     this.#waitingForDrain = true;
     return false;

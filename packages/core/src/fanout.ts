@@ -2,6 +2,7 @@ import { type Channel, connectionOf } from "./channel.js";
 import { SwitchboardError } from "./errors.js";
 import type { Opcode } from "./opcode.js";
 import { encodeOnce, isBinary, type SendData } from "./payload.js";
+import type { SharedMessage } from "./seam.js";
 
 /** Options of `broadcast()` and `publish()`. */
 export interface BroadcastOptions {
@@ -11,11 +12,8 @@ export interface BroadcastOptions {
   opcode?: Opcode;
 }
 
-/** A message validated and encoded once for many recipients. */
-export interface PreparedMessage {
-  payload: Uint8Array;
-  binary: boolean;
-}
+/** A message validated and encoded once for many recipients (and framed once by engines that can). */
+export type PreparedMessage = SharedMessage;
 
 export function prepareMessage(data: SendData, opcode: Opcode | undefined): PreparedMessage {
   const binary = isBinary(data, opcode);
@@ -36,7 +34,7 @@ export function fanOut(
   for (const channel of channels) {
     if (!channel.isOpen || excluded?.has(channel)) continue;
     try {
-      connectionOf(channel).sendPrepared(message.payload, message.binary);
+      connectionOf(channel).sendPrepared(message.payload, message.binary, true, message);
       delivered++;
     } catch (error) {
       if (!(error instanceof SwitchboardError)) throw error;

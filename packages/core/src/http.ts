@@ -29,9 +29,8 @@ export class HttpRequest {
   params: Record<string, string> = {};
   /** Lower-case header names. */
   readonly headers: Readonly<Record<string, string>>;
-  /** The peer's IP address. */
-  readonly remoteAddress: string;
 
+  #exchange: HttpExchange;
   #body: RequestBody;
   #query?: URLSearchParams;
 
@@ -43,7 +42,12 @@ export class HttpRequest {
     const q = exchange.url.indexOf("?");
     this.path = q === -1 ? exchange.url : exchange.url.slice(0, q);
     this.headers = exchange.headers;
-    this.remoteAddress = exchange.remoteAddress;
+    this.#exchange = exchange;
+  }
+
+  /** The peer's IP address (read from the engine on first use: most handlers never ask). */
+  get remoteAddress(): string {
+    return this.#exchange.remoteAddress;
   }
 
   /** The query string, parsed on first use (most routes never read it). */

@@ -79,6 +79,13 @@ export interface EngineSocket {
    * last part: the peer sees the same message.
    */
   sendFragment?(data: Uint8Array | string, binary: boolean, part: FramePart): number;
+  /**
+   * Optional: like `send`, for one message on its way to many sockets (a broadcast core sends
+   * socket by socket, without `Backend.publish`). `message` is the same object for every
+   * recipient, and its bytes do not change while they are sent: the engine may encode it once
+   * (frame it, say) for the first recipient and keep that in `message.encoded` for the others.
+   */
+  sendShared?(message: SharedMessage): number;
   /** Bytes accepted by `send` but not yet written to the kernel. */
   readonly bufferedAmount: number;
   /** Starts the closing handshake with a code and reason core already validated. */
@@ -94,6 +101,16 @@ export interface EngineSocket {
   subscribe?(topic: string): void;
   /** With `Backend.publish`: this socket leaves the engine topic `topic`. */
   unsubscribe?(topic: string): void;
+}
+
+/** One whole message sent to many sockets, as `EngineSocket.sendShared` gets it. */
+export interface SharedMessage {
+  /** The payload: bytes, or UTF-8 text core has validated when `binary` is false. */
+  readonly payload: Uint8Array;
+  /** A binary message (else text). */
+  readonly binary: boolean;
+  /** Free for the engine: its encoding of the message, made once for every recipient. */
+  encoded?: unknown;
 }
 
 /** Engine events for one socket, given to the backend by `EngineHost.open`. */

@@ -93,17 +93,18 @@ export function appBackend(uWS: Engine, options: UwsAppOptions): Backend {
     const done = () => open.delete(exchange);
     open.add(exchange);
     exchange.onAbort(done);
-    return {
-      ...exchange,
-      respond(head, body) {
-        done();
-        exchange.respond(head, body);
-      },
-      end(chunk) {
-        done();
-        exchange.end(chunk);
-      },
+    // The exchange keeps its state in private fields: wrap its methods in place.
+    const respond = exchange.respond.bind(exchange);
+    const end = exchange.end.bind(exchange);
+    exchange.respond = (head, body) => {
+      done();
+      respond(head, body);
     };
+    exchange.end = (chunk) => {
+      done();
+      end(chunk);
+    };
+    return exchange;
   };
 
   const relay = (first: EngineHost): EngineHost => ({

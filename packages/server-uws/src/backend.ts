@@ -22,10 +22,17 @@ import {
 import { appBackend, type UwsAppOptions } from "./app.js";
 import { watchDescriptors } from "./descriptors.js";
 import { type Engine, lentText, loadEngine, sslApp, type UwsEngine } from "./engine.js";
-import { httpExchange } from "./exchange.js";
+import { UwsExchange } from "./exchange.js";
 import { allWritten } from "./flushing.js";
 import { listenExclusive } from "./listen.js";
-import { type CopiedRequest, copyRequest } from "./request.js";
+import {
+  addressText,
+  type CopiedRequest,
+  copyHeaders,
+  copyRequest,
+  requestMethod,
+  requestUrl,
+} from "./request.js";
 import {
   deliverMessage,
   engineSocket,
@@ -149,7 +156,7 @@ export function socketBehavior(
       // uWS takes any GET with a Sec-WebSocket-Key for an upgrade; node:http asks for
       // `Connection: upgrade` too, and a request without it is plain HTTP on every engine.
       if (isUpgradeRequest(request.headers)) handUpgrade(host, res, request, context);
-      else host.http(httpExchange(res, request));
+      else host.http(new UwsExchange(res, req, request.headers));
     },
     open: (ws) => {
       const data = ws.getUserData();
@@ -180,10 +187,19 @@ export function socketBehavior(
 
 /** One HTTP request on a uWS app, for Switchboard. */
 export function serveRequest(host: EngineHost, res: HttpResponse, req: HttpRequest): void {
-  const request = copyRequest(res, req);
+  const headers = copyHeaders(req);
   // node:http routes every Upgrade request to its upgrade handler; do the same.
-  if (isUpgradeRequest(request.headers)) handUpgrade(host, res, request, undefined);
-  else host.http(httpExchange(res, request));
+  if (!isUpgradeRequest(headers)) {
+    host.http(new UwsExchange(res, req, headers));
+    return;
+  }
+  const request: CopiedRequest = {
+    method: requestMethod(req),
+    url: requestUrl(req),
+    headers,
+    remoteAddress: addressText(res.getRemoteAddress()),
+  };
+  handUpgrade(host, res, request, undefined);
 }
 
 /** One message to an engine topic (core names it; `namespace` prefixes it) but `exclude`. */

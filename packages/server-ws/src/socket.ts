@@ -6,6 +6,7 @@ import {
   type EngineSocket,
   type FramePart,
   releaseCopy,
+  type SharedMessage,
   type SocketEvents,
 } from "@switchboard/core/backend";
 import type { WebSocket } from "ws";
@@ -18,10 +19,30 @@ class WsEngineSocket implements EngineSocket {
   readonly ws: WebSocket;
   /** ws compresses only when the client negotiated permessage-deflate. */
   readonly compress: boolean;
+  /** The connection ws writes its frames to. */
+  readonly tcp: Duplex;
 
-  constructor(ws: WebSocket, compress: boolean) {
+  constructor(ws: WebSocket, compress: boolean, tcp: Duplex) {
     this.ws = ws;
     this.compress = compress;
+    this.tcp = tcp;
+  }
+
+  /**
+   * A broadcast: framed once for every recipient and written to each connection as it is, where
+   * ws frames and copies the message for each. ws itself writes an uncompressed frame straight
+   * to the connection as well, so the frame lands exactly where ws would have put it. Where ws
+   * may still hold earlier messages (permessage-deflate in use) or no longer sends (closing),
+   * ws sends it.
+   */
+  sendShared(message: SharedMessage): number {
+    const ws = this.ws;
+    if (ws.readyState !== OPEN || ws.extensions !== "") {
+      return this.send(message.payload, message.binary);
+    }
+    message.encoded ??= frame(message.payload, message.binary);
+    this.tcp.write(message.encoded as Buffer);
+    return ws.bufferedAmount;
   }
 
   send(data: Uint8Array | string, binary: boolean): number {
@@ -66,6 +87,28 @@ class WsEngineSocket implements EngineSocket {
   }
 }
 
+/** `WebSocket.OPEN`. */
+const OPEN = 1;
+
+/** One unmasked final frame (RFC 6455 5.2), as a server sends it: the head and the payload in one buffer. */
+function frame(payload: Uint8Array, binary: boolean): Buffer {
+  const length = payload.byteLength;
+  const headLength = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const out = Buffer.allocUnsafe(headLength + length);
+  out[0] = 0x80 | (binary ? 0x2 : 0x1);
+  if (length < 126) out[1] = length;
+  else if (length < 65_536) {
+    out[1] = 126;
+    out.writeUInt16BE(length, 2);
+  } else {
+    out[1] = 127;
+    out.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
+    out.writeUInt32BE(length >>> 0, 6);
+  }
+  out.set(payload, headLength);
+  return out;
+}
+
 type SendOptions = Readonly<{ binary: boolean; fin: boolean; compress: boolean }>;
 
 /** Every combination, built once: ws only reads them, and a send should not allocate one. */
@@ -85,7 +128,11 @@ export function bindSocket(
   context: unknown,
   protocol: string,
 ): void {
-  const events = host.open(new WsEngineSocket(ws, host.deflate !== undefined), context, protocol);
+  const events = host.open(
+    new WsEngineSocket(ws, host.deflate !== undefined, tcp),
+    context,
+    protocol,
+  );
   listen(ws, tcp, events);
   events.open();
 }
