@@ -39,7 +39,7 @@ async function sizeOf(names: string[]): Promise<{ minified: number; gzipped: num
 }
 
 const budgets = [
-  { what: "the client", names: ["WebSocketClient"], budget: 2.75 * KB, goal: 2.5 * KB },
+  { what: "the client", names: ["WebSocketClient"], budget: 2.875 * KB, goal: 2.5 * KB },
   {
     what: "the client with typed events",
     names: ["WebSocketClient", "EventClient", "EventError"],
@@ -50,7 +50,8 @@ const budgets = [
     // Issue 18: at most 4 KB with recovery imported (`recover: recovery`).
     what: "the client with recovery",
     names: ["WebSocketClient", "recovery"],
-    budget: 4 * 1024,
+    budget: 4 * KB,
+    goal: 4 * KB,
   },
 ];
 

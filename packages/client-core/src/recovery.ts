@@ -139,10 +139,10 @@ class SessionRecovery implements ClientRecovery {
       },
       send: (data) => {
         if (mode === "plain") return inner.send(data);
-        const wire = typeof data === "string" ? escapeText(data) : data;
+        const binary = typeof data !== "string";
+        const wire = binary ? data : escapeText(data);
         // The caller may reuse its buffer: keep a copy for a resend.
-        const kept = typeof wire === "string" ? wire : wire.slice();
-        this.#outbound.push({ data: kept, binary: typeof wire !== "string", bytes: 0 });
+        this.#outbound.push({ data: binary ? data.slice() : wire, binary, bytes: 0 });
         inner.send(wire);
       },
       close: (code, reason) => inner.close(code, reason),
