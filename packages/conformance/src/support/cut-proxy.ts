@@ -18,6 +18,7 @@ export class CutProxy {
     this.target = target;
   }
 
+  /** Starts a proxy on 127.0.0.1 in front of the server on `target`. */
   static async open(target: number): Promise<CutProxy> {
     const server = createServer();
     const proxy = new CutProxy(server, target);
@@ -26,6 +27,7 @@ export class CutProxy {
     return proxy;
   }
 
+  /** The port clients connect to instead of the server's. */
   get port(): number {
     return (this.#server.address() as { port: number }).port;
   }
@@ -59,6 +61,7 @@ export class CutProxy {
     }
   }
 
+  /** Stops the proxy and drops every connection through it. */
   async close(): Promise<void> {
     this.cut();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
