@@ -27,10 +27,14 @@ let quitting = false;
 
 const client: WebSocketClient = new WebSocketClient({
   reconnect: { initialDelay: 250, maxDelay: 2000 },
+  // Back within the server's window, this is the same user and gets every line it missed.
+  recover: true,
   // Messages are printed as they arrive; none are kept for nextMessage().
   maxUnreadMessages: 0,
   onOpen() {
-    status(everOpen ? `reconnected to ${url}` : `connected to ${url}`);
+    if (!everOpen) status(`connected to ${url}`);
+    else if (client.recovered) status(`reconnected to ${url}, nothing missed`);
+    else status(`reconnected to ${url} as a new user; lines said meanwhile were missed`);
     everOpen = true;
     unreachable = false;
   },

@@ -13,7 +13,8 @@ export const CHAT_PATH = "/chat";
  * `onWsUpgrade` for the chat: only `/chat` joins the chat, any other path is refused with 404
  * (as an unknown HTTP path is), so a mistyped URL fails loudly instead of joining silently.
  * With `nextNumber` (Redis), each accepted client carries the user number handed out for it as
- * `channel.data`.
+ * `channel.data`. The chat runs with `recovery` on, so taking the client's first offer may agree to
+ * a recovery token (see docs/recovery.md).
  */
 export function chatUpgrades(nextNumber?: () => Promise<number>) {
   return async (request: WsUpgradeRequest, admission: Admission): Promise<void> => {

@@ -16,6 +16,14 @@ const CLI_JS = fileURLToPath(new URL("./cli.js", import.meta.url));
 const NOTICES_PER_SECOND = 20;
 
 /**
+ * Connection state recovery for the page and the terminal client (plain WebSocket clients do not
+ * offer it and get the tutorial's raw lines as before): one that drops comes back within the
+ * window as the same user and gets every line it missed. A user who vanished without a close
+ * frame is announced as left once the window has passed, so it is kept short.
+ */
+const RECOVERY = { windowMs: 30_000 } as const;
+
+/**
  * Runs a chat server class as the command line asks: backend, address, limits, and with
  * `--redis` one room shared with other processes. Adds the web page, the `/chat`-only upgrade
  * rule, text-only messages, calm join notices and graceful shutdown, so the class itself stays
@@ -40,6 +48,7 @@ export async function runChat(Chat: ChatClass, argv: string[]): Promise<void> {
     maxConnectionsPerIp,
     maxMessagesPerSecond,
     closeTimeoutMs,
+    recovery: RECOVERY,
     onWsUpgrade: chatUpgrades(room?.nextNumber),
     onWsMessageFrame: textOnly,
     ...(room && { pubsub: room.pubsub }),

@@ -1,4 +1,9 @@
-import { type ClientState, EventClient, WebSocketClient } from "@switchboard/client-browser";
+import {
+  type ClientState,
+  EventClient,
+  recovery,
+  WebSocketClient,
+} from "@switchboard/client-browser";
 import { type ChatEvents, chatSchemas } from "../chat-events.js";
 import { stopReason } from "../stop-reason.js";
 import { chatUrl, classify } from "./lines.js";
@@ -30,6 +35,11 @@ function showState(current: ClientState, why?: string): void {
   state.textContent = why ?? STATE_LABELS[current];
 }
 
+/** What the state says after a reconnection: whether lines said meanwhile were missed. */
+function reconnectedLabel(recovered: boolean): string {
+  return recovered ? "reconnected, nothing missed" : "reconnected as a new user";
+}
+
 function show(text: string): void {
   const { kind, nickname: given } = classify(text);
   const item = document.createElement("li");
@@ -40,16 +50,24 @@ function show(text: string): void {
   if (given) nickname.textContent = given;
 }
 
+/** Whether a connection was open before: the next open is a reconnection. */
+let everOpen = false;
+
 const client: WebSocketClient = new WebSocketClient({
-  // A server restart or a network blip: try again, backing off up to 5 s; each reconnection is a
-  // new user, so the welcome that follows renames this page.
+  // A server restart or a network blip: try again, backing off up to 5 s.
   reconnect: { initialDelay: 500, maxDelay: 5000 },
+  // Back within the server's window, the page is the same user and gets every line it missed;
+  // otherwise (a restarted server, a long outage) it is a new user, renamed by the welcome.
+  recover: recovery,
   maxUnreadMessages: 0,
   // A chat server without typed events still speaks the tutorial's raw lines.
   onMessage: (text) => {
     if (!chat.negotiated) show(text);
   },
-  onOpen: () => showState(client.state),
+  onOpen: () => {
+    showState(client.state, everOpen ? reconnectedLabel(client.recovered) : undefined);
+    everOpen = true;
+  },
   // Called before the client schedules its retry (or stops), while its state still says "open".
   onClose: (_code, _reason, reconnecting) => showState(reconnecting ? "reconnecting" : "closed"),
   onError: (error) => {
@@ -121,6 +139,10 @@ composer.addEventListener("submit", (event) => {
     console.warn("not sent:", error);
   }
 });
+
+// Leaving the page ends the session: the browser would close with 1001, which recovery takes
+// for a client that may come back, so the others would hear "left" only when the window ends.
+window.addEventListener("pagehide", () => void client.close());
 
 showState("connecting");
 input.focus();
