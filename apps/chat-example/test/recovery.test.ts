@@ -1,7 +1,6 @@
 import { TestClient } from "@switchboard/conformance";
-import type { Browser } from "playwright";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ChatPage, launchChromium } from "./support/browser.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { ChatPage, useChromium } from "./support/browser.js";
 import { type Cli, startCli } from "./support/cli.js";
 import { BACKEND_CASES } from "./support/engines.js";
 import { Outage } from "./support/outage.js";
@@ -12,22 +11,13 @@ const OUTAGE_MS = 2000;
 /** What the other user says while the link is down. */
 const SAID_MEANWHILE = ["one", "two", "three", "four", "five"];
 
-let browser: Browser | undefined;
+const chromium = useChromium();
 const servers: RunningServer[] = [];
 const outages: Outage[] = [];
 const clients: TestClient[] = [];
 const clis: Cli[] = [];
 
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
 afterEach(async () => {
-  for (const context of browser?.contexts() ?? []) await context.close();
   for (const client of clients.splice(0)) client.drop();
   for (const cli of clis.splice(0)) await stopServer(cli);
   for (const outage of outages.splice(0)) await outage.close();
@@ -65,7 +55,7 @@ for (const { backend, unavailable } of BACKEND_CASES.filter((entry) => entry.bac
     () => {
       it("a Chromium tab cut off for 2 s shows every line said meanwhile, exactly once, in order", async () => {
         const { server, link } = await chatBehindOutage(backend);
-        const alice = await ChatPage.open(browser!, `${link.url}/`);
+        const alice = await ChatPage.open(chromium.browser, `${link.url}/`);
         expect(await alice.waitForLines(1)).toEqual(["welcome user_1"]);
         await alice.waitForText("state", "connected");
         const other = await bob(server);

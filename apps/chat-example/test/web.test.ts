@@ -1,8 +1,7 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser } from "playwright";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ChatPage, launchChromium } from "./support/browser.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { ChatPage, useChromium } from "./support/browser.js";
 import { BACKEND_CASES } from "./support/engines.js";
 import { type RunningServer, startServer, stopServer } from "./support/process.js";
 
@@ -12,7 +11,7 @@ import { type RunningServer, startServer, stopServer } from "./support/process.j
  */
 const LONG_LINE = "a line longer than the sixty-four bytes this server takes in one message";
 
-let browser: Browser | undefined;
+const chromium = useChromium();
 const servers: RunningServer[] = [];
 
 async function server(...flags: string[]): Promise<RunningServer> {
@@ -21,16 +20,7 @@ async function server(...flags: string[]): Promise<RunningServer> {
   return started;
 }
 
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
 afterEach(async () => {
-  for (const context of browser?.contexts() ?? []) await context.close();
   for (const running of servers.splice(0)) await stopServer(running);
 });
 
@@ -41,13 +31,13 @@ for (const { backend, unavailable } of BACKEND_CASES.filter((entry) => entry.bac
     () => {
       it("lets two people chat: both pages show exactly the tutorial's transcript", async () => {
         const { url } = await server("--backend", backend);
-        const alice = await ChatPage.open(browser!, `${url}/`);
+        const alice = await ChatPage.open(chromium.browser, `${url}/`);
         expect(await alice.waitForLines(1)).toEqual(["welcome user_1"]);
         await alice.waitForText("nickname", "user_1");
         await alice.waitForText("state", "connected");
         await alice.waitForText("online", "1");
 
-        const bob = await ChatPage.open(browser!, `${url}/`);
+        const bob = await ChatPage.open(chromium.browser, `${url}/`);
         expect(await bob.waitForLines(1)).toEqual(["welcome user_2"]);
         await bob.waitForText("nickname", "user_2");
         expect(await alice.waitForLines(2)).toEqual(["welcome user_1", "user_2 joined"]);
@@ -82,9 +72,9 @@ for (const { backend, unavailable } of BACKEND_CASES.filter((entry) => entry.bac
 describe("the chat page's typed events", () => {
   it("shows who is typing, and answers /clients with a request over the socket", async () => {
     const { url } = await server("--backend", "ws");
-    const alice = await ChatPage.open(browser!, `${url}/`);
+    const alice = await ChatPage.open(chromium.browser, `${url}/`);
     await alice.waitForText("nickname", "user_1");
-    const bob = await ChatPage.open(browser!, `${url}/`);
+    const bob = await ChatPage.open(chromium.browser, `${url}/`);
     await bob.waitForText("nickname", "user_2");
     await alice.waitForText("online", "2");
 
@@ -105,7 +95,7 @@ describe("the chat page's typed events", () => {
 describe("the chat page's connection", () => {
   it("shows why the server closed it for good (1009), and does not come back", async () => {
     const { url } = await server("--max-message-bytes", "64");
-    const page = await ChatPage.open(browser!, `${url}/`);
+    const page = await ChatPage.open(chromium.browser, `${url}/`);
     await page.waitForLines(1);
     await page.waitForText("state", "connected");
     await page.say(LONG_LINE);
@@ -122,7 +112,7 @@ describe("the chat page's connection", () => {
   it("reconnects by itself when the server restarts, and shows it", async () => {
     // Same port again: only the ws backend can listen there at once (see docs/backends.md).
     const first = await server("--backend", "ws");
-    const page = await ChatPage.open(browser!, `${first.url}/`);
+    const page = await ChatPage.open(chromium.browser, `${first.url}/`);
     await page.waitForLines(1);
     await page.waitForText("state", "connected");
 

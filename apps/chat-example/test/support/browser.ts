@@ -1,11 +1,35 @@
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "@switchboard/test-support/chromium";
 import { type Browser, chromium, type Page } from "playwright";
+import { afterAll, afterEach, beforeAll } from "vitest";
 
 const WAIT_MS = 10_000;
 
 /** Starts Chromium; the caller closes it in `finally`. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
+}
+
+/**
+ * One Chromium for a test file: started before its tests, each test's tabs closed after it, and
+ * closed after the last.
+ */
+export function useChromium(): { readonly browser: Browser } {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    for (const context of browser?.contexts() ?? []) await context.close();
+  });
+  return {
+    get browser(): Browser {
+      if (!browser) throw new Error("Chromium did not start");
+      return browser;
+    },
+  };
 }
 
 /** The chat page in a browser tab, read and driven the way a person would. */
