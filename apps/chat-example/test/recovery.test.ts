@@ -2,7 +2,7 @@ import { TestClient } from "@switchboard/conformance";
 import { afterEach, describe, expect, it } from "vitest";
 import { ChatPage, useChromium } from "./support/browser.js";
 import { type Cli, startCli } from "./support/cli.js";
-import { BACKEND_CASES } from "./support/engines.js";
+import { BACKEND_CASES, type BackendCase } from "./support/engines.js";
 import { Outage } from "./support/outage.js";
 import { type RunningServer, startServer, stopServer } from "./support/process.js";
 
@@ -25,8 +25,11 @@ afterEach(async () => {
 });
 
 /** A chat server on `backend`, and a link in front of it that can go down. */
-async function chatBehindOutage(backend: string): Promise<{ server: RunningServer; link: Outage }> {
-  const server = await startServer(["--port", "0", "--backend", backend]);
+async function chatBehindOutage({
+  backend,
+  runtime,
+}: BackendCase): Promise<{ server: RunningServer; link: Outage }> {
+  const server = await startServer(["--port", "0", "--backend", backend], runtime);
   servers.push(server);
   const link = await Outage.open(server.port);
   outages.push(link);
@@ -49,12 +52,14 @@ async function sayMeanwhile(client: TestClient): Promise<void> {
   }
 }
 
-for (const { backend, unavailable } of BACKEND_CASES.filter((entry) => entry.backend !== "bun")) {
+// The page on the Node.js backends; under Bun the same server code runs, tested with the CLI below.
+for (const engine of BACKEND_CASES.filter((entry) => entry.backend !== "bun")) {
+  const { backend, unavailable } = engine;
   describe.skipIf(unavailable !== undefined)(
-    `recovery in the chat, served by the ${backend} backend${unavailable ? ` (cannot run: ${unavailable})` : ""}`,
+    `recovery in the chat page, served by the ${backend} backend${unavailable ? ` (cannot run: ${unavailable})` : ""}`,
     () => {
       it("a Chromium tab cut off for 2 s shows every line said meanwhile, exactly once, in order", async () => {
-        const { server, link } = await chatBehindOutage(backend);
+        const { server, link } = await chatBehindOutage(engine);
         const alice = await ChatPage.open(chromium.browser, `${link.url}/`);
         expect(await alice.waitForLines(1)).toEqual(["welcome user_1"]);
         await alice.waitForText("state", "connected");
@@ -83,9 +88,17 @@ for (const { backend, unavailable } of BACKEND_CASES.filter((entry) => entry.bac
         ]);
         expect(await (await fetch(`${server.url}/clients`)).text()).toBe("2");
       });
+    },
+  );
+}
 
+for (const engine of BACKEND_CASES) {
+  const { backend, unavailable } = engine;
+  describe.skipIf(unavailable !== undefined)(
+    `recovery in the terminal client, served by the ${backend} backend${unavailable ? ` (cannot run: ${unavailable})` : ""}`,
+    () => {
       it("the terminal client cut off for 2 s prints every line said meanwhile, exactly once, in order", async () => {
-        const { server, link } = await chatBehindOutage(backend);
+        const { server, link } = await chatBehindOutage(engine);
         const alice = startCli(link.proxy.wsUrl("/chat"));
         clis.push(alice);
         expect(await alice.stdout.next()).toBe("welcome user_1");
