@@ -144,7 +144,16 @@ composer.addEventListener("submit", (event) => {
 // for a client that may come back, so the others would hear "left" only when the window ends.
 window.addEventListener("pagehide", () => void client.close());
 
-showState("connecting");
+/** Connects the page; a failure that ends the client also reaches onStop, which shows why. */
+function join(): void {
+  showState("connecting");
+  client.connect(chatUrl(location)).catch((error: unknown) => console.error(error));
+}
+
+// A page the browser kept in its back-forward cache comes back as a new user.
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted) join();
+});
+
 input.focus();
-// A failure that ends the client also reaches onStop, which shows why.
-client.connect(chatUrl(location)).catch((error: unknown) => console.error(error));
+join();
