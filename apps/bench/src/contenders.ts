@@ -10,6 +10,8 @@ export interface Contender {
   dialect: DialectName;
   /** The raw engine underneath, whose numbers are the 1.00 for this contender's ratios. */
   baseline: "raw-ws" | "raw-uws" | "raw-bun";
+  /** The same server with a feature off, for a feature's on ÷ off ratio (recovery). */
+  featureOff?: string;
   /** The runtime the server runs on; default Node.js (the one running the bench). */
   runtime?: "bun";
 }
@@ -80,6 +82,24 @@ export const CONTENDERS: readonly Contender[] = [
     args: ["--backend", "uws"],
     dialect: "events",
     baseline: "raw-uws",
+  },
+  {
+    id: "sb-ws-recovery",
+    label: "Switchboard · ws, recovery on",
+    entry: "switchboard",
+    args: ["--backend", "ws", "--recovery"],
+    dialect: "recovery",
+    baseline: "raw-ws",
+    featureOff: "sb-ws",
+  },
+  {
+    id: "sb-uws-recovery",
+    label: "Switchboard · uWS, recovery on",
+    entry: "switchboard",
+    args: ["--backend", "uws", "--recovery"],
+    dialect: "recovery",
+    baseline: "raw-uws",
+    featureOff: "sb-uws",
   },
   {
     id: "socketio",

@@ -136,6 +136,46 @@ export function renderReport(
     lines.push("");
   }
 
+  const featurePairs = contenders
+    .filter((c) => c.featureOff !== undefined && has(c.featureOff))
+    .map((c) => [c.id, c.featureOff as string] as const);
+  if (featurePairs.length > 0) {
+    lines.push(
+      "### Recovery on against off",
+      "",
+      "The same Switchboard server with `recovery` on (clients negotiate `switchboard.recovery.v1`, say hello and acknowledge) ÷ with it off (plain clients). " +
+        "Ratio of medians, > 1 = recovery on better; in brackets the lowest and highest ratio of the two measured in the same round.",
+      "",
+      `| scenario | ${featurePairs.map(([on]) => `${label(on)}: throughput | CPU/op`).join(" | ")} |`,
+      `| --- | ${featurePairs.map(() => "---: | ---:").join(" | ")} |`,
+    );
+    for (const scenario of scenarios) {
+      if (scenario.metric === "memory") continue;
+      const cells = featurePairs.map(([on, off]) => {
+        const value = ratio(scenario, cell(scenario.id, on), cell(scenario.id, off));
+        const cpu = cpuRatio(cell(scenario.id, on), cell(scenario.id, off));
+        const range = (pick: (on: Measurement, off: Measurement) => number) => {
+          const perRound = roundPairs(measurements, scenario.id, on, off).map(([a, b]) =>
+            pick(a, b),
+          );
+          const finite = perRound.filter(Number.isFinite);
+          return finite.length < 2
+            ? ""
+            : ` (${fixed(Math.min(...finite))}–${fixed(Math.max(...finite))})`;
+        };
+        const valueRange = range((a, b) =>
+          scenario.metric === "throughput" ? a.value / b.value : b.value / a.value,
+        );
+        const cpuRange = range(
+          (a, b) => (b.cpuPerOpUs ?? Number.NaN) / (a.cpuPerOpUs ?? Number.NaN),
+        );
+        return `${fixed(value)}${valueRange} | ${fixed(cpu)}${cpuRange}`;
+      });
+      lines.push(`| ${scenario.title} | ${cells.join(" | ")} |`);
+    }
+    lines.push("");
+  }
+
   const peers = ["socketio", "crossws-node", "crossws-uws"].filter(has);
   if (has("sb-uws") && peers.length > 0) {
     lines.push(
@@ -182,4 +222,25 @@ export function renderReport(
     lines.push("");
   }
   return lines.join("\n");
+}
+
+/** The measurements of two contenders in one scenario, paired by round. */
+function roundPairs(
+  measurements: readonly Measurement[],
+  scenario: string,
+  a: string,
+  b: string,
+): [Measurement, Measurement][] {
+  const of = (id: string) =>
+    new Map(
+      measurements
+        .filter((m) => m.scenario === scenario && m.contender === id)
+        .map((m) => [m.round, m]),
+    );
+  const first = of(a);
+  const second = of(b);
+  return [...first].flatMap(([round, m]) => {
+    const other = second.get(round);
+    return other ? [[m, other] as [Measurement, Measurement]] : [];
+  });
 }

@@ -4,9 +4,10 @@
  * ping/pong, "40" namespace connect, "42[event, data]" events), which the load speaks directly so
  * that every server faces the same cheap client.
  */
+import { openRecoverySession, RECOVERY_PROTOCOL } from "./recovery.js";
 import { connectWebSocket, type WsConnection } from "./ws-client.js";
 
-export type DialectName = "plain" | "socket.io" | "events";
+export type DialectName = "plain" | "socket.io" | "events" | "recovery";
 /** Which behaviour a connection asks for: its messages are echoed, or broadcast to everyone. */
 export type MessageKind = "echo" | "broadcast";
 
@@ -43,8 +44,26 @@ const events: Dialect = {
   envelope: (kind) => ({ prefix: `\x1e[1,"e","${kind}","`, suffix: `"]`, variablePrefix: true }),
 };
 
+/**
+ * Plain messages on a recovering session (docs/recovery.md): the same payloads as `plain`, after
+ * a hello and a welcome, with acknowledgements both ways (recovery.ts).
+ */
+const recovery: Dialect = {
+  name: "recovery",
+  protocol: RECOVERY_PROTOCOL,
+  path: (kind) => `/${kind}`,
+  envelope: () => ({ prefix: "", suffix: "" }),
+};
+
+const DIALECTS: Record<DialectName, Dialect> = {
+  plain,
+  "socket.io": socketIo,
+  events,
+  recovery,
+};
+
 export function dialectFor(name: DialectName): Dialect {
-  return name === "socket.io" ? socketIo : name === "events" ? events : plain;
+  return DIALECTS[name];
 }
 
 export interface SessionHandlers {
@@ -61,6 +80,7 @@ export function openSession(
   kind: MessageKind,
   handlers: SessionHandlers,
 ): Promise<WsConnection> {
+  if (dialect.name === "recovery") return openRecoverySession(port, dialect.path(kind), handlers);
   if (dialect.name !== "socket.io") {
     return connectWebSocket(port, dialect.path(kind), handlers, 10_000, dialect.protocol);
   }

@@ -17,7 +17,7 @@ export const LOOPBACK = "127.0.0.1";
 
 export interface WsHandlers {
   /** A whole text or binary message; `payload` is only valid during the call. */
-  message(payload: Buffer, connection: WsConnection): void;
+  message(payload: Buffer, connection: WsConnection, binary: boolean): void;
   /** The connection is gone (after a close handshake or a dropped socket). */
   closed(): void;
   /** Called once after each batch of incoming data, to flush writes queued in `message`. */
@@ -149,7 +149,7 @@ export class WsConnection {
       this.socket.end();
       return;
     }
-    this.#handlers.message(payload, this);
+    this.#handlers.message(payload, this, opcode !== OPCODE_TEXT);
   }
 }
 

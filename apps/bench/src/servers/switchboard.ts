@@ -15,7 +15,13 @@ class BenchServer extends WebServer {
   }
 }
 
-const { values } = parseArgs({ options: { backend: { type: "string", default: "ws" } } });
+const { values } = parseArgs({
+  options: {
+    backend: { type: "string", default: "ws" },
+    // Connection state recovery (docs/recovery.md) for clients that negotiate it.
+    recovery: { type: "boolean", default: false },
+  },
+});
 // Imported when chosen: under Bun, uWebSockets.js (a Node.js addon) is never loaded.
 const backends: Record<string, () => Promise<Backend>> = {
   ws: async () => (await import("@switchboard/server-ws")).wsBackend(),
@@ -26,7 +32,7 @@ const makeBackend = backends[values.backend ?? "ws"];
 if (!makeBackend) throw new Error(`unknown backend ${values.backend}`);
 
 serve(async () => {
-  const server = new BenchServer({ backend: await makeBackend() });
+  const server = new BenchServer({ backend: await makeBackend(), recovery: values.recovery });
   const { port } = await server.listen({ port: 0, host: "127.0.0.1" });
   return port;
 });

@@ -1,4 +1,4 @@
-import { type Channel, WebServer, type WebServerOptions } from "@switchboard/core";
+import { type Channel, Opcode, WebServer, type WebServerOptions } from "@switchboard/core";
 import { afterEach, describe, expect } from "vitest";
 import { eventually, sleep, TestClient } from "../support/client.js";
 import type { SuiteContext } from "../support/context.js";
@@ -115,6 +115,41 @@ export function recoveryCases(ctx: SuiteContext): void {
       await eventually(() => server.recovered.length === 1, 5000, "onWsRecover");
       expect(server.opened).toHaveLength(1);
       expect(server.closes).toEqual([]);
+    });
+
+    it("what is kept for a resend does not change: bytes the caller reuses, a broadcast kept by two sessions, text starting with U+001F", async () => {
+      const { server, proxy } = await start(true);
+      const first = await connect(proxy.wsUrl());
+      const second = await connect(proxy.wsUrl());
+      await eventually(() => server.opened.length === 2, 5000, "both onWsOpen");
+      const channel = server.opened[0]!;
+      const backFirst = first.nextWelcome();
+      const backSecond = second.nextWelcome();
+      proxy.cut();
+      await eventually(() => !first.ready && !second.ready, 5000, "the drop");
+      // Sent before the clients are back: what they get is what the sessions kept.
+      const direct = new TextEncoder().encode("direct bytes");
+      server.send(channel, direct, Opcode.TEXT);
+      const shared = new TextEncoder().encode("broadcast bytes");
+      server.broadcast(shared, { opcode: Opcode.TEXT });
+      // The caller reuses its buffers at once, as an engine does its receive buffer.
+      direct.fill(0x21);
+      shared.fill(0x21);
+      server.broadcast("\x1fmarked broadcast");
+      server.send(channel, "\x1fmarked send");
+      await Promise.all([backFirst, backSecond]);
+      await eventually(() => first.received.length === 4, 5000, "four messages");
+      await eventually(() => second.received.length === 2, 5000, "two messages");
+      expect(first.received).toEqual([
+        "direct bytes",
+        "broadcast bytes",
+        "\x1fmarked broadcast",
+        "\x1fmarked send",
+      ]);
+      expect(second.received).toEqual(["broadcast bytes", "\x1fmarked broadcast"]);
+      expect(first.welcomes.at(-1)?.recovered).toBe(true);
+      expect(second.welcomes.at(-1)?.recovered).toBe(true);
+      expect(server.opened).toHaveLength(2);
     });
 
     it("a peer that stops answering pings is dropped by the heartbeat, and recovers what was lost on the wire", async () => {

@@ -6,6 +6,9 @@ import type { EngineSocket, SocketEvents } from "../seam.js";
 import type { ResolvedRecovery } from "./options.js";
 import { Session, type SessionOwner } from "./session.js";
 
+/** Control messages arrive as bytes on some engines; one decoder for all (making one costs µs). */
+const decoder = new TextDecoder();
+
 /** How long a recovering client may take to say hello after the upgrade. */
 const HELLO_TIMEOUT_MS = 10_000;
 
@@ -132,7 +135,7 @@ class Link implements SocketEvents {
     if (!binary) {
       const first = typeof data === "string" ? data.charCodeAt(0) : data[0];
       if (first === 0x1f) {
-        const text = typeof data === "string" ? data : new TextDecoder().decode(data);
+        const text = typeof data === "string" ? data : decoder.decode(data);
         const read = readText(text);
         if ("control" in read) {
           const control = read.control;
@@ -169,7 +172,7 @@ class Link implements SocketEvents {
 
   #hello(data: Uint8Array | string, binary: boolean): void {
     clearTimeout(this.#timer);
-    const text = binary ? "" : typeof data === "string" ? data : new TextDecoder().decode(data);
+    const text = binary ? "" : typeof data === "string" ? data : decoder.decode(data);
     const read = readText(text);
     const control = "control" in read ? read.control : undefined;
     if (control?.[0] !== "hello") {

@@ -1,8 +1,8 @@
-import { AckCounter, encodeControl, ResendBuffer } from "@switchboard/protocol";
+import { AckCounter, encodeControl, type Kept, ResendBuffer } from "@switchboard/protocol";
 import type { Connection } from "../connection.js";
 import { SwitchboardError } from "../errors.js";
 import { CloseCode } from "../opcode.js";
-import type { EngineSocket } from "../seam.js";
+import type { EngineSocket, SharedMessage } from "../seam.js";
 import type { ResolvedRecovery } from "./options.js";
 
 /** Close codes after which a client may come back: the connection dropped or the peer left. */
@@ -54,9 +54,39 @@ export class Session implements EngineSocket {
   // ---- the connection's socket ------------------------------------------------------------------
 
   send(data: Uint8Array | string, binary: boolean): number {
-    const wire = binary ? copy(data as Uint8Array) : toWire(data);
-    const bytes = typeof wire === "string" ? wire.length : wire.byteLength;
-    this.outbound.push({ data: wire, binary, bytes });
+    const wire = binary ? data : toWire(data);
+    // The engine copies what it sends (the caller may reuse its buffer), so it gets the caller's
+    // bytes as they are; only what is kept for a resend is copied. Handing the engine the copy
+    // would cost more: a small fresh array lives on V8's heap, and a native engine (uWS) has to
+    // move it off the heap first.
+    this.#keep({ data: keepable(wire), binary, bytes: sizeOf(wire) });
+    const engine = this.engine;
+    return engine ? engine.send(wire, binary) : this.outbound.bytes;
+  }
+
+  /**
+   * A broadcast or publish: one kept copy for all recipients, and the engine frames it once for
+   * all where it can (ws), as for a plain channel.
+   */
+  sendShared(message: SharedMessage): number {
+    const { payload, binary } = message;
+    let kept = keptShared.get(message);
+    if (!kept) {
+      const wire = binary ? payload : toWire(payload);
+      kept = { data: keepable(wire), binary, bytes: sizeOf(wire) };
+      keptShared.set(message, kept);
+    }
+    this.#keep(kept);
+    const engine = this.engine;
+    if (!engine) return this.outbound.bytes;
+    // An escaped text message is not the shared payload: it goes out on its own.
+    if (!binary && payload[0] === 0x1f) return engine.send(kept.data, binary);
+    return engine.sendShared ? engine.sendShared(message) : engine.send(payload, binary);
+  }
+
+  /** Keeps a message until the client acknowledges it, within the window's limits. */
+  #keep(item: Kept): void {
+    this.outbound.push(item);
     const { maxMessages, maxBytes } = this.#owner.limits;
     if (this.outbound.length > maxMessages || this.outbound.bytes > maxBytes) {
       if (this.away) this.#overflowWhileAway();
@@ -66,8 +96,6 @@ export class Session implements EngineSocket {
         this.outbound.shift();
       }
     }
-    const engine = this.engine;
-    return engine ? engine.send(wire, binary) : this.outbound.bytes;
   }
 
   get bufferedAmount(): number {
@@ -179,17 +207,24 @@ export class Session implements EngineSocket {
   }
 }
 
+/** The copy of each broadcast kept by every recipient's session, made by the first. */
+const keptShared = new WeakMap<SharedMessage, Kept>();
+
 /** A TEXT data message as it goes on the wire: one more U+001F in front of one that starts with it. */
 function toWire(data: Uint8Array | string): Uint8Array | string {
   if (typeof data === "string") return data.charCodeAt(0) === 0x1f ? `\x1f${data}` : data;
-  if (data[0] !== 0x1f) return copy(data);
+  if (data[0] !== 0x1f) return data;
   const escaped = new Uint8Array(data.byteLength + 1);
   escaped[0] = 0x1f;
   escaped.set(data, 1);
   return escaped;
 }
 
-/** The caller may reuse its buffer once `send` returns; the kept message must not change. */
-function copy(data: Uint8Array): Uint8Array {
-  return data.slice();
+function sizeOf(wire: Uint8Array | string): number {
+  return typeof wire === "string" ? wire.length : wire.byteLength;
+}
+
+/** What is kept must not change when the caller reuses its buffer: bytes are copied, strings are not. */
+function keepable<T extends Uint8Array | string>(wire: T): T {
+  return (typeof wire === "string" ? wire : wire.slice()) as T;
 }
