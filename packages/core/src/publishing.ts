@@ -2,7 +2,8 @@ import { Channel, connectionOf, type SendData } from "./channel.js";
 import { SwitchboardError } from "./errors.js";
 import { type BroadcastOptions, fanOut, type PreparedMessage, prepareMessage } from "./fanout.js";
 import { BROADCAST_TOPIC, type PubSubAdapter } from "./pubsub.js";
-import type { Backend } from "./seam.js";
+import { Session } from "./recovery/session.js";
+import type { Backend, EngineSocket } from "./seam.js";
 import { EVERYONE_TOPIC, engineTopic, Topics } from "./topics.js";
 
 /**
@@ -123,7 +124,9 @@ export class Publishing {
   /**
    * Delivery through the engine's own publish, when every recipient can take the message as a
    * whole now; undefined when one cannot (closing, mid-fragment, buffer full), so the caller
-   * falls back to sending channel by channel, which applies the per-channel policy.
+   * falls back to sending channel by channel, which applies the per-channel policy. A recovering
+   * channel's engine socket is in the engine topics too: the engine delivers, its session keeps
+   * and numbers the message (one copy for all), and an away one only keeps it.
    */
   #publishNatively(
     topic: string | null,
@@ -132,23 +135,54 @@ export class Publishing {
     exclude: Channel | null | undefined,
   ): number | undefined {
     if (exclude && !exclude.isOpen) return undefined;
-    let recipients = 0;
-    /** Channels outside the engine's topics (recovery sessions): sent to one by one. */
-    let aside: Channel[] | undefined;
+    // A recovering client gets such a text message escaped: not what the engine would publish.
+    const escaped = !message.binary && message.payload[0] === CONTROL_MARK;
+    const size = message.payload.byteLength;
+    /** Recipients the engine delivers to, and those of them not recovering. */
+    let reached = 0;
+    let plain = 0;
+    let sessions: Session[] | undefined;
     for (const channel of channels) {
       if (channel === exclude) continue;
       const connection = connectionOf(channel);
-      if (!connection.socket.subscribe) {
-        aside ??= [];
-        aside.push(channel);
-      } else if (!connection.admitsWhole(message.payload.byteLength)) return undefined;
-      else recipients++;
+      const socket = connection.socket;
+      if (!connection.admitsWhole(size)) return undefined;
+      if (socket instanceof Session) {
+        if (escaped) return undefined;
+        sessions ??= [];
+        sessions.push(socket);
+        if (!socket.away) reached++;
+        continue;
+      }
+      plain++;
+      reached++;
     }
-    if (recipients > 0) {
+    if (reached > 0) {
       const name = topic === null ? EVERYONE_TOPIC : engineTopic(topic);
-      const sender = exclude ? connectionOf(exclude).socket : undefined;
-      this.#backend.publish?.(name, message.payload, message.binary, sender);
+      this.#backend.publish?.(name, message.payload, message.binary, engineOf(exclude));
     }
-    return aside ? recipients + fanOut(aside, message, null) : recipients;
+    if (!sessions) return plain;
+    // After the publish: a session that ends here (away, its window full) runs onWsClose, which
+    // may publish again, and that message must follow this one for everybody.
+    let delivered = plain;
+    for (const session of sessions) {
+      try {
+        session.keepShared(message);
+        delivered++;
+      } catch (error) {
+        if (!(error instanceof SwitchboardError)) throw error;
+      }
+    }
+    return delivered;
   }
+}
+
+/** The first byte of a recovery control message (U+001F). */
+const CONTROL_MARK = 0x1f;
+
+/** The engine socket a publish leaves out: a recovering channel's current one (none while away). */
+function engineOf(exclude: Channel | null | undefined): EngineSocket | undefined {
+  if (!exclude) return undefined;
+  const socket = connectionOf(exclude).socket;
+  return socket instanceof Session ? socket.engine : socket;
 }

@@ -187,6 +187,32 @@ export function recoveryCases(ctx: SuiteContext): void {
       await plain.close();
     });
 
+    it("a recovering channel left out of a broadcast, or out of a topic after a resume, gets none of it", async () => {
+      const { server, proxy, wsUrl } = await start(true);
+      const first = await connect(proxy.wsUrl());
+      const second = await connect(proxy.wsUrl());
+      const plain = await TestClient.connect(wsUrl("/plain"));
+      await eventually(() => server.opened.length === 3, 5000, "three onWsOpen");
+      const [one, two] = server.opened as [Channel<{ name: string }>, Channel<{ name: string }>];
+      expect(server.broadcast("b1", { exclude: one })).toBe(2);
+      server.unsubscribe(two, "numbers");
+      // Both come back on new sockets: the topics are the channel's, not the old socket's.
+      const back = Promise.all([first.nextWelcome(), second.nextWelcome()]);
+      proxy.cut();
+      await back;
+      expect(server.publish("numbers", "p1")).toBe(2);
+      expect(server.broadcast("b2", { exclude: two })).toBe(2);
+      server.subscribe(two, "numbers");
+      expect(server.publish("numbers", "p2")).toBe(3);
+      await eventually(() => first.received.length === 3, 5000, "three messages");
+      await eventually(() => second.received.length === 2, 5000, "two messages");
+      expect(await plain.texts(4)).toEqual(["b1", "p1", "b2", "p2"]);
+      await sleep(50);
+      expect(first.received).toEqual(["p1", "b2", "p2"]);
+      expect(second.received).toEqual(["b1", "p2"]);
+      await plain.close();
+    });
+
     it("after the window: not recovered, onWsClose for the old channel at expiry, onWsOpen for the new", async () => {
       const { server, proxy } = await start({ windowMs: 300 });
       const client = await connect(proxy.wsUrl());

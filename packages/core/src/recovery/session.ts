@@ -40,6 +40,8 @@ export class Session implements EngineSocket {
   #answeredPing = true;
   #window: ReturnType<typeof setTimeout> | undefined;
   #ended = false;
+  /** The engine topics the channel is in, for the engine socket of each resume. */
+  readonly #topics = new Set<string>();
 
   constructor(id: string, owner: SessionOwner) {
     this.id = id;
@@ -84,6 +86,20 @@ export class Session implements EngineSocket {
     return engine.sendShared ? engine.sendShared(message) : engine.send(payload, binary);
   }
 
+  /**
+   * A broadcast or publish the engine delivers itself (its socket is in the engine topic): only
+   * kept and numbered here, one copy for all recipients. Never an escaped text message: that
+   * one is not the shared payload, and goes through `sendShared`.
+   */
+  keepShared(message: SharedMessage): void {
+    let kept = keptShared.get(message);
+    if (!kept) {
+      kept = { data: keepable(message.payload), binary: message.binary, bytes: message.payload.byteLength };
+      keptShared.set(message, kept);
+    }
+    this.#keep(kept);
+  }
+
   /** Keeps a message until the client acknowledges it, within the window's limits. */
   #keep(item: Kept): void {
     this.outbound.push(item);
@@ -113,6 +129,17 @@ export class Session implements EngineSocket {
     this.#ending = true;
     if (this.engine) this.engine.terminate();
     else queueMicrotask(() => this.end(CloseCode.ABNORMAL, ""));
+  }
+
+  /** The channel joins an engine topic: its engine socket now, and that of every resume. */
+  subscribe(topic: string): void {
+    this.#topics.add(topic);
+    this.engine?.subscribe?.(topic);
+  }
+
+  unsubscribe(topic: string): void {
+    this.#topics.delete(topic);
+    this.engine?.unsubscribe?.(topic);
   }
 
   /**
@@ -181,6 +208,8 @@ export class Session implements EngineSocket {
     this.inbound.resume();
     engine.send(encodeControl(["welcome", this.id, true, this.inbound.received]), false);
     for (const item of this.outbound.after(received)) engine.send(item.data, item.binary);
+    // After the resends: what the engine publishes to it from now on follows them.
+    for (const topic of this.#topics) engine.subscribe?.(topic);
     this.#owner.recovered(this);
     // A sender that waited for a drain while the client was away may go on.
     this.connection.drain();
