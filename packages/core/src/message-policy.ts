@@ -22,6 +22,22 @@ export function maxFragmentsFor(maxMessageBytes: number): number {
   return Math.max(MIN_FRAGMENTS, Math.ceil(maxMessageBytes / MIN_AVERAGE_FRAGMENT_BYTES));
 }
 
+/**
+ * The smallest message limit an engine gets with recovery on: room for the recovery control
+ * messages (a hello or an ack is under 100 bytes), which `maxMessageBytes` does not bound.
+ */
+export const RECOVERY_CONTROL_BYTES = 256;
+
+/**
+ * The message limit the engine enforces. With recovery on it is at least
+ * `RECOVERY_CONTROL_BYTES`, and one byte over `maxMessageBytes` for the U+001F that escapes a
+ * TEXT data message starting with one; core then bounds every data message at exactly
+ * `maxMessageBytes` itself (1009), as it does on every engine.
+ */
+export function engineMessageBytes(maxMessageBytes: number, recovery: boolean): number {
+  return recovery ? Math.max(maxMessageBytes + 1, RECOVERY_CONTROL_BYTES) : maxMessageBytes;
+}
+
 /** How uWebSockets (uWebSockets.js, and Bun inside) reports its own refusal of a message. */
 const UWS_TOO_BIG = /^Received too big message/;
 

@@ -37,7 +37,10 @@ export interface BoundAddress {
 
 /** Limits a backend hands to its engine; core enforces the rest itself. */
 export interface EngineLimits {
-  /** Largest WebSocket message core accepts. */
+  /**
+   * Largest WebSocket message the engine accepts: `maxMessageBytes`, or a little more with
+   * recovery on (its control messages are not bounded by it; core bounds data messages itself).
+   */
   maxMessageBytes: number;
   /** Largest amount core lets queue on one socket. */
   maxBufferedBytes: number;

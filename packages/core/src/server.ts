@@ -11,7 +11,7 @@ import type { HttpRequest } from "./http.js";
 import { HttpApplication } from "./http-app.js";
 import { Lifecycle, type ListenOptions } from "./lifecycle.js";
 import { Liveness } from "./liveness.js";
-import { maxFragmentsFor } from "./message-policy.js";
+import { engineMessageBytes, maxFragmentsFor } from "./message-policy.js";
 import { Opcode } from "./opcode.js";
 import { resolveLimits, type ServerLimits } from "./options.js";
 import { Publishing } from "./publishing.js";
@@ -183,9 +183,15 @@ export class WebServer<Data = unknown> {
       onError,
     };
     this.limits = Object.freeze(resolveLimits(limits));
+    // Recovery's control messages are not bounded by maxMessageBytes: the engine leaves room.
+    const engineMessages = engineMessageBytes(
+      this.limits.maxMessageBytes,
+      resolveRecovery(recovery) !== undefined,
+    );
     this.#engineLimits = Object.freeze({
       ...this.limits,
-      maxFragments: maxFragmentsFor(this.limits.maxMessageBytes),
+      maxMessageBytes: engineMessages,
+      maxFragments: maxFragmentsFor(engineMessages),
     });
     this.#deflate = resolveDeflate(this.limits.perMessageDeflate);
     this.#context = this.#serverContext();

@@ -213,6 +213,33 @@ export function recoveryCases(ctx: SuiteContext): void {
       await plain.close();
     });
 
+    it("control messages are not bounded by maxMessageBytes; data messages are, exactly (1009)", async () => {
+      const running = await ctx.start(
+        (backend) => new Recorder({ backend, recovery: true, maxMessageBytes: 16 }),
+      );
+      const { server } = running;
+      const proxy = await CutProxy.open(running.address.port);
+      proxies.push(proxy);
+      // The hello (about 30 bytes, and 70 with a session id) is over the limit.
+      const client = await connect(proxy.wsUrl());
+      await eventually(() => server.opened.length === 1, 5000, "onWsOpen");
+      const channel = server.opened[0]!;
+      const back = client.nextWelcome();
+      proxy.cut();
+      await back;
+      expect(client.welcomes.at(-1)?.recovered).toBe(true);
+      // 16 bytes, and 16 that go escaped (17 on the wire), are within the limit.
+      client.send("x".repeat(16));
+      client.send(`\x1f${"y".repeat(15)}`);
+      await eventually(() => server.got.length === 2, 5000, "two messages");
+      client.send("z".repeat(17));
+      await eventually(() => server.closes.length === 1, 5000, "onWsClose");
+      expect(server.closes[0]?.slice(0, 2)).toEqual([channel.id, 1009]);
+      await eventually(() => client.closeCodes.includes(1009), 5000, "the client's 1009");
+      expect(server.got).toEqual(["x".repeat(16), `\x1f${"y".repeat(15)}`]);
+      expect(server.recovered).toEqual([channel]);
+    });
+
     it("after the window: not recovered, onWsClose for the old channel at expiry, onWsOpen for the new", async () => {
       const { server, proxy } = await start({ windowMs: 300 });
       const client = await connect(proxy.wsUrl());

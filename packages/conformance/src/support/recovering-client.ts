@@ -15,6 +15,8 @@ export class RecoveringTestClient {
   readonly received: string[] = [];
   /** Every welcome, in order. */
   readonly welcomes: Welcome[] = [];
+  /** The close code of every connection that ended, in order. */
+  readonly closeCodes: number[] = [];
   /** Data messages sent on the current session, in order (message n is `sent[n - 1]`). */
   #sent: string[] = [];
   #session: string | null = null;
@@ -81,7 +83,8 @@ export class RecoveringTestClient {
         ws.send(`\x1f${JSON.stringify(["ack", this.received.length])}`);
       }
     });
-    ws.on("close", () => {
+    ws.on("close", (code: number) => {
+      this.closeCodes.push(code);
       this.#ready = false;
       if (!this.#closing) setTimeout(() => void this.#open(), 5);
     });

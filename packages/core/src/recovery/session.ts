@@ -94,7 +94,11 @@ export class Session implements EngineSocket {
   keepShared(message: SharedMessage): void {
     let kept = keptShared.get(message);
     if (!kept) {
-      kept = { data: keepable(message.payload), binary: message.binary, bytes: message.payload.byteLength };
+      kept = {
+        data: keepable(message.payload),
+        binary: message.binary,
+        bytes: message.payload.byteLength,
+      };
       keptShared.set(message, kept);
     }
     this.#keep(kept);
