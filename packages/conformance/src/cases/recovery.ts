@@ -128,9 +128,10 @@ export function recoveryCases(ctx: SuiteContext): void {
       proxy.cut();
       await eventually(() => !first.ready && !second.ready, 5000, "the drop");
       // Sent before the clients are back: what they get is what the sessions kept.
-      const direct = new TextEncoder().encode("direct bytes");
+      // Buffers, whose own slice() is a view, not a copy.
+      const direct = Buffer.from("direct bytes");
       server.send(channel, direct, Opcode.TEXT);
-      const shared = new TextEncoder().encode("broadcast bytes");
+      const shared = Buffer.from("broadcast bytes");
       server.broadcast(shared, { opcode: Opcode.TEXT });
       // The caller reuses its buffers at once, as an engine does its receive buffer.
       direct.fill(0x21);

@@ -139,7 +139,7 @@ class Link implements SocketEvents {
         const read = readText(text);
         if ("control" in read) {
           const control = read.control;
-          if (control?.[0] !== "ack" || !session.outbound.ack(control[1])) {
+          if (control?.[0] !== "ack" || !session.acknowledged(control[1])) {
             this.#refuse(CloseCode.PROTOCOL_ERROR, "bad recovery control message");
           }
           return;

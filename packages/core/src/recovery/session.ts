@@ -3,6 +3,7 @@ import type { Connection } from "../connection.js";
 import { SwitchboardError } from "../errors.js";
 import { CloseCode } from "../opcode.js";
 import type { EngineSocket, SharedMessage } from "../seam.js";
+import { KeptCopies } from "./kept-copies.js";
 import type { ResolvedRecovery } from "./options.js";
 
 /** Close codes after which a client may come back: the connection dropped or the peer left. */
@@ -32,6 +33,8 @@ export class Session implements EngineSocket {
   connection!: Connection;
   /** What the client has not acknowledged yet. */
   readonly outbound = new ResendBuffer();
+  /** Where the bytes of `outbound` are copied to. */
+  readonly #copies = new KeptCopies();
   readonly inbound: AckCounter;
   /** The engine socket carrying the session now; undefined while the client is away. */
   engine: EngineSocket | undefined;
@@ -61,7 +64,8 @@ export class Session implements EngineSocket {
     // bytes as they are; only what is kept for a resend is copied. Handing the engine the copy
     // would cost more: a small fresh array lives on V8's heap, and a native engine (uWS) has to
     // move it off the heap first.
-    this.#keep({ data: keepable(wire), binary, bytes: sizeOf(wire) });
+    const kept = typeof wire === "string" ? wire : this.#copies.copy(wire);
+    this.#keep({ data: kept, binary, bytes: sizeOf(wire) });
     const engine = this.engine;
     return engine ? engine.send(wire, binary) : this.outbound.bytes;
   }
@@ -102,6 +106,13 @@ export class Session implements EngineSocket {
       keptShared.set(message, kept);
     }
     this.#keep(kept);
+  }
+
+  /** The client got everything up to `received`; false when that is more than was sent. */
+  acknowledged(received: number): boolean {
+    if (!this.outbound.ack(received)) return false;
+    if (this.outbound.length === 0) this.#copies.release();
+    return true;
   }
 
   /** Keeps a message until the client acknowledges it, within the window's limits. */
@@ -206,7 +217,7 @@ export class Session implements EngineSocket {
       this.detach();
       old.terminate();
     }
-    this.outbound.ack(received);
+    this.acknowledged(received);
     this.engine = engine;
     this.#answeredPing = true;
     this.inbound.resume();
@@ -226,6 +237,7 @@ export class Session implements EngineSocket {
     clearTimeout(this.#window);
     this.detach();
     this.outbound.clear();
+    this.#copies.release();
     this.#owner.ended(this);
     this.connection.close(code, reason);
   }
@@ -257,7 +269,10 @@ function sizeOf(wire: Uint8Array | string): number {
   return typeof wire === "string" ? wire.length : wire.byteLength;
 }
 
-/** What is kept must not change when the caller reuses its buffer: bytes are copied, strings are not. */
+/**
+ * What is kept must not change when the caller reuses its buffer: bytes are copied (a Buffer's
+ * own `slice` would be a view), strings are not.
+ */
 function keepable<T extends Uint8Array | string>(wire: T): T {
-  return (typeof wire === "string" ? wire : wire.slice()) as T;
+  return (typeof wire === "string" ? wire : Uint8Array.prototype.slice.call(wire)) as T;
 }
