@@ -65,7 +65,7 @@ export class Session implements EngineSocket {
     // would cost more: a small fresh array lives on V8's heap, and a native engine (uWS) has to
     // move it off the heap first.
     const kept = typeof wire === "string" ? wire : this.#copies.copy(wire);
-    this.#keep({ data: kept, binary, bytes: sizeOf(wire) });
+    this.#keep(kept, binary, sizeOf(wire));
     const engine = this.engine;
     return engine ? engine.send(wire, binary) : this.outbound.bytes;
   }
@@ -82,7 +82,7 @@ export class Session implements EngineSocket {
       kept = { data: keepable(wire), binary, bytes: sizeOf(wire) };
       keptShared.set(message, kept);
     }
-    this.#keep(kept);
+    this.#keep(kept.data, binary, kept.bytes);
     const engine = this.engine;
     if (!engine) return this.outbound.bytes;
     // An escaped text message is not the shared payload: it goes out on its own.
@@ -105,7 +105,7 @@ export class Session implements EngineSocket {
       };
       keptShared.set(message, kept);
     }
-    this.#keep(kept);
+    this.#keep(kept.data, kept.binary, kept.bytes);
   }
 
   /** The client got everything up to `received`; false when that is more than was sent. */
@@ -116,8 +116,8 @@ export class Session implements EngineSocket {
   }
 
   /** Keeps a message until the client acknowledges it, within the window's limits. */
-  #keep(item: Kept): void {
-    this.outbound.push(item);
+  #keep(data: Uint8Array | string, binary: boolean, bytes: number): void {
+    this.outbound.keep(data, binary, bytes);
     const { maxMessages, maxBytes } = this.#owner.limits;
     if (this.outbound.length > maxMessages || this.outbound.bytes > maxBytes) {
       if (this.away) this.#overflowWhileAway();

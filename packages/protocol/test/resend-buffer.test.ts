@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { type Kept, ResendBuffer } from "../src/index.js";
+
+/** The same queue the plain way: what the ring must behave like. */
+class Model {
+  sent = 0;
+  items: Kept[] = [];
+  get first() {
+    return this.sent - this.items.length + 1;
+  }
+  push(item: Kept) {
+    this.sent++;
+    this.items.push(item);
+  }
+  ack(received: number) {
+    if (received > this.sent) return false;
+    while (this.items.length > 0 && this.first <= received) this.items.shift();
+    return true;
+  }
+}
+
+/** A small deterministic generator (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe("ResendBuffer", () => {
+  it("numbers, acknowledges and resends like a plain queue, across wraps and growth", () => {
+    const next = random(18);
+    const buffer = new ResendBuffer();
+    const model = new Model();
+    for (let step = 0; step < 20_000; step++) {
+      const roll = next();
+      if (roll < 0.6) {
+        const n = model.sent + 1;
+        const item: Kept =
+          n % 3 === 0
+            ? { data: new Uint8Array([n & 0xff]), binary: true, bytes: 1 }
+            : { data: `m${n}`, binary: false, bytes: String(n).length + 1 };
+        buffer.push(item);
+        model.push(item);
+      } else if (roll < 0.9) {
+        // Sometimes more than was sent: refused, nothing changes.
+        const received = model.first - 1 + Math.floor(next() * (model.items.length + 3));
+        expect(buffer.ack(received)).toBe(model.ack(received));
+      } else if (model.items.length > 0) {
+        buffer.shift();
+        model.items.shift();
+      }
+      expect(buffer.length).toBe(model.items.length);
+      expect(buffer.first).toBe(model.first);
+      expect(buffer.bytes).toBe(model.items.reduce((sum, item) => sum + item.bytes, 0));
+      if (step % 97 === 0) {
+        const from = model.first - 1 + Math.floor(next() * (model.items.length + 1));
+        expect(buffer.covers(from)).toBe(true);
+        expect([...buffer.after(from)]).toEqual(model.items.slice(from - (model.first - 1)));
+      }
+    }
+    if (model.first > 1) expect(buffer.covers(model.first - 2)).toBe(false);
+    expect(buffer.covers(model.sent + 1)).toBe(false);
+  });
+
+  it("starts over small once a large backlog is acknowledged, and clear forgets everything", () => {
+    const buffer = new ResendBuffer();
+    for (let n = 1; n <= 5000; n++) buffer.keep(`m${n}`, false, 2);
+    expect([...buffer.after(4998)].map((item) => item.data)).toEqual(["m4999", "m5000"]);
+    expect(buffer.ack(5000)).toBe(true);
+    expect(buffer.length).toBe(0);
+    expect(buffer.bytes).toBe(0);
+    buffer.keep("next", false, 4);
+    expect(buffer.first).toBe(5001);
+    expect([...buffer.after(5000)]).toEqual([{ data: "next", binary: false, bytes: 4 }]);
+    buffer.clear();
+    expect(buffer.sent).toBe(0);
+    expect(buffer.length).toBe(0);
+    expect(buffer.covers(0)).toBe(true);
+  });
+});
