@@ -2,7 +2,7 @@ import { Channel, connectionOf, type SendData } from "./channel.js";
 import { SwitchboardError } from "./errors.js";
 import { type BroadcastOptions, fanOut, type PreparedMessage, prepareMessage } from "./fanout.js";
 import { BROADCAST_TOPIC, type PubSubAdapter } from "./pubsub.js";
-import { Session } from "./recovery/session.js";
+import { Session, sharedCopy } from "./recovery/session.js";
 import type { Backend, EngineSocket } from "./seam.js";
 import { EVERYONE_TOPIC, engineTopic, Topics } from "./topics.js";
 
@@ -138,37 +138,36 @@ export class Publishing {
     // A recovering client gets such a text message escaped: not what the engine would publish.
     const escaped = !message.binary && message.payload[0] === CONTROL_MARK;
     const size = message.payload.byteLength;
-    /** Recipients the engine delivers to, and those of them not recovering. */
+    /** Recipients the engine delivers to, and the recovering ones (their sessions keep it). */
     let reached = 0;
-    let plain = 0;
     let sessions: Session[] | undefined;
     for (const channel of channels) {
       if (channel === exclude) continue;
       const connection = connectionOf(channel);
-      const socket = connection.socket;
       if (!connection.admitsWhole(size)) return undefined;
+      const socket = connection.socket;
       if (socket instanceof Session) {
         if (escaped) return undefined;
         sessions ??= [];
         sessions.push(socket);
-        if (!socket.away) reached++;
-        continue;
+        if (socket.away) continue;
       }
-      plain++;
       reached++;
     }
     if (reached > 0) {
       const name = topic === null ? EVERYONE_TOPIC : engineTopic(topic);
       this.#backend.publish?.(name, message.payload, message.binary, engineOf(exclude));
     }
-    if (!sessions) return plain;
+    if (!sessions) return reached;
     // After the publish: a session that ends here (away, its window full) runs onWsClose, which
     // may publish again, and that message must follow this one for everybody.
-    let delivered = plain;
+    const kept = sharedCopy(message);
+    let delivered = reached;
     for (const session of sessions) {
+      const away = session.away;
       try {
-        session.keepShared(message);
-        delivered++;
+        session.keepShared(kept);
+        if (away) delivered++;
       } catch (error) {
         if (!(error instanceof SwitchboardError)) throw error;
       }

@@ -40,6 +40,7 @@ export {
   type Kept,
   RECOVERY_PROTOCOL,
   ResendBuffer,
+  readAck,
   readText,
   recoveryOffer,
 } from "./recovery.js";

@@ -1,4 +1,4 @@
-import { encodeControl, innerProtocol, readText } from "@switchboard/protocol";
+import { encodeControl, innerProtocol, readAck, readText } from "@switchboard/protocol";
 import type { Channel } from "../channel.js";
 import type { Connection } from "../connection.js";
 import { CloseCode } from "../opcode.js";
@@ -135,6 +135,13 @@ class Link implements SocketEvents {
     if (!binary) {
       const first = typeof data === "string" ? data.charCodeAt(0) : data[0];
       if (first === 0x1f) {
+        const acked = readAck(data);
+        if (acked !== undefined) {
+          if (!session.acknowledged(acked)) {
+            this.#refuse(CloseCode.PROTOCOL_ERROR, "bad recovery control message");
+          }
+          return;
+        }
         const text = typeof data === "string" ? data : decoder.decode(data);
         const read = readText(text);
         if ("control" in read) {

@@ -75,16 +75,11 @@ export class Session implements EngineSocket {
    * all where it can (ws), as for a plain channel.
    */
   sendShared(message: SharedMessage): number {
-    const { payload, binary } = message;
-    let kept = keptShared.get(message);
-    if (!kept) {
-      const wire = binary ? payload : toWire(payload);
-      kept = { data: keepable(wire), binary, bytes: sizeOf(wire) };
-      keptShared.set(message, kept);
-    }
-    this.#keep(kept.data, binary, kept.bytes);
+    const kept = sharedCopy(message);
+    this.#keep(kept.data, kept.binary, kept.bytes);
     const engine = this.engine;
     if (!engine) return this.outbound.bytes;
+    const { payload, binary } = message;
     // An escaped text message is not the shared payload: it goes out on its own.
     if (!binary && payload[0] === 0x1f) return engine.send(kept.data, binary);
     return engine.sendShared ? engine.sendShared(message) : engine.send(payload, binary);
@@ -92,19 +87,10 @@ export class Session implements EngineSocket {
 
   /**
    * A broadcast or publish the engine delivers itself (its socket is in the engine topic): only
-   * kept and numbered here, one copy for all recipients. Never an escaped text message: that
-   * one is not the shared payload, and goes through `sendShared`.
+   * kept and numbered here. `kept` is its `sharedCopy`; never an escaped text message, which is
+   * not the shared payload and goes through `sendShared`.
    */
-  keepShared(message: SharedMessage): void {
-    let kept = keptShared.get(message);
-    if (!kept) {
-      kept = {
-        data: keepable(message.payload),
-        binary: message.binary,
-        bytes: message.payload.byteLength,
-      };
-      keptShared.set(message, kept);
-    }
+  keepShared(kept: Kept): void {
     this.#keep(kept.data, kept.binary, kept.bytes);
   }
 
@@ -254,6 +240,18 @@ export class Session implements EngineSocket {
 
 /** The copy of each broadcast kept by every recipient's session, made by the first. */
 const keptShared = new WeakMap<SharedMessage, Kept>();
+
+/** What every recipient's session keeps of a broadcast: one copy, as it goes on the wire. */
+export function sharedCopy(message: SharedMessage): Kept {
+  let kept = keptShared.get(message);
+  if (!kept) {
+    const { payload, binary } = message;
+    const wire = binary ? payload : toWire(payload);
+    kept = { data: keepable(wire), binary, bytes: sizeOf(wire) };
+    keptShared.set(message, kept);
+  }
+  return kept;
+}
 
 /** A TEXT data message as it goes on the wire: one more U+001F in front of one that starts with it. */
 function toWire(data: Uint8Array | string): Uint8Array | string {
