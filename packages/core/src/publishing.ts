@@ -2,7 +2,7 @@ import { Channel, connectionOf, type SendData } from "./channel.js";
 import { SwitchboardError } from "./errors.js";
 import { type BroadcastOptions, fanOut, type PreparedMessage, prepareMessage } from "./fanout.js";
 import { BROADCAST_TOPIC, type PubSubAdapter } from "./pubsub.js";
-import { Session, sharedCopy } from "./recovery/session.js";
+import { keptCopy, Session } from "./recovery/session.js";
 import type { Backend, EngineSocket } from "./seam.js";
 import { EVERYONE_TOPIC, engineTopic, Topics } from "./topics.js";
 
@@ -160,8 +160,8 @@ export class Publishing {
     }
     if (!sessions) return reached;
     // After the publish: a session that ends here (away, its window full) runs onWsClose, which
-    // may publish again, and that message must follow this one for everybody.
-    const kept = sharedCopy(message);
+    // may publish again, and that message must follow this one for everybody. One copy for all.
+    const kept = keptCopy(message);
     let delivered = reached;
     for (const session of sessions) {
       const away = session.away;

@@ -87,8 +87,8 @@ export class Session implements EngineSocket {
 
   /**
    * A broadcast or publish the engine delivers itself (its socket is in the engine topic): only
-   * kept and numbered here. `kept` is its `sharedCopy`; never an escaped text message, which is
-   * not the shared payload and goes through `sendShared`.
+   * kept and numbered here. `kept` is its `keptCopy`, made once for every recipient; never an
+   * escaped text message, which is not the shared payload and goes through `sendShared`.
    */
   keepShared(kept: Kept): void {
     this.#keep(kept.data, kept.binary, kept.bytes);
@@ -241,16 +241,24 @@ export class Session implements EngineSocket {
 /** The copy of each broadcast kept by every recipient's session, made by the first. */
 const keptShared = new WeakMap<SharedMessage, Kept>();
 
-/** What every recipient's session keeps of a broadcast: one copy, as it goes on the wire. */
-export function sharedCopy(message: SharedMessage): Kept {
+/**
+ * What every recipient's session keeps of a broadcast sent channel by channel: one copy, as it
+ * goes on the wire, made by the first.
+ */
+function sharedCopy(message: SharedMessage): Kept {
   let kept = keptShared.get(message);
   if (!kept) {
-    const { payload, binary } = message;
-    const wire = binary ? payload : toWire(payload);
-    kept = { data: keepable(wire), binary, bytes: sizeOf(wire) };
+    kept = keptCopy(message);
     keptShared.set(message, kept);
   }
   return kept;
+}
+
+/** A copy of a broadcast to keep, as it goes on the wire (a native publish makes one for all). */
+export function keptCopy(message: SharedMessage): Kept {
+  const { payload, binary } = message;
+  const wire = binary ? payload : toWire(payload);
+  return { data: keepable(wire), binary, bytes: sizeOf(wire) };
 }
 
 /** A TEXT data message as it goes on the wire: one more U+001F in front of one that starts with it. */
