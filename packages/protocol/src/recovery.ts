@@ -244,16 +244,27 @@ export class AckCounter {
   received = 0;
   #acked = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** With `rideAlong`: the delay passed, the ack goes with the next message's handling. */
+  #due = false;
   readonly #send: (control: string) => void;
+  readonly #rideAlong: boolean;
+  readonly #expired = () => this.#timerExpired();
 
-  constructor(send: (control: string) => void) {
+  /**
+   * `rideAlong`: an ack whose delay passed waits for the next message received, up to
+   * `ACK_DELAY_MS` more, and is sent while that message is handled, where an engine writes it
+   * together with the replies (uWebSockets corks a socket's callback) instead of in a write of
+   * its own from a timer. The server's choice; a peer still gets an ack within twice the delay.
+   */
+  constructor(send: (control: string) => void, options?: { rideAlong?: boolean }) {
     this.#send = send;
+    this.#rideAlong = options?.rideAlong === true;
   }
 
   count(): void {
     this.received++;
-    if (this.received - this.#acked >= ACK_EVERY) this.flush();
-    else this.#timer ??= setTimeout(() => this.flush(), ACK_DELAY_MS);
+    if (this.#due || this.received - this.#acked >= ACK_EVERY) this.flush();
+    else this.#timer ??= setTimeout(this.#expired, ACK_DELAY_MS);
   }
 
   flush(): void {
@@ -264,10 +275,21 @@ export class AckCounter {
     this.#send(`${CONTROL_MARK}["ack",${this.received}]`);
   }
 
+  #timerExpired(): void {
+    this.#timer = undefined;
+    if (!this.#rideAlong || this.#due) {
+      this.flush();
+      return;
+    }
+    this.#due = true;
+    this.#timer = setTimeout(this.#expired, ACK_DELAY_MS);
+  }
+
   /** Stops the timer (the connection is gone); `acked` then restarts from `received`. */
   stop(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#due = false;
   }
 
   /** A new connection of the same session: nothing is acknowledged on it yet. */

@@ -49,7 +49,10 @@ export class Session implements EngineSocket {
   constructor(id: string, owner: SessionOwner) {
     this.id = id;
     this.#owner = owner;
-    this.inbound = new AckCounter((control) => this.engine?.send(control, false));
+    // Acks ride along with the replies to the next message where they can (docs/recovery.md).
+    this.inbound = new AckCounter((control) => this.engine?.send(control, false), {
+      rideAlong: true,
+    });
   }
 
   get away(): boolean {
