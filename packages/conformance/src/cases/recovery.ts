@@ -40,8 +40,11 @@ export function recoveryCases(ctx: SuiteContext): void {
       await Promise.all(clients.splice(0).map((client) => client.close()));
       await Promise.all(proxies.splice(0).map((proxy) => proxy.close()));
     });
-    const start = async (recovery: WebServerOptions["recovery"]) => {
-      const running = await ctx.start((backend) => new Recorder({ backend, recovery }));
+    const start = async (
+      recovery: WebServerOptions["recovery"],
+      options: Omit<WebServerOptions, "backend" | "recovery"> = {},
+    ) => {
+      const running = await ctx.start((backend) => new Recorder({ ...options, backend, recovery }));
       const proxy = await CutProxy.open(running.address.port);
       proxies.push(proxy);
       return { ...running, proxy };
@@ -154,12 +157,7 @@ export function recoveryCases(ctx: SuiteContext): void {
     });
 
     it("a peer that stops answering pings is dropped by the heartbeat, and recovers what was lost on the wire", async () => {
-      const running = await ctx.start(
-        (backend) => new Recorder({ backend, recovery: true, heartbeatIntervalMs: 100 }),
-      );
-      const { server } = running;
-      const proxy = await CutProxy.open(running.address.port);
-      proxies.push(proxy);
+      const { server, proxy } = await start(true, { heartbeatIntervalMs: 100 });
       const client = await connect(proxy.wsUrl());
       await eventually(() => server.opened.length === 1, 5000, "onWsOpen");
       const channel = server.opened[0]!;
@@ -215,12 +213,7 @@ export function recoveryCases(ctx: SuiteContext): void {
     });
 
     it("control messages are not bounded by maxMessageBytes; data messages are, exactly (1009)", async () => {
-      const running = await ctx.start(
-        (backend) => new Recorder({ backend, recovery: true, maxMessageBytes: 16 }),
-      );
-      const { server } = running;
-      const proxy = await CutProxy.open(running.address.port);
-      proxies.push(proxy);
+      const { server, proxy } = await start(true, { maxMessageBytes: 16 });
       // The hello (about 30 bytes, and 70 with a session id) is over the limit.
       const client = await connect(proxy.wsUrl());
       await eventually(() => server.opened.length === 1, 5000, "onWsOpen");
