@@ -9,7 +9,6 @@ import {
   type ResolvedOptions,
   resolveOptions,
 } from "./options.js";
-import type { CloseInfo } from "./policy.js";
 import type { ClientRecovery } from "./recovery.js";
 import { guard, report } from "./report.js";
 import type { Transport, TransportEvents, TransportOptions } from "./transport.js";
@@ -35,6 +34,17 @@ export interface NextMessageOptions {
  * reject, none to resolve), or a `nextMessage()` waiting (with the message, none once closed).
  */
 type Waiter<T = unknown> = (value?: T) => void;
+
+/** A promise that `settle(waiters, error)` settles. */
+function wait(waiters: Waiter[]): Promise<void> {
+  return new Promise((resolve, reject) =>
+    waiters.push((error) => (error ? reject(error) : resolve())),
+  );
+}
+
+function settle<T>(waiters: Waiter<T>[], value?: T): void {
+  for (const waiter of waiters.splice(0)) waiter(value);
+}
 
 /**
  * The WebSocket client, independent of any WebSocket implementation; `@switchboard/client-node`
@@ -181,11 +191,11 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
 
   #start(): Promise<void> {
     // A close() overtaken by reconnect() is done: that connection is gone.
-    this.#settle(this.#closeWaiters);
+    settle(this.#closeWaiters);
     this.#retries = 0;
     this.watch(true);
     // Wait first: a bad URL fails the attempt before it reaches its first await.
-    const opened = this.#wait(this.#openWaiters);
+    const opened = wait(this.#openWaiters);
     void this.#attempt();
     return opened;
   }
@@ -205,7 +215,16 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
         url,
         { protocols: this.#options.protocols },
         {
-          onopen: () => live() && this.#opened(),
+          onopen: () => {
+            if (!live()) return;
+            clearTimeout(this.#timer);
+            this.#state = "open";
+            this.#retries = 0;
+            // Queued messages go first: they were sent before anything onOpen sends.
+            for (const payload of this.#queue.splice(0)) this.#transport?.send(payload);
+            settle(this.#openWaiters);
+            this.#call("onOpen");
+          },
           onmessage: ({ data }, binary) => live() && this.#received(data, binary),
           onclose: ({ code, reason, error }) => {
             if (!live()) return;
@@ -231,7 +250,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
         this.#lost(
           error instanceof ClientError
             ? error
-            : failed("CONNECT_FAILED", url ? error : "URL function threw", error),
+            : failed("CONNECT_FAILED", error, error),
         );
       }
       return;
@@ -251,16 +270,6 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     this.#transport = undefined;
   }
 
-  #opened(): void {
-    clearTimeout(this.#timer);
-    this.#state = "open";
-    this.#retries = 0;
-    // Queued messages go first: they were sent before anything onOpen sends.
-    for (const payload of this.#queue.splice(0)) this.#transport?.send(payload);
-    this.#settle(this.#openWaiters);
-    this.#call("onOpen");
-  }
-
   /**
    * An attempt failed with `error`, or an open connection closed (`opened`, and `error` is
    * `CLOSED_BY_SERVER`): retry, or stop. A close the client began (close()) is never retried,
@@ -272,32 +281,27 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     const policy = this.#options.reconnect;
     const retries = this.#retries;
     const quiet = opened && (this.#state === "closing" || !policy);
-    let stop: ClientError | undefined;
-    if (!quiet) {
-      // A shouldReconnect that throws means no.
-      if (!info || !guard(this, () => policy?.shouldReconnect(info))) stop = error;
-      else if (retries >= policy!.maxRetries) {
-        stop = new ClientError("RECONNECT_FAILED", retries, error);
-      }
-    }
+    // A shouldReconnect that throws means no.
+    const stop = quiet
+      ? undefined
+      : !info || !guard(this, () => policy?.shouldReconnect(info))
+        ? error
+        : retries >= policy!.maxRetries
+          ? new ClientError("RECONNECT_FAILED", retries, error)
+          : undefined;
     const retry = !quiet && !stop;
     if (opened) this.#call("onClose", info!.code, info!.reason, retry);
     else if (retry) report(this, error);
-    if (retry) this.#retry(info!);
-    else this.#finish(stop);
-  }
-
-  /**
-   * Waits out the backoff, then tries again. The server may ask for longer: after 1008 (a rate
-   * or buffer limit) the longest backoff, after 429 or 503 its `Retry-After` (which transports
-   * report for those statuses only).
-   */
-  #retry({ code, retryAfter = 0 }: CloseInfo): void {
-    const policy = this.#options.reconnect!;
-    const asked = Math.max(code === 1008 ? policy.maxDelay : 0, retryAfter);
+    if (!retry) return this.#finish(stop);
+    // Wait out the backoff, then try again. The server may ask for longer: after 1008 (a rate
+    // or buffer limit) the longest backoff, after 429 or 503 its `Retry-After` (which
+    // transports report for those statuses only).
+    const { code, retryAfter = 0 } = info!;
+    const asked = Math.max(code === 1008 ? policy!.maxDelay : 0, retryAfter);
     this.#state = "reconnecting";
     this.#cuttable = !asked;
-    this.#timer = setTimeout(() => this.#attempt(), reconnectDelay(this.#retries++, policy, asked));
+    this.#timer = setTimeout(() => this.#attempt(), reconnectDelay(retries, policy!, asked));
+    this.#retries++;
   }
 
   /**
@@ -331,8 +335,8 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     if (error && !this.#openWaiters.length) report(this, error);
     // With reconnect on, stopping with an error is stopping by itself: onStop says so and why.
     if (error && this.#options.reconnect) this.#call("onStop", error);
-    this.#settle(this.#openWaiters, error ?? new ClientError("CLOSED"));
-    this.#settle(this.#closeWaiters);
+    settle(this.#openWaiters, error ?? new ClientError("CLOSED"));
+    settle(this.#closeWaiters);
     const unsent = this.#queue.splice(0).length;
     if (unsent) report(this, new ClientError("QUEUE_DISCARDED", unsent));
     // Readers get undefined, which ends iteration; unread messages stay readable.
@@ -396,7 +400,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
       throw new ClientError("INVALID_ARGUMENT", `close(${code}, reason)`);
     const state = this.#state;
     if (state === "closed") return;
-    const closed = this.#wait(this.#closeWaiters);
+    const closed = wait(this.#closeWaiters);
     if (state === "open") {
       this.#state = "closing";
       this.#transport?.close(code, reason);
@@ -446,17 +450,6 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   }
 
   // ---- plumbing -----------------------------------------------------------------------------
-
-  /** A promise that `#settle(waiters, error)` settles. */
-  #wait(waiters: Waiter[]): Promise<void> {
-    return new Promise((resolve, reject) =>
-      waiters.push((error) => (error ? reject(error) : resolve())),
-    );
-  }
-
-  #settle<T>(waiters: Waiter<T>[], value?: T): void {
-    for (const waiter of waiters.splice(0)) waiter(value);
-  }
 
   /** Runs a user callback; what it throws or rejects with goes to `onError`. */
   #call<K extends keyof ClientHooks>(name: K, ...args: Parameters<Required<ClientHooks>[K]>): void {
