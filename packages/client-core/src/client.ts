@@ -1,6 +1,7 @@
 import { reconnectDelay } from "./backoff.js";
 import { attemptError, ClientError, type ClientErrorCode } from "./errors.js";
 import { createInbox, type Inbox } from "./inbox.js";
+import { settle, type Waiter, wait } from "./waiters.js";
 import { type Message, toMessage } from "./message.js";
 import type { Opcode } from "./opcode.js";
 import {
@@ -27,23 +28,6 @@ export type ClientState = "closed" | "connecting" | "open" | "reconnecting" | "c
 export interface NextMessageOptions {
   /** Reject with `TIMEOUT` after this many ms. Default: wait as long as the client lives. */
   timeout?: number;
-}
-
-/**
- * Settles a promise the client handed out: a `connect()` or `close()` waiting (with an error to
- * reject, none to resolve), or a `nextMessage()` waiting (with the message, none once closed).
- */
-type Waiter<T = unknown> = (value?: T) => void;
-
-/** A promise that `settle(waiters, error)` settles. */
-function wait(waiters: Waiter[]): Promise<void> {
-  return new Promise((resolve, reject) =>
-    waiters.push((error) => (error ? reject(error) : resolve())),
-  );
-}
-
-function settle<T>(waiters: Waiter<T>[], value?: T): void {
-  for (const waiter of waiters.splice(0)) waiter(value);
 }
 
 /**
@@ -153,7 +137,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
 
   /** With `recover`: whether this connection resumed the last one's session, missing nothing. */
   get recovered(): boolean {
-    return this.#recovery?.recovered === true;
+    return !!this.#recovery?.recovered;
   }
 
   /** Bytes passed to `send` that the socket has not written out yet. */
@@ -225,7 +209,15 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
             settle(this.#openWaiters);
             this.#call("onOpen");
           },
-          onmessage: ({ data }, binary) => live() && this.#received(data, binary),
+          onmessage: ({ data }, binary = typeof data !== "string") => {
+            if (!live()) return;
+            const message = toMessage(toPayload(data), binary);
+            this.#call("onMessageFrame", message.data, message.opcode);
+            if (!binary) this.#call("onMessage", message.text);
+            if (this.#inbox.push(message)) {
+              report(this, new ClientError("MESSAGES_DROPPED", this.#options.maxUnreadMessages));
+            }
+          },
           onclose: ({ code, reason, error }) => {
             if (!live()) return;
             this.#transport = undefined;
@@ -300,8 +292,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     const asked = Math.max(code === 1008 ? policy!.maxDelay : 0, retryAfter);
     this.#state = "reconnecting";
     this.#cuttable = !asked;
-    this.#timer = setTimeout(() => this.#attempt(), reconnectDelay(retries, policy!, asked));
-    this.#retries++;
+    this.#timer = setTimeout(() => this.#attempt(), reconnectDelay(this.#retries++, policy!, asked));
   }
 
   /**
@@ -331,10 +322,12 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     this.#state = "closed";
     this.#recovery?.reset();
     this.watch(false);
-    // A failure nobody awaits (a dropped connection that could not be restored) goes to onError.
-    if (error && !this.#openWaiters.length) report(this, error);
-    // With reconnect on, stopping with an error is stopping by itself: onStop says so and why.
-    if (error && this.#options.reconnect) this.#call("onStop", error);
+    if (error) {
+      // A failure nobody awaits (a dropped connection that could not be restored) goes to onError.
+      if (!this.#openWaiters.length) report(this, error);
+      // With reconnect on, stopping with an error is stopping by itself: onStop says so and why.
+      if (this.#options.reconnect) this.#call("onStop", error);
+    }
     settle(this.#openWaiters, error ?? new ClientError("CLOSED"));
     settle(this.#closeWaiters);
     const unsent = this.#queue.splice(0).length;
@@ -411,15 +404,6 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   }
 
   // ---- receiving ----------------------------------------------------------------------------
-
-  #received(data: string | ArrayBuffer | Uint8Array, binary = typeof data !== "string"): void {
-    const message = toMessage(toPayload(data), binary);
-    this.#call("onMessageFrame", message.data, message.opcode);
-    if (!binary) this.#call("onMessage", message.text);
-    if (this.#inbox.push(message)) {
-      report(this, new ClientError("MESSAGES_DROPPED", this.#options.maxUnreadMessages));
-    }
-  }
 
   /**
    * The next message, including any that arrived before the call. Rejects with `CLOSED` once

@@ -81,12 +81,54 @@ function sessionRecovery(): ClientRecovery {
       self.recovered = false;
     },
     wrap(create, events, protocols) {
-      /** "hello" until the server answers, "plain" when it did not agree to recovery. */
-      let mode: "hello" | "plain" | "session" = "hello";
+      /** Until the server answers: the connection is not open for the client yet. */
+      let hello = true;
+      /** The server did not agree to recovery: messages pass as they are. */
+      let plain = false;
+      const inner: Transport = create(
+        {
+          onopen: () => {
+            if (innerProtocol(inner.protocol) !== undefined) {
+              inner.send(encodeControl(["hello", session, inbound.received]));
+              return;
+            }
+            plain = true;
+            self.reset();
+            events.onopen();
+          },
+          onmessage: (event, binary = typeof event.data !== "string") => {
+            let { data } = event;
+            if (!plain && !binary) {
+              const text = typeof data === "string" ? data : utf8Decoder.decode(data);
+              const read = readText(text);
+              if ("control" in read) {
+                if (!control(read.control)) inner.close(4002, "bad recovery message");
+                else if (hello) {
+                  hello = false;
+                  events.onopen();
+                }
+                return;
+              }
+              if (text !== read.data) data = read.data;
+            }
+            if (hello && !plain) return;
+            if (!plain) inbound.count();
+            events.onmessage({ data }, binary);
+          },
+          onclose: (event) => {
+            if (current === inner) {
+              current = undefined;
+              inbound.stop();
+            }
+            events.onclose(event);
+          },
+        },
+        recoveryOffer(protocols),
+      );
       /** Handles a control message; false when it breaks the protocol. */
       const control = (message: Control | undefined): boolean => {
         if (message?.[0] === "ack") return outbound.ack(message[1]);
-        if (message?.[0] !== "welcome" || mode !== "hello") return false;
+        if (message?.[0] !== "welcome" || !hello) return false;
         const [, id, recovered, received] = message;
         self.recovered = recovered && id === session && outbound.covers(received);
         if (recovered && !self.recovered) return false;
@@ -102,46 +144,6 @@ function sessionRecovery(): ClientRecovery {
         inbound.resume();
         return true;
       };
-      const inner: Transport = create(
-        {
-          onopen: () => {
-            if (innerProtocol(inner.protocol) !== undefined) {
-              inner.send(encodeControl(["hello", session, inbound.received]));
-              return;
-            }
-            mode = "plain";
-            self.reset();
-            events.onopen();
-          },
-          onmessage: (event, binary = typeof event.data !== "string") => {
-            let { data } = event;
-            if (mode !== "plain" && !binary) {
-              const text = typeof data === "string" ? data : utf8Decoder.decode(data);
-              const read = readText(text);
-              if ("control" in read) {
-                if (!control(read.control)) inner.close(4002, "bad recovery message");
-                else if (mode === "hello") {
-                  mode = "session";
-                  events.onopen();
-                }
-                return;
-              }
-              if (text !== read.data) data = read.data;
-            }
-            if (mode === "hello") return;
-            if (mode === "session") inbound.count();
-            events.onmessage({ data }, binary);
-          },
-          onclose: (event) => {
-            if (current === inner) {
-              current = undefined;
-              inbound.stop();
-            }
-            events.onclose(event);
-          },
-        },
-        recoveryOffer(protocols),
-      );
       return {
         get readyState() {
           return inner.readyState;
@@ -153,7 +155,7 @@ function sessionRecovery(): ClientRecovery {
           return inner.bufferedAmount;
         },
         send: (data) => {
-          if (mode === "plain") return inner.send(data);
+          if (plain) return inner.send(data);
           const binary = typeof data !== "string";
           const wire = binary ? data : escapeText(data);
           // The caller may reuse its buffer: keep a copy for a resend.

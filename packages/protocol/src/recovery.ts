@@ -120,7 +120,8 @@ export class ResendBuffer {
   /** The other side got everything up to `received`; false when that is more than was sent. */
   ack(received: number): boolean {
     if (received > this.sent) return false;
-    while (this.length > 0 && this.first <= received) this.shift();
+    // Nothing held means `first` is `sent + 1`, past `received`.
+    while (this.first <= received) this.shift();
     return true;
   }
 
@@ -142,10 +143,8 @@ export class ResendBuffer {
   }
 
   /** The messages after `received`, oldest first; call `covers` first. */
-  *after(received: number): Generator<Kept> {
-    for (let n = Math.max(received + 1, this.first); n <= this.sent; n++) {
-      yield this.#items[this.#head + n - this.first] as Kept;
-    }
+  after(received: number): Kept[] {
+    return this.#items.slice(this.#head + Math.max(received + 1 - this.first, 0)) as Kept[];
   }
 
   clear(): void {
