@@ -1,7 +1,6 @@
 import { reconnectDelay } from "./backoff.js";
 import { attemptError, ClientError, type ClientErrorCode } from "./errors.js";
 import { createInbox, type Inbox } from "./inbox.js";
-import { settle, type Waiter, wait } from "./waiters.js";
 import { type Message, toMessage } from "./message.js";
 import type { Opcode } from "./opcode.js";
 import {
@@ -14,6 +13,7 @@ import type { ClientRecovery } from "./recovery.js";
 import { guard, report } from "./report.js";
 import type { Transport, TransportEvents, TransportOptions } from "./transport.js";
 import { canClose, checkUrl, toPayload } from "./validation.js";
+import { settle, type Waiter, wait } from "./waiters.js";
 
 /**
  * Where to connect: a URL, or a function (possibly async) asked again before every attempt, e.g.
@@ -239,11 +239,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
       // A bad URL is final; a URL function or a WebSocket constructor that threw is worth
       // another try.
       if (live()) {
-        this.#lost(
-          error instanceof ClientError
-            ? error
-            : failed("CONNECT_FAILED", error, error),
-        );
+        this.#lost(error instanceof ClientError ? error : failed("CONNECT_FAILED", error, error));
       }
       return;
     }
@@ -284,7 +280,10 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     const retry = !quiet && !stop;
     if (opened) this.#call("onClose", info!.code, info!.reason, retry);
     else if (retry) report(this, error);
-    if (!retry) return this.#finish(stop);
+    if (!retry) {
+      this.#finish(stop);
+      return;
+    }
     // Wait out the backoff, then try again. The server may ask for longer: after 1008 (a rate
     // or buffer limit) the longest backoff, after 429 or 503 its `Retry-After` (which
     // transports report for those statuses only).
@@ -292,7 +291,10 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     const asked = Math.max(code === 1008 ? policy!.maxDelay : 0, retryAfter);
     this.#state = "reconnecting";
     this.#cuttable = !asked;
-    this.#timer = setTimeout(() => this.#attempt(), reconnectDelay(this.#retries++, policy!, asked));
+    this.#timer = setTimeout(
+      () => this.#attempt(),
+      reconnectDelay(this.#retries++, policy!, asked),
+    );
   }
 
   /**

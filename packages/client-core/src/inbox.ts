@@ -15,7 +15,6 @@ export interface Inbox<T> {
   next(timeout?: number): Promise<T | undefined>;
 }
 
-
 /**
  * An inbox that keeps up to `limit` items, the oldest dropped first (0 keeps none), and is
  * over while `ended()` says so (its client is closed). Closures rather than a class: this code

@@ -27,7 +27,8 @@ export function canClose(code: number, reason: string): boolean {
 /** What `send` accepts, as a string or a byte view (no copy). */
 export function toPayload(data: unknown): string | Uint8Array {
   if (typeof data === "string") return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (ArrayBuffer.isView(data))
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   throw new ClientError("INVALID_ARGUMENT", `send(${typeof data})`);
 }
