@@ -6,15 +6,20 @@ import { expect, it } from "vitest";
 const entry = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 /**
  * What the package may add to a page, minified and gzipped: `budget` is what the test holds,
- * `goal` what the issues ask for (2.5 KB without events, issue 18; 4 KB with them, issue 22).
+ * `goal` what the issues ask for, read as 2500 and 4000 bytes: 2.5 KB for the client and 4 KB
+ * with recovery imported (issue 18), 4 KB with typed events (issue 22).
  *
- * Neither goal is reached yet, and no single part is the cause. Taking one feature out of the
- * client, as an experiment, wins: the close-code policy with `maxRetries`, `onStop` and the
- * longer waits about 120 B; the URL and close-argument checks about 110 B; the online/visible
- * wake-up about 90 B; option validation about 75 B. So 2.5 KB means deciding what leaves the
- * default bundle. The typed events layer (protocol, peer, codec, validation, `EventClient`)
- * adds about 2.3 KB on top.
- * Each budget is today's figure with a little room, so that growth fails here.
+ * With recovery the goal is met, and it is the budget: 3996 B. The other two are not: the
+ * client alone is 2787 B, the client with typed events 5151 B; their budgets are those figures
+ * with a little room, so that growth fails here.
+ *
+ * Why the client is not at 2.5 KB: with every string literal blanked out (error codes, state
+ * and option names, which are its API) its bundle still gzips to 2452 B, so 2500 B means less
+ * code in the default bundle, not tighter code; rewrites that kept every feature (the peer,
+ * option resolution, the layer seam, pre-minifying the dist) each came out within ±20 B, since
+ * esbuild already mangles private fields and gzip folds the repeated names. The typed events
+ * layer adds 2364 B: the protocol peer about 870, `EventClient` about 550, the JSON codec
+ * about 250, validation about 170, the layer seam about 170, the options about 120.
  */
 const KB = 1024;
 
@@ -39,19 +44,19 @@ async function sizeOf(names: string[]): Promise<{ minified: number; gzipped: num
 }
 
 const budgets = [
-  { what: "the client", names: ["WebSocketClient"], budget: 2.875 * KB, goal: 2.5 * KB },
+  { what: "the client", names: ["WebSocketClient"], budget: 2.75 * KB, goal: 2500 },
   {
     what: "the client with typed events",
     names: ["WebSocketClient", "EventClient", "EventError"],
-    budget: 5.125 * KB,
-    goal: 4 * KB,
+    budget: 5200,
+    goal: 4000,
   },
   {
     // Issue 18: at most 4 KB with recovery imported (`recover: recovery`).
     what: "the client with recovery",
     names: ["WebSocketClient", "recovery"],
-    budget: 4 * KB,
-    goal: 4 * KB,
+    budget: 4000,
+    goal: 4000,
   },
 ];
 

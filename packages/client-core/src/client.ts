@@ -9,11 +9,11 @@ import {
   type ResolvedOptions,
   resolveOptions,
 } from "./options.js";
-import type { CloseInfo } from "./policy.js";
 import type { ClientRecovery } from "./recovery.js";
 import { guard, report } from "./report.js";
 import type { Transport, TransportEvents, TransportOptions } from "./transport.js";
 import { canClose, checkUrl, toPayload } from "./validation.js";
+import { settle, type Waiter, wait } from "./waiters.js";
 
 /**
  * Where to connect: a URL, or a function (possibly async) asked again before every attempt, e.g.
@@ -29,12 +29,6 @@ export interface NextMessageOptions {
   /** Reject with `TIMEOUT` after this many ms. Default: wait as long as the client lives. */
   timeout?: number;
 }
-
-/**
- * Settles a promise the client handed out: a `connect()` or `close()` waiting (with an error to
- * reject, none to resolve), or a `nextMessage()` waiting (with the message, none once closed).
- */
-type Waiter<T = unknown> = (value?: T) => void;
 
 /**
  * The WebSocket client, independent of any WebSocket implementation; `@switchboard/client-node`
@@ -143,7 +137,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
 
   /** With `recover`: whether this connection resumed the last one's session, missing nothing. */
   get recovered(): boolean {
-    return this.#recovery?.recovered === true;
+    return !!this.#recovery?.recovered;
   }
 
   /** Bytes passed to `send` that the socket has not written out yet. */
@@ -181,11 +175,11 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
 
   #start(): Promise<void> {
     // A close() overtaken by reconnect() is done: that connection is gone.
-    this.#settle(this.#closeWaiters);
+    settle(this.#closeWaiters);
     this.#retries = 0;
     this.watch(true);
     // Wait first: a bad URL fails the attempt before it reaches its first await.
-    const opened = this.#wait(this.#openWaiters);
+    const opened = wait(this.#openWaiters);
     void this.#attempt();
     return opened;
   }
@@ -205,8 +199,25 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
         url,
         { protocols: this.#options.protocols },
         {
-          onopen: () => live() && this.#opened(),
-          onmessage: ({ data }, binary) => live() && this.#received(data, binary),
+          onopen: () => {
+            if (!live()) return;
+            clearTimeout(this.#timer);
+            this.#state = "open";
+            this.#retries = 0;
+            // Queued messages go first: they were sent before anything onOpen sends.
+            for (const payload of this.#queue.splice(0)) this.#transport?.send(payload);
+            settle(this.#openWaiters);
+            this.#call("onOpen");
+          },
+          onmessage: ({ data }, binary = typeof data !== "string") => {
+            if (!live()) return;
+            const message = toMessage(toPayload(data), binary);
+            this.#call("onMessageFrame", message.data, message.opcode);
+            if (!binary) this.#call("onMessage", message.text);
+            if (this.#inbox.push(message)) {
+              report(this, new ClientError("MESSAGES_DROPPED", this.#options.maxUnreadMessages));
+            }
+          },
           onclose: ({ code, reason, error }) => {
             if (!live()) return;
             this.#transport = undefined;
@@ -228,11 +239,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
       // A bad URL is final; a URL function or a WebSocket constructor that threw is worth
       // another try.
       if (live()) {
-        this.#lost(
-          error instanceof ClientError
-            ? error
-            : failed("CONNECT_FAILED", url ? error : "URL function threw", error),
-        );
+        this.#lost(error instanceof ClientError ? error : failed("CONNECT_FAILED", error, error));
       }
       return;
     }
@@ -251,16 +258,6 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     this.#transport = undefined;
   }
 
-  #opened(): void {
-    clearTimeout(this.#timer);
-    this.#state = "open";
-    this.#retries = 0;
-    // Queued messages go first: they were sent before anything onOpen sends.
-    for (const payload of this.#queue.splice(0)) this.#transport?.send(payload);
-    this.#settle(this.#openWaiters);
-    this.#call("onOpen");
-  }
-
   /**
    * An attempt failed with `error`, or an open connection closed (`opened`, and `error` is
    * `CLOSED_BY_SERVER`): retry, or stop. A close the client began (close()) is never retried,
@@ -272,32 +269,32 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     const policy = this.#options.reconnect;
     const retries = this.#retries;
     const quiet = opened && (this.#state === "closing" || !policy);
-    let stop: ClientError | undefined;
-    if (!quiet) {
-      // A shouldReconnect that throws means no.
-      if (!info || !guard(this, () => policy?.shouldReconnect(info))) stop = error;
-      else if (retries >= policy!.maxRetries) {
-        stop = new ClientError("RECONNECT_FAILED", retries, error);
-      }
-    }
+    // A shouldReconnect that throws means no.
+    const stop = quiet
+      ? undefined
+      : !info || !guard(this, () => policy?.shouldReconnect(info))
+        ? error
+        : retries >= policy!.maxRetries
+          ? new ClientError("RECONNECT_FAILED", retries, error)
+          : undefined;
     const retry = !quiet && !stop;
     if (opened) this.#call("onClose", info!.code, info!.reason, retry);
     else if (retry) report(this, error);
-    if (retry) this.#retry(info!);
-    else this.#finish(stop);
-  }
-
-  /**
-   * Waits out the backoff, then tries again. The server may ask for longer: after 1008 (a rate
-   * or buffer limit) the longest backoff, after 429 or 503 its `Retry-After` (which transports
-   * report for those statuses only).
-   */
-  #retry({ code, retryAfter = 0 }: CloseInfo): void {
-    const policy = this.#options.reconnect!;
-    const asked = Math.max(code === 1008 ? policy.maxDelay : 0, retryAfter);
+    if (!retry) {
+      this.#finish(stop);
+      return;
+    }
+    // Wait out the backoff, then try again. The server may ask for longer: after 1008 (a rate
+    // or buffer limit) the longest backoff, after 429 or 503 its `Retry-After` (which
+    // transports report for those statuses only).
+    const { code, retryAfter = 0 } = info!;
+    const asked = Math.max(code === 1008 ? policy!.maxDelay : 0, retryAfter);
     this.#state = "reconnecting";
     this.#cuttable = !asked;
-    this.#timer = setTimeout(() => this.#attempt(), reconnectDelay(this.#retries++, policy, asked));
+    this.#timer = setTimeout(
+      () => this.#attempt(),
+      reconnectDelay(this.#retries++, policy!, asked),
+    );
   }
 
   /**
@@ -327,12 +324,14 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     this.#state = "closed";
     this.#recovery?.reset();
     this.watch(false);
-    // A failure nobody awaits (a dropped connection that could not be restored) goes to onError.
-    if (error && !this.#openWaiters.length) report(this, error);
-    // With reconnect on, stopping with an error is stopping by itself: onStop says so and why.
-    if (error && this.#options.reconnect) this.#call("onStop", error);
-    this.#settle(this.#openWaiters, error ?? new ClientError("CLOSED"));
-    this.#settle(this.#closeWaiters);
+    if (error) {
+      // A failure nobody awaits (a dropped connection that could not be restored) goes to onError.
+      if (!this.#openWaiters.length) report(this, error);
+      // With reconnect on, stopping with an error is stopping by itself: onStop says so and why.
+      if (this.#options.reconnect) this.#call("onStop", error);
+    }
+    settle(this.#openWaiters, error ?? new ClientError("CLOSED"));
+    settle(this.#closeWaiters);
     const unsent = this.#queue.splice(0).length;
     if (unsent) report(this, new ClientError("QUEUE_DISCARDED", unsent));
     // Readers get undefined, which ends iteration; unread messages stay readable.
@@ -396,7 +395,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
       throw new ClientError("INVALID_ARGUMENT", `close(${code}, reason)`);
     const state = this.#state;
     if (state === "closed") return;
-    const closed = this.#wait(this.#closeWaiters);
+    const closed = wait(this.#closeWaiters);
     if (state === "open") {
       this.#state = "closing";
       this.#transport?.close(code, reason);
@@ -407,15 +406,6 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   }
 
   // ---- receiving ----------------------------------------------------------------------------
-
-  #received(data: string | ArrayBuffer | Uint8Array, binary = typeof data !== "string"): void {
-    const message = toMessage(toPayload(data), binary);
-    this.#call("onMessageFrame", message.data, message.opcode);
-    if (!binary) this.#call("onMessage", message.text);
-    if (this.#inbox.push(message)) {
-      report(this, new ClientError("MESSAGES_DROPPED", this.#options.maxUnreadMessages));
-    }
-  }
 
   /**
    * The next message, including any that arrived before the call. Rejects with `CLOSED` once
@@ -446,17 +436,6 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   }
 
   // ---- plumbing -----------------------------------------------------------------------------
-
-  /** A promise that `#settle(waiters, error)` settles. */
-  #wait(waiters: Waiter[]): Promise<void> {
-    return new Promise((resolve, reject) =>
-      waiters.push((error) => (error ? reject(error) : resolve())),
-    );
-  }
-
-  #settle<T>(waiters: Waiter<T>[], value?: T): void {
-    for (const waiter of waiters.splice(0)) waiter(value);
-  }
 
   /** Runs a user callback; what it throws or rejects with goes to `onError`. */
   #call<K extends keyof ClientHooks>(name: K, ...args: Parameters<Required<ClientHooks>[K]>): void {

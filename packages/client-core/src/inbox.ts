@@ -1,4 +1,5 @@
 import { ClientError } from "./errors.js";
+import { settle, type Waiter } from "./waiters.js";
 
 /**
  * Items received that nobody has asked for yet (messages of the client, events of one name), so
@@ -14,8 +15,6 @@ export interface Inbox<T> {
   next(timeout?: number): Promise<T | undefined>;
 }
 
-type Reader<T> = (item?: T) => void;
-
 /**
  * An inbox that keeps up to `limit` items, the oldest dropped first (0 keeps none), and is
  * over while `ended()` says so (its client is closed). Closures rather than a class: this code
@@ -23,7 +22,7 @@ type Reader<T> = (item?: T) => void;
  */
 export function createInbox<T>(limit: number, ended: () => boolean): Inbox<T> {
   const items: T[] = [];
-  const readers: Reader<T>[] = [];
+  const readers: Waiter<T>[] = [];
   /** Set by a drop, cleared by a read: a flood is reported once, not once per item. */
   let overflowing = false;
   return {
@@ -38,14 +37,12 @@ export function createInbox<T>(limit: number, ended: () => boolean): Inbox<T> {
       }
       return false;
     },
-    end() {
-      for (const reader of readers.splice(0)) reader();
-    },
+    end: () => settle(readers),
     async next(timeout) {
       overflowing = false;
       if (items.length || ended()) return items.shift();
       return new Promise((resolve, reject) => {
-        const reader: Reader<T> = (item) => {
+        const reader: Waiter<T> = (item) => {
           clearTimeout(timer);
           resolve(item);
         };

@@ -97,8 +97,8 @@ const DEFAULT_LIMITS: Required<ClientLimits> = {
   connectTimeout: 10_000,
   maxQueuedMessages: 1000,
   maxUnreadMessages: 1000,
-  highWaterMark: 1024 * 1024,
-  lowWaterMark: 256 * 1024,
+  highWaterMark: 2 ** 20, // 1 MiB
+  lowWaterMark: 2 ** 18, // 256 KiB
 };
 
 /** The reconnect defaults, in line with socket.io's. */

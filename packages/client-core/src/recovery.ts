@@ -7,6 +7,7 @@ import {
   ResendBuffer,
   readText,
   recoveryOffer,
+  utf8Decoder,
 } from "@switchboard/protocol";
 import type { WebSocketClientBase } from "./client.js";
 import type { Transport, TransportEvents, TransportOptions } from "./transport.js";
@@ -38,7 +39,7 @@ export interface ClientRecovery {
  * socket, below any layer (typed events) added later.
  */
 export function recovery(client: WebSocketClientBase): ClientRecovery {
-  const session = new SessionRecovery();
+  const session = sessionRecovery();
   const seam = client as unknown as Seam;
   const create = seam.createTransport.bind(client);
   seam.createTransport = (url, options, events) =>
@@ -55,121 +56,115 @@ interface Seam {
   createTransport(url: string, options: TransportOptions, events: TransportEvents): Transport;
 }
 
-const OPEN = 1;
-
 /**
  * Connection state recovery on the client (`switchboard.recovery.v1`, see docs/recovery.md):
  * counts what arrives and acknowledges it, keeps what it sent until the server acknowledges it,
  * and on a new connection names its session and what it received. The client sees the
- * connection open only once the server answered, after anything resent.
+ * connection open only once the server answered, after anything resent. Closures rather than a
+ * class: this code ships in the browser bundle, and locals minify.
  */
-class SessionRecovery implements ClientRecovery {
-  recovered = false;
-  #session: string | null = null;
-  readonly #outbound = new ResendBuffer();
-  readonly #inbound = new AckCounter((control) => this.#sendNow(control));
+function sessionRecovery(): ClientRecovery {
+  let session: string | null = null;
+  const outbound = new ResendBuffer();
+  // readyState 1 is WebSocket.OPEN.
+  const inbound = new AckCounter((control) => current?.readyState === 1 && current.send(control));
   /** The transport of the session's connection now, once welcomed. */
-  #current: Transport | undefined;
+  let current: Transport | undefined;
 
-  reset(): void {
-    this.#session = null;
-    this.#outbound.clear();
-    this.#inbound.stop();
-    this.#inbound.received = 0;
-    this.recovered = false;
-  }
-
-  wrap(
-    create: (events: TransportEvents, protocols: string[]) => Transport,
-    events: TransportEvents,
-    protocols: string | string[],
-  ): Transport {
-    /** "hello" until the server answers, "plain" when it did not agree to recovery. */
-    let mode: "hello" | "plain" | "session" = "hello";
-    const inner: Transport = create(
-      {
-        onopen: () => {
-          if (innerProtocol(inner.protocol) !== undefined) {
-            inner.send(encodeControl(["hello", this.#session, this.#inbound.received]));
-            return;
-          }
-          mode = "plain";
-          this.reset();
-          events.onopen();
-        },
-        onmessage: (event, binary = typeof event.data !== "string") => {
-          let { data } = event;
-          if (mode !== "plain" && !binary) {
-            const text = typeof data === "string" ? data : new TextDecoder().decode(data);
-            const read = readText(text);
-            if ("control" in read) {
-              if (!this.#control(read.control, inner, mode))
-                inner.close(4002, "bad recovery message");
-              else if (mode === "hello") {
-                mode = "session";
-                events.onopen();
-              }
+  const self: Omit<ClientRecovery, "recovered"> & { recovered: boolean } = {
+    recovered: false,
+    reset() {
+      session = null;
+      outbound.clear();
+      inbound.stop();
+      inbound.received = 0;
+      self.recovered = false;
+    },
+    wrap(create, events, protocols) {
+      /** Until the server answers: the connection is not open for the client yet. */
+      let hello = true;
+      /** The server did not agree to recovery: messages pass as they are. */
+      let plain = false;
+      const inner: Transport = create(
+        {
+          onopen: () => {
+            if (innerProtocol(inner.protocol) !== undefined) {
+              inner.send(encodeControl(["hello", session, inbound.received]));
               return;
             }
-            if (text !== read.data) data = read.data;
-          }
-          if (mode === "hello") return;
-          if (mode === "session") this.#inbound.count();
-          events.onmessage({ data }, binary);
+            plain = true;
+            self.reset();
+            events.onopen();
+          },
+          onmessage: (event, binary = typeof event.data !== "string") => {
+            let { data } = event;
+            if (!plain && !binary) {
+              const text = typeof data === "string" ? data : utf8Decoder.decode(data);
+              const read = readText(text);
+              if ("control" in read) {
+                if (!control(read.control)) inner.close(4002, "bad recovery message");
+                else if (hello) {
+                  hello = false;
+                  events.onopen();
+                }
+                return;
+              }
+              if (text !== read.data) data = read.data;
+            }
+            if (hello && !plain) return;
+            if (!plain) inbound.count();
+            events.onmessage({ data }, binary);
+          },
+          onclose: (event) => {
+            if (current === inner) {
+              current = undefined;
+              inbound.stop();
+            }
+            events.onclose(event);
+          },
         },
-        onclose: (event) => {
-          if (this.#current === inner) {
-            this.#current = undefined;
-            this.#inbound.stop();
-          }
-          events.onclose(event);
+        recoveryOffer(protocols),
+      );
+      /** Handles a control message; false when it breaks the protocol. */
+      const control = (message: Control | undefined): boolean => {
+        if (message?.[0] === "ack") return outbound.ack(message[1]);
+        if (message?.[0] !== "welcome" || !hello) return false;
+        const [, id, recovered, received] = message;
+        self.recovered = recovered && id === session && outbound.covers(received);
+        if (recovered && !self.recovered) return false;
+        if (self.recovered) {
+          outbound.ack(received);
+          for (const item of outbound.after(received)) inner.send(item.data);
+        } else {
+          // A new session: what the old one did not acknowledge may or may not have arrived.
+          self.reset();
+        }
+        session = id;
+        current = inner;
+        inbound.resume();
+        return true;
+      };
+      return {
+        get readyState() {
+          return inner.readyState;
         },
-      },
-      recoveryOffer(protocols),
-    );
-    return {
-      get readyState() {
-        return inner.readyState;
-      },
-      get protocol() {
-        return innerProtocol(inner.protocol) ?? inner.protocol;
-      },
-      get bufferedAmount() {
-        return inner.bufferedAmount;
-      },
-      send: (data) => {
-        if (mode === "plain") return inner.send(data);
-        const binary = typeof data !== "string";
-        const wire = binary ? data : escapeText(data);
-        // The caller may reuse its buffer: keep a copy for a resend.
-        this.#outbound.push({ data: binary ? data.slice() : wire, binary, bytes: 0 });
-        inner.send(wire);
-      },
-      close: (code, reason) => inner.close(code, reason),
-    };
-  }
-
-  /** Handles a control message; false when it breaks the protocol. */
-  #control(control: Control | undefined, inner: Transport, mode: string): boolean {
-    if (control?.[0] === "ack") return this.#outbound.ack(control[1]);
-    if (control?.[0] !== "welcome" || mode !== "hello") return false;
-    const [, session, recovered, received] = control;
-    this.recovered = recovered && session === this.#session && this.#outbound.covers(received);
-    if (recovered && !this.recovered) return false;
-    if (this.recovered) {
-      this.#outbound.ack(received);
-      for (const item of this.#outbound.after(received)) inner.send(item.data);
-    } else {
-      // A new session: what the old one did not acknowledge may or may not have arrived.
-      this.reset();
-    }
-    this.#session = session;
-    this.#current = inner;
-    this.#inbound.resume();
-    return true;
-  }
-
-  #sendNow(control: string): void {
-    if (this.#current?.readyState === OPEN) this.#current.send(control);
-  }
+        get protocol() {
+          return innerProtocol(inner.protocol) ?? inner.protocol;
+        },
+        get bufferedAmount() {
+          return inner.bufferedAmount;
+        },
+        send: (data) => {
+          if (plain) return inner.send(data);
+          const binary = typeof data !== "string";
+          const wire = binary ? data : escapeText(data);
+          // The caller may reuse its buffer: keep a copy for a resend.
+          outbound.push({ data: binary ? data.slice() : wire, binary, bytes: 0 });
+          inner.send(wire);
+        },
+        close: (code, reason) => inner.close(code, reason),
+      };
+    },
+  };
+  return self;
 }

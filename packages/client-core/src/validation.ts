@@ -5,12 +5,10 @@ import { ClientError } from "./errors.js";
 export function checkUrl(input: unknown): string {
   try {
     const url = new URL(String(input));
-    if (/^(ws|http)s?:$/.test(url.protocol)) {
-      // http(s) is accepted as browsers do; a fragment means nothing to a WebSocket and browsers refuse it.
-      url.protocol = url.protocol.replace("http", "ws");
-      url.hash = "";
-      return url.href;
-    }
+    // http(s) is accepted as browsers do; a fragment means nothing to a WebSocket and browsers refuse it.
+    url.protocol = url.protocol.replace("http", "ws");
+    url.hash = "";
+    if (/^wss?:$/.test(url.protocol)) return url.href;
   } catch {}
   throw new ClientError("INVALID_URL", input);
 }
@@ -29,10 +27,8 @@ export function canClose(code: number, reason: string): boolean {
 /** What `send` accepts, as a string or a byte view (no copy). */
 export function toPayload(data: unknown): string | Uint8Array {
   if (typeof data === "string") return data;
-  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
-    // An ArrayBuffer has no `buffer` and no `byteOffset`: the view then spans all of it.
-    const view = data as Partial<ArrayBufferView> & { byteLength: number };
-    return new Uint8Array(view.buffer ?? (data as ArrayBuffer), view.byteOffset, view.byteLength);
-  }
+  if (ArrayBuffer.isView(data))
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
   throw new ClientError("INVALID_ARGUMENT", `send(${typeof data})`);
 }
