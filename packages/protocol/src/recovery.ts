@@ -120,69 +120,51 @@ export interface Kept {
   bytes: number;
 }
 
-/** Slots a new buffer starts with; a power of two, as every capacity is. */
-const FIRST_CAPACITY = 16;
-/** An empty buffer that grew past this many slots starts over small. */
-const KEEP_CAPACITY = 1024;
-
 /**
  * The data messages one side sent and the other has not acknowledged, numbered from 1 per
- * session: `ack` drops from the front, `push` adds at the back. A ring of parallel arrays, so a
- * message kept costs no object of its own and a full ring doubles without ever compacting.
+ * session. A queue with a moving head: `ack` drops from the front, `push` adds at the back.
  */
 export class ResendBuffer {
   /** How many data messages this side sent on the session. */
   sent = 0;
   /** Bytes held. */
   bytes = 0;
-  #data: (string | Uint8Array | undefined)[] = new Array(FIRST_CAPACITY).fill(undefined);
-  #sizes: number[] = new Array(FIRST_CAPACITY).fill(0);
-  #binary = new Uint8Array(FIRST_CAPACITY);
+  #items: (Kept | undefined)[] = [];
   #head = 0;
-  #length = 0;
 
   /** Numbers of the messages held: from `first` to `sent`. */
   get first(): number {
-    return this.sent - this.#length + 1;
+    return this.sent - this.length + 1;
   }
 
   get length(): number {
-    return this.#length;
+    return this.#items.length - this.#head;
   }
 
   push(item: Kept): void {
-    this.keep(item.data, item.binary, item.bytes);
-  }
-
-  /** As `push`, without an object for the message. */
-  keep(data: string | Uint8Array, binary: boolean, bytes: number): void {
-    if (this.#length === this.#data.length) this.#grow();
-    const slot = (this.#head + this.#length) & (this.#data.length - 1);
-    this.#data[slot] = data;
-    this.#sizes[slot] = bytes;
-    this.#binary[slot] = binary ? 1 : 0;
-    this.#length++;
     this.sent++;
-    this.bytes += bytes;
+    this.bytes += item.bytes;
+    this.#items.push(item);
   }
 
   /** The other side got everything up to `received`; false when that is more than was sent. */
   ack(received: number): boolean {
     if (received > this.sent) return false;
-    let drop = received - this.first + 1;
-    while (drop-- > 0) this.shift();
-    if (this.#length === 0 && this.#data.length > KEEP_CAPACITY) this.#reset();
+    // Nothing held means `first` is `sent + 1`, past `received`.
+    while (this.first <= received) this.shift();
     return true;
   }
 
   /** Drops the oldest message. */
   shift(): void {
-    if (this.#length === 0) return;
-    const head = this.#head;
-    this.#data[head] = undefined;
-    this.bytes -= this.#sizes[head] as number;
-    this.#head = (head + 1) & (this.#data.length - 1);
-    this.#length--;
+    const item = this.#items[this.#head];
+    this.#items[this.#head++] = undefined;
+    this.bytes -= item?.bytes ?? 0;
+    // Compact once the dead front is as long as the live part.
+    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
   }
 
   /** Whether every message after `received` is still held, so a resend is complete. */
@@ -191,48 +173,15 @@ export class ResendBuffer {
   }
 
   /** The messages after `received`, oldest first; call `covers` first. */
-  *after(received: number): Generator<Kept> {
-    const mask = this.#data.length - 1;
-    for (let n = Math.max(received + 1, this.first); n <= this.sent; n++) {
-      const slot = (this.#head + n - this.first) & mask;
-      yield {
-        data: this.#data[slot] as string | Uint8Array,
-        binary: this.#binary[slot] === 1,
-        bytes: this.#sizes[slot] as number,
-      };
-    }
+  after(received: number): Kept[] {
+    return this.#items.slice(this.#head + Math.max(received + 1 - this.first, 0)) as Kept[];
   }
 
   clear(): void {
-    this.#reset();
+    this.#items = [];
+    this.#head = 0;
     this.sent = 0;
     this.bytes = 0;
-  }
-
-  /** Twice the slots, the held messages moved to the front in order. */
-  #grow(): void {
-    const capacity = this.#data.length;
-    const data: (string | Uint8Array | undefined)[] = new Array(capacity * 2).fill(undefined);
-    const sizes: number[] = new Array(capacity * 2).fill(0);
-    const binary = new Uint8Array(capacity * 2);
-    for (let i = 0; i < this.#length; i++) {
-      const slot = (this.#head + i) & (capacity - 1);
-      data[i] = this.#data[slot];
-      sizes[i] = this.#sizes[slot] as number;
-      binary[i] = this.#binary[slot] as number;
-    }
-    this.#data = data;
-    this.#sizes = sizes;
-    this.#binary = binary;
-    this.#head = 0;
-  }
-
-  #reset(): void {
-    this.#data = new Array(FIRST_CAPACITY).fill(undefined);
-    this.#sizes = new Array(FIRST_CAPACITY).fill(0);
-    this.#binary = new Uint8Array(FIRST_CAPACITY);
-    this.#head = 0;
-    this.#length = 0;
   }
 }
 
@@ -244,52 +193,29 @@ export class AckCounter {
   received = 0;
   #acked = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  /** With `rideAlong`: the delay passed, the ack goes with the next message's handling. */
-  #due = false;
   readonly #send: (control: string) => void;
-  readonly #rideAlong: boolean;
-  readonly #expired = () => this.#timerExpired();
 
-  /**
-   * `rideAlong`: an ack whose delay passed waits for the next message received, up to
-   * `ACK_DELAY_MS` more, and is sent while that message is handled, where an engine writes it
-   * together with the replies (uWebSockets corks a socket's callback) instead of in a write of
-   * its own from a timer. The server's choice; a peer still gets an ack within twice the delay.
-   */
-  constructor(send: (control: string) => void, options?: { rideAlong?: boolean }) {
+  constructor(send: (control: string) => void) {
     this.#send = send;
-    this.#rideAlong = options?.rideAlong === true;
   }
 
   count(): void {
     this.received++;
-    if (this.#due || this.received - this.#acked >= ACK_EVERY) this.flush();
-    else this.#timer ??= setTimeout(this.#expired, ACK_DELAY_MS);
+    if (this.received - this.#acked >= ACK_EVERY) this.flush();
+    else this.#timer ??= setTimeout(() => this.flush(), ACK_DELAY_MS);
   }
 
   flush(): void {
     this.stop();
     if (this.received === this.#acked) return;
     this.#acked = this.received;
-    // What encodeControl(["ack", received]) writes, without JSON.stringify and its array.
-    this.#send(`${CONTROL_MARK}["ack",${this.received}]`);
-  }
-
-  #timerExpired(): void {
-    this.#timer = undefined;
-    if (!this.#rideAlong || this.#due) {
-      this.flush();
-      return;
-    }
-    this.#due = true;
-    this.#timer = setTimeout(this.#expired, ACK_DELAY_MS);
+    this.#send(encodeControl(["ack", this.received]));
   }
 
   /** Stops the timer (the connection is gone); `acked` then restarts from `received`. */
   stop(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    this.#due = false;
   }
 
   /** A new connection of the same session: nothing is acknowledged on it yet. */

@@ -1,10 +1,12 @@
-import { AckCounter, encodeControl, type Kept, ResendBuffer } from "@switchboard/protocol";
+import { type AckCounter, encodeControl, type Kept } from "@switchboard/protocol";
 import type { Connection } from "../connection.js";
 import { SwitchboardError } from "../errors.js";
 import { CloseCode } from "../opcode.js";
 import type { EngineSocket, SharedMessage } from "../seam.js";
 import { KeptCopies } from "./kept-copies.js";
 import type { ResolvedRecovery } from "./options.js";
+import { ResendRing } from "./resend-ring.js";
+import { RidingAcks } from "./riding-acks.js";
 
 /** Close codes after which a client may come back: the connection dropped or the peer left. */
 const RECOVERABLE = new Set([1001, 1006, 1011, 1012, 1013, 1014]);
@@ -32,7 +34,7 @@ export class Session implements EngineSocket {
   /** Set right after the session is made: the connection whose socket this is. */
   connection!: Connection;
   /** What the client has not acknowledged yet. */
-  readonly outbound = new ResendBuffer();
+  readonly outbound = new ResendRing();
   /** Where the bytes of `outbound` are copied to. */
   readonly #copies = new KeptCopies();
   readonly inbound: AckCounter;
@@ -50,9 +52,7 @@ export class Session implements EngineSocket {
     this.id = id;
     this.#owner = owner;
     // Acks ride along with the replies to the next message where they can (docs/recovery.md).
-    this.inbound = new AckCounter((control) => this.engine?.send(control, false), {
-      rideAlong: true,
-    });
+    this.inbound = new RidingAcks((control) => this.engine?.send(control, false));
   }
 
   get away(): boolean {

@@ -1,7 +1,8 @@
+import { type Kept, ResendBuffer } from "@switchboard/protocol";
 import { describe, expect, it } from "vitest";
-import { type Kept, ResendBuffer } from "../src/index.js";
+import { ResendRing } from "../src/recovery/resend-ring.js";
 
-/** The same queue the plain way: what the ring must behave like. */
+/** The same queue the plain way: what both queues must behave like. */
 class Model {
   sent = 0;
   items: Kept[] = [];
@@ -30,10 +31,16 @@ function random(seed: number): () => number {
   };
 }
 
-describe("ResendBuffer", () => {
+/** The clients' plain queue and the server's ring: one behaviour. */
+const queues = [
+  { name: "ResendBuffer (clients)", make: () => new ResendBuffer() },
+  { name: "ResendRing (server)", make: () => new ResendRing() },
+];
+
+describe.each(queues)("$name", ({ make }) => {
   it("numbers, acknowledges and resends like a plain queue, across wraps and growth", () => {
     const next = random(18);
-    const buffer = new ResendBuffer();
+    const buffer = make();
     const model = new Model();
     for (let step = 0; step < 20_000; step++) {
       const roll = next();
@@ -67,13 +74,13 @@ describe("ResendBuffer", () => {
   });
 
   it("starts over small once a large backlog is acknowledged, and clear forgets everything", () => {
-    const buffer = new ResendBuffer();
-    for (let n = 1; n <= 5000; n++) buffer.keep(`m${n}`, false, 2);
+    const buffer = make();
+    for (let n = 1; n <= 5000; n++) buffer.push({ data: `m${n}`, binary: false, bytes: 2 });
     expect([...buffer.after(4998)].map((item) => item.data)).toEqual(["m4999", "m5000"]);
     expect(buffer.ack(5000)).toBe(true);
     expect(buffer.length).toBe(0);
     expect(buffer.bytes).toBe(0);
-    buffer.keep("next", false, 4);
+    buffer.push({ data: "next", binary: false, bytes: 4 });
     expect(buffer.first).toBe(5001);
     expect([...buffer.after(5000)]).toEqual([{ data: "next", binary: false, bytes: 4 }]);
     buffer.clear();
