@@ -3,8 +3,11 @@ import type { Channel } from "../channel.js";
 import type { Connection } from "../connection.js";
 import { CloseCode } from "../opcode.js";
 import type { EngineSocket, SocketEvents } from "../seam.js";
+import { adopt, RECOVERED_ELSEWHERE } from "./handoff.js";
+import { Journal } from "./journal.js";
 import type { ResolvedRecovery } from "./options.js";
 import { Session, type SessionOwner } from "./session.js";
+import type { RecoveryStore, StoredSession } from "./store.js";
 
 /** Control messages arrive as bytes on some engines; one decoder for all (making one costs µs). */
 const decoder = new TextDecoder();
@@ -19,6 +22,16 @@ export interface RecoveryHost {
   /** Runs `onWsRecover`. */
   recovered(channel: Channel): void;
   isClosing(): boolean;
+  /** With a store: makes the channel of a session resumed from another process. */
+  adopt?(
+    socket: EngineSocket,
+    context: unknown,
+    protocol: string,
+    url: string,
+    data: unknown,
+  ): Connection;
+  topicsOf?(channel: Channel): ReadonlySet<string>;
+  subscribe?(channel: Channel, topic: string): void;
 }
 
 /**
@@ -30,10 +43,16 @@ export class Recovery implements SessionOwner {
   readonly limits: ResolvedRecovery;
   readonly #host: RecoveryHost;
   readonly #sessions = new Map<string, Session>();
+  /** With a `RecoveryStore` (from the pubsub adapter): sessions are resumable by other processes. */
+  readonly journal: Journal | undefined;
 
-  constructor(limits: ResolvedRecovery, host: RecoveryHost) {
+  constructor(limits: ResolvedRecovery, host: RecoveryHost, store?: RecoveryStore) {
     this.limits = limits;
     this.#host = host;
+    if (store && host.topicsOf) {
+      this.journal = new Journal(store, limits.windowMs, host.topicsOf);
+      store.attach({ release: (id, end) => this.#release(id, end) }, limits);
+    }
   }
 
   /** Whether an agreed subprotocol is a recovery one. */
@@ -78,13 +97,70 @@ export class Recovery implements SessionOwner {
     }
     // Nothing half-recovered: a session that cannot give the client everything ends now.
     known?.end(CloseCode.ABNORMAL, "recovery failed");
+    return this.fresh(socket, context, protocol);
+  }
+
+  /**
+   * A hello naming a session this process does not hold: with a store, another process may
+   * hold it. Resolves to the resumed session, or a new one; `socket` is read when it resolves
+   * (undefined once the client dropped again).
+   */
+  claim(
+    socket: () => EngineSocket | undefined,
+    context: unknown,
+    protocol: string,
+    id: string,
+    received: number,
+  ): Promise<Session | undefined> | undefined {
+    const journal = this.journal;
+    const host = this.#host;
+    if (!journal || !host.adopt || !host.subscribe || this.#sessions.has(id)) return undefined;
+    const adoption = {
+      owner: this,
+      journal,
+      adopt: host.adopt,
+      subscribe: host.subscribe,
+      register: (session: Session) => this.#sessions.set(session.id, session),
+    };
+    return journal.store.claim(id, received).then((claimed) => {
+      const engine = socket();
+      let resumed: Session | undefined;
+      if (claimed && !this.isClosing() && !this.#sessions.has(id)) {
+        resumed = adopt(adoption, claimed, id, received, engine, context, protocol);
+      } else claimed?.cancel();
+      if (resumed) {
+        if (engine) this.recovered(resumed);
+        return resumed;
+      }
+      return engine ? this.fresh(engine, context, protocol) : undefined;
+    });
+  }
+
+  /** A new session on `socket`: welcomed as such, `onWsOpen` runs. */
+  fresh(socket: EngineSocket, context: unknown, protocol: string): Session {
     const session = new Session(crypto.randomUUID(), this);
     this.#sessions.set(session.id, session);
     session.engine = socket;
     session.connection = this.#host.create(session, context, protocol);
     socket.send(encodeControl(["welcome", session.id, false, 0]), false);
     session.connection.open();
+    // After onWsOpen's synchronous part, which sets `data` and subscribes topics.
+    this.journal?.opened(session);
     return session;
+  }
+
+  /** Another process resumes `id`: let go of it here, and say what it was. */
+  #release(id: string, end = false): StoredSession | undefined {
+    const session = this.#sessions.get(id);
+    const journal = this.journal;
+    if (!session || !journal || !session.canResume(session.outbound.sent)) return undefined;
+    if (end) {
+      session.end(CloseCode.ABNORMAL, "recovery failed");
+      return undefined;
+    }
+    const state = journal.state(session);
+    session.end(CloseCode.GOING_AWAY, RECOVERED_ELSEWHERE, true);
+    return state;
   }
 }
 
@@ -97,6 +173,8 @@ class Link implements SocketEvents {
   #session: Session | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
+  /** While another process hands the session over: what the client sent meanwhile. */
+  #waiting: [data: Uint8Array | string, binary: boolean][] | undefined;
 
   constructor(recovery: Recovery, socket: EngineSocket, context: unknown, protocol: string) {
     this.#recovery = recovery;
@@ -125,6 +203,11 @@ class Link implements SocketEvents {
 
   message(data: Uint8Array | string, binary: boolean): void {
     if (this.#closed) return;
+    if (this.#waiting) {
+      // The engine may reuse its buffer once this returns.
+      this.#waiting.push([typeof data === "string" ? data : data.slice(), binary]);
+      return;
+    }
     if (!this.#session) {
       this.#hello(data, binary);
       return;
@@ -139,7 +222,7 @@ class Link implements SocketEvents {
         const read = readText(text);
         if ("control" in read) {
           const control = read.control;
-          if (control?.[0] !== "ack" || !session.outbound.ack(control[1])) {
+          if (control?.[0] !== "ack" || !session.acknowledge(control[1])) {
             this.#refuse(CloseCode.PROTOCOL_ERROR, "bad recovery control message");
           }
           return;
@@ -179,13 +262,44 @@ class Link implements SocketEvents {
       this.#refuse(CloseCode.PROTOCOL_ERROR, "expected a recovery hello");
       return;
     }
-    this.#session = this.#recovery.hello(
-      this.#socket,
-      this.#context,
-      this.#protocol,
-      control[1],
-      control[2],
+    const [, id, received] = control;
+    const claiming =
+      id === null
+        ? undefined
+        : this.#recovery.claim(
+            () => (this.#closed ? undefined : this.#socket),
+            this.#context,
+            this.#protocol,
+            id,
+            received,
+          );
+    if (!claiming) {
+      this.#session = this.#recovery.hello(
+        this.#socket,
+        this.#context,
+        this.#protocol,
+        id,
+        received,
+      );
+      return;
+    }
+    this.#waiting = [];
+    claiming.then(
+      (session) => this.#claimed(session),
+      () => this.#claimed(undefined),
     );
+  }
+
+  /** The handoff is over: what the client sent meanwhile goes to the session. */
+  #claimed(session: Session | undefined): void {
+    const waiting = this.#waiting ?? [];
+    this.#waiting = undefined;
+    if (this.#closed) return;
+    if (!session) {
+      // The store failed: nothing is known of the session, so the client gets a new one.
+      this.#session = this.#recovery.fresh(this.#socket, this.#context, this.#protocol);
+    } else this.#session = session;
+    for (const [data, binary] of waiting) this.message(data, binary);
   }
 
   #refuse(code: number, reason: string): void {

@@ -3,6 +3,7 @@ import type { Connection } from "../connection.js";
 import { SwitchboardError } from "../errors.js";
 import { CloseCode } from "../opcode.js";
 import type { EngineSocket, SharedMessage } from "../seam.js";
+import type { SessionJournal } from "./journal.js";
 import type { ResolvedRecovery } from "./options.js";
 
 /** Close codes after which a client may come back: the connection dropped or the peer left. */
@@ -17,6 +18,8 @@ export interface SessionOwner {
   ended(session: Session): void;
   /** Runs `onWsRecover`. */
   recovered(session: Session): void;
+  /** Where the session's window is written for other processes, with a `RecoveryStore`. */
+  readonly journal?: SessionJournal | undefined;
 }
 
 /**
@@ -44,7 +47,11 @@ export class Session implements EngineSocket {
   constructor(id: string, owner: SessionOwner) {
     this.id = id;
     this.#owner = owner;
-    this.inbound = new AckCounter((control) => this.engine?.send(control, false));
+    this.inbound = new AckCounter((control) => {
+      this.engine?.send(control, false);
+      // The count is stored at the cadence the client is acknowledged: no write per message.
+      this.#owner.journal?.counted(this);
+    });
   }
 
   get away(): boolean {
@@ -87,6 +94,7 @@ export class Session implements EngineSocket {
   /** Keeps a message until the client acknowledges it, within the window's limits. */
   #keep(item: Kept): void {
     this.outbound.push(item);
+    this.#owner.journal?.kept(this, item);
     const { maxMessages, maxBytes } = this.#owner.limits;
     if (this.outbound.length > maxMessages || this.outbound.bytes > maxBytes) {
       if (this.away) this.#overflowWhileAway();
@@ -150,6 +158,14 @@ export class Session implements EngineSocket {
     }
     this.#window = setTimeout(() => this.end(code, reason), this.#owner.limits.windowMs);
     this.#window.unref?.();
+    this.#owner.journal?.away(this);
+  }
+
+  /** The client acknowledged `received` messages; false when that is more than were sent. */
+  acknowledge(received: number): boolean {
+    if (!this.outbound.ack(received)) return false;
+    this.#owner.journal?.acknowledged(this, received);
+    return true;
   }
 
   /** Stops using the current engine socket; its later events are ignored. */
@@ -175,7 +191,7 @@ export class Session implements EngineSocket {
       this.detach();
       old.terminate();
     }
-    this.outbound.ack(received);
+    this.acknowledge(received);
     this.engine = engine;
     this.#answeredPing = true;
     this.inbound.resume();
@@ -186,13 +202,21 @@ export class Session implements EngineSocket {
     this.connection.drain();
   }
 
-  /** The session is over: the channel closes (`onWsClose` runs). */
-  end(code: number, reason: string): void {
+  /**
+   * The session is over: the channel closes (`onWsClose` runs). `released`: it goes on in
+   * another process, so the store keeps it.
+   */
+  end(code: number, reason: string, released = false): void {
     if (this.#ended) return;
     this.#ended = true;
     clearTimeout(this.#window);
+    const engine = this.engine;
     this.detach();
+    // A client resumed elsewhere while this socket had not noticed the drop: drop it.
+    if (released) engine?.terminate();
     this.outbound.clear();
+    if (released) this.#owner.journal?.released(this);
+    else this.#owner.journal?.ended(this);
     this.#owner.ended(this);
     this.connection.close(code, reason);
   }
