@@ -302,6 +302,25 @@ describe("recovery across processes, through Redis", () => {
     await sleep(200);
     figures.inbound = await commandStats(redis!.url);
 
+    // A quiet move, then a quiet resume on the same process.
+    const mover = recoveringClient();
+    clients.push(mover.client);
+    const proxy = await proxyTo(wsA);
+    await mover.client.connect(proxy.wsUrl(`/?name=${fig}3&topics=${fig}-a,${fig}-b`));
+    await sleep(300);
+    await resetStats(redis!.url);
+    proxy.target = wsB.port;
+    proxy.cut();
+    await eventually(() => mover.opens.length >= 2, 10_000, "the move");
+    await sleep(300);
+    figures["resume on another process (2 topics)"] = await commandStats(redis!.url);
+    await resetStats(redis!.url);
+    proxy.cut();
+    await eventually(() => mover.opens.length >= 3, 10_000, "the resume");
+    await sleep(300);
+    figures["resume on the same process"] = await commandStats(redis!.url);
+    expect(mover.opens).toEqual([false, true, true]);
+
     console.log(`Redis commands for ${N} messages:`, JSON.stringify(figures, null, 1));
     const direct = figures["direct send"]!;
     expect(direct.xadd).toBe(N);

@@ -6,7 +6,16 @@ import type { Journal } from "./journal.js";
 import { Session, type SessionOwner } from "./session.js";
 import type { ClaimedSession } from "./store.js";
 
-/** The reason `onWsClose` gets on the process a session left for another one. */
+/**
+ * The reason `onWsClose` gets (with code 1001) on the process a session left for another one,
+ * with `recovery` and a `pubsub` adapter that keeps sessions (`@switchboard/pubsub-redis`): the
+ * client goes on elsewhere, so free this process's state but do not announce it as gone.
+ *
+ * @example
+ * onWsClose(channel, code, reason) {
+ *   if (reason !== RECOVERED_ELSEWHERE) this.publish("lobby", `${channel.data.name} left`);
+ * }
+ */
 export const RECOVERED_ELSEWHERE = "recovered elsewhere";
 
 /** What taking over a session needs from the registry and the server. */
