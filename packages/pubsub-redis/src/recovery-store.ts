@@ -32,7 +32,11 @@ const BUFFERS = { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } };
  * state, which the server repeats every third of the window while the session lives.
  */
 export class RedisRecoveryStore implements RecoveryStore {
-  /** Commands sent, by kind: for monitoring and the docs' figures. */
+  /**
+   * What the store did so far, for monitoring: messages appended, trims, stored counts, state
+   * writes, sessions claimed from another process, and writes that failed (Redis unreachable:
+   * a resume elsewhere that needs one of them gets a new session).
+   */
   readonly counts = { appended: 0, trimmed: 0, counted: 0, saved: 0, claimed: 0, failed: 0 };
   readonly #host: RecoveryStoreHost;
   readonly #handoff: Handoff;
@@ -90,9 +94,14 @@ export class RedisRecoveryStore implements RecoveryStore {
     this.#send(["XTRIM", messagesKey(this.#host.prefix, session), "MINID", entryId(received + 1)]);
   }
 
-  counted(session: string, received: number): void {
+  counted(session: string, received: number): Promise<void> {
     this.counts.counted++;
-    this.#send(["HSET", sessionKey(this.#host.prefix, session), "received", String(received)]);
+    return this.#send([
+      "HSET",
+      sessionKey(this.#host.prefix, session),
+      "received",
+      String(received),
+    ]);
   }
 
   saved(session: string, state: StoredSession): void {
@@ -190,14 +199,15 @@ export class RedisRecoveryStore implements RecoveryStore {
     }
   }
 
-  #send(args: (string | Buffer)[]): void {
+  /** Sends a write; settles (never rejects) when Redis answered or it failed. */
+  #send(args: (string | Buffer)[]): Promise<void> {
     const publisher = this.#host.publisher();
     if (!publisher) {
       // The window in Redis has a gap now; a resume elsewhere that needs it fails as a whole.
       this.counts.failed++;
-      return;
+      return Promise.resolve();
     }
-    publisher.sendCommand(args).catch(this.#failed);
+    return publisher.sendCommand(args).then(() => {}, this.#failed);
   }
 
   readonly #failed = (error: unknown): void => {

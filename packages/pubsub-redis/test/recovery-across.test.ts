@@ -7,6 +7,7 @@ import { WebSocket } from "ws";
 import { channelOf, DEFAULT_PREFIX } from "../src/index.js";
 import { eventually } from "./support/collector.js";
 import { subscriberCount } from "./support/redis-probe.js";
+import { sequences, upTo } from "./support/sequences.js";
 import { type ServerProcess, startServerProcess } from "./support/server-process.js";
 
 /** What the fixture's hooks saw (GET /events). */
@@ -22,22 +23,9 @@ const uwsBuild = loadableUws();
 const uwsMissing = "reason" in uwsBuild ? uwsBuild.reason : undefined;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const upTo = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 async function events(server: ServerProcess): Promise<Events> {
   return JSON.parse(await server.http("/events")) as Events;
-}
-
-/** Every `tag:i` in `texts`, per tag, in arrival order. */
-function sequences(texts: string[]): Map<string, number[]> {
-  const byTag = new Map<string, number[]>();
-  for (const text of texts) {
-    const [tag = "", seq = ""] = text.split(":");
-    const list = byTag.get(tag) ?? [];
-    list.push(Number(seq));
-    byTag.set(tag, list);
-  }
-  return byTag;
 }
 
 /** A recovering Node client that records what it receives and every open. */

@@ -18,18 +18,20 @@ import type { ClaimedSession } from "./store.js";
  */
 export const RECOVERED_ELSEWHERE = "recovered elsewhere";
 
+/** Makes the channel of a resumed session with its stored `url` and `data`; runs nothing yet. */
+export type AdoptChannel = (
+  socket: EngineSocket,
+  context: unknown,
+  protocol: string,
+  url: string,
+  data: unknown,
+) => Connection;
+
 /** What taking over a session needs from the registry and the server. */
 export interface AdoptionHost {
   readonly owner: SessionOwner;
   readonly journal: Journal;
-  /** Makes the channel of a resumed session with its stored `url` and `data`; runs nothing yet. */
-  adopt(
-    socket: EngineSocket,
-    context: unknown,
-    protocol: string,
-    url: string,
-    data: unknown,
-  ): Connection;
+  readonly adopt: AdoptChannel;
   subscribe(channel: Channel, topic: string): void;
   /** The session exists here from now on. */
   register(session: Session): void;

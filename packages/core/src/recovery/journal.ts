@@ -7,7 +7,8 @@ import type { RecoveryStore, StoredSession } from "./store.js";
 export interface SessionJournal {
   kept(session: Session, item: Kept): void;
   acknowledged(session: Session, received: number): void;
-  counted(session: Session): void;
+  /** Settles once the count is stored (or failed to be). */
+  counted(session: Session): Promise<void>;
   /** The client dropped: the state as it is now, for another process to resume. */
   away(session: Session): void;
   ended(session: Session): void;
@@ -66,8 +67,8 @@ export class Journal implements SessionJournal {
     this.store.acknowledged(session.id, received);
   }
 
-  counted(session: Session): void {
-    this.store.counted(session.id, session.inbound.received);
+  counted(session: Session): Promise<void> {
+    return this.store.counted(session.id, session.inbound.received);
   }
 
   away(session: Session): void {

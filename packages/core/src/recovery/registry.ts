@@ -3,7 +3,7 @@ import type { Channel } from "../channel.js";
 import type { Connection } from "../connection.js";
 import { CloseCode } from "../opcode.js";
 import type { EngineSocket, SocketEvents } from "../seam.js";
-import { adopt, RECOVERED_ELSEWHERE } from "./handoff.js";
+import { type AdoptChannel, adopt, RECOVERED_ELSEWHERE } from "./handoff.js";
 import { Journal } from "./journal.js";
 import type { ResolvedRecovery } from "./options.js";
 import { Session, type SessionOwner } from "./session.js";
@@ -23,13 +23,7 @@ export interface RecoveryHost {
   recovered(channel: Channel): void;
   isClosing(): boolean;
   /** With a store: makes the channel of a session resumed from another process. */
-  adopt?(
-    socket: EngineSocket,
-    context: unknown,
-    protocol: string,
-    url: string,
-    data: unknown,
-  ): Connection;
+  adopt?: AdoptChannel;
   topicsOf?(channel: Channel): ReadonlySet<string>;
   subscribe?(channel: Channel, topic: string): void;
 }

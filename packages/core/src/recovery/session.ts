@@ -48,9 +48,15 @@ export class Session implements EngineSocket {
     this.id = id;
     this.#owner = owner;
     this.inbound = new AckCounter((control) => {
-      this.engine?.send(control, false);
-      // The count is stored at the cadence the client is acknowledged: no write per message.
-      this.#owner.journal?.counted(this);
+      const journal = this.#owner.journal;
+      if (!journal) {
+        this.engine?.send(control, false);
+        return;
+      }
+      // The count is stored at the cadence the client is acknowledged, with no write per
+      // message; the client hears the ack once it is stored, so that another process never
+      // resumes the session with a count below what the client already forgot.
+      journal.counted(this).then(() => this.engine?.send(control, false));
     });
   }
 

@@ -64,8 +64,11 @@ export interface RecoveryStore {
   appended(session: string, seq: number, data: Uint8Array | string, binary: boolean): void;
   /** The client acknowledged every message up to `received`. */
   acknowledged(session: string, received: number): void;
-  /** The session has received `received` of the client's data messages. */
-  counted(session: string, received: number): void;
+  /**
+   * The session has received `received` of the client's data messages. Settles (never
+   * rejects) once that is stored: the client is acknowledged only then.
+   */
+  counted(session: string, received: number): Promise<void>;
   /** The session's state now (the client dropped, or periodically). */
   saved(session: string, state: StoredSession): void;
   /** The session ended for good: forget it. */
