@@ -36,6 +36,7 @@ export type {
   HandoffMessage,
   RecoveryHandler,
   RecoveryStore,
+  StoredMessage,
   StoredSession,
 } from "./recovery/store.js";
 

@@ -16,4 +16,4 @@ export {
   type RedisPubSubOptions,
   type RedisRole,
 } from "./options.js";
-export type { RedisRecoveryStore } from "./recovery-store.js";
+export type { RedisRecoveryCounts, RedisRecoveryStore } from "./recovery-store.js";

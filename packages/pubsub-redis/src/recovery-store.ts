@@ -19,6 +19,22 @@ export interface RecoveryStoreHost {
   report(error: unknown): void;
 }
 
+/** What the session store did so far (`redisPubSub(...).recovery.counts`). */
+export interface RedisRecoveryCounts {
+  /** Messages appended to a session's stream. */
+  appended: number;
+  /** Trims of a stream to what the client has not acknowledged. */
+  trimmed: number;
+  /** Writes of how many of the client's messages a session received. */
+  counted: number;
+  /** Writes of a session's state. */
+  saved: number;
+  /** Sessions this process took over from another. */
+  claimed: number;
+  /** Writes that failed (Redis unreachable): a resume elsewhere that needs one gets a new session. */
+  failed: number;
+}
+
 /** Stream entries as Redis returns them, bytes kept as bytes. */
 type Entries = [id: Buffer, fields: Buffer[]][];
 
@@ -32,12 +48,15 @@ const BUFFERS = { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } };
  * state, which the server repeats every third of the window while the session lives.
  */
 export class RedisRecoveryStore implements RecoveryStore {
-  /**
-   * What the store did so far, for monitoring: messages appended, trims, stored counts, state
-   * writes, sessions claimed from another process, and writes that failed (Redis unreachable:
-   * a resume elsewhere that needs one of them gets a new session).
-   */
-  readonly counts = { appended: 0, trimmed: 0, counted: 0, saved: 0, claimed: 0, failed: 0 };
+  /** What the store did so far, for monitoring. */
+  readonly counts: RedisRecoveryCounts = {
+    appended: 0,
+    trimmed: 0,
+    counted: 0,
+    saved: 0,
+    claimed: 0,
+    failed: 0,
+  };
   readonly #host: RecoveryStoreHost;
   readonly #handoff: Handoff;
   #maxMessages = 10_000;

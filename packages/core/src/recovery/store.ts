@@ -23,14 +23,24 @@ export interface StoredSession {
 
 /** A message published to a claimed session's topics while the handoff was under way. */
 export interface HandoffMessage {
+  /** The message as published (text as UTF-8). */
   payload: Uint8Array;
+  /** BINARY, else TEXT. */
+  binary: boolean;
+}
+
+/** A data message as it went on the wire (a TEXT one escaped), kept for a resend. */
+export interface StoredMessage {
+  /** The bytes (or text) sent. */
+  data: Uint8Array | string;
+  /** BINARY, else TEXT. */
   binary: boolean;
 }
 
 /** A session another process held, handed over: its state and what its client has not got. */
 export interface ClaimedSession extends StoredSession {
   /** The data messages after the client's `received`, numbered on from it, oldest first. */
-  messages: { data: Uint8Array | string; binary: boolean }[];
+  messages: StoredMessage[];
   /**
    * Stops listening for the session's topics and returns what was published to them since the
    * previous owner let go: call it once the channel is subscribed here, and send them after
