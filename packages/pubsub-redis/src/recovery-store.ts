@@ -178,7 +178,10 @@ export class RedisRecoveryStore implements RecoveryStore {
       ["XRANGE", stream, "-", "+", "COUNT", "1"],
       BUFFERS,
     );
-    const gone = first.length > 0 && seqOf(first[0]![0]) > received + 1;
+    // An empty stream: the client acknowledged everything, so it lacks nothing unless it says
+    // it has less than the last state written says was sent.
+    const gone =
+      first.length > 0 ? seqOf(first[0]![0]) > received + 1 : Number(before.sent ?? 0) > received;
     const claim = await this.#handoff.begin(session, owner, readTopics(before.topics), gone);
     if (gone) {
       this.#handoff.finish(claim);
