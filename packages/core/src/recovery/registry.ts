@@ -37,6 +37,8 @@ export class Recovery implements SessionOwner {
   readonly limits: ResolvedRecovery;
   readonly #host: RecoveryHost;
   readonly #sessions = new Map<string, Session>();
+  /** Sessions being taken over from another process, by id. */
+  readonly #claiming = new Map<string, Promise<unknown>>();
   /** With a `RecoveryStore` (from the pubsub adapter): sessions are resumable by other processes. */
   readonly journal: Journal | undefined;
 
@@ -109,6 +111,15 @@ export class Recovery implements SessionOwner {
     const journal = this.journal;
     const host = this.#host;
     if (!journal || !host.adopt || !host.subscribe || this.#sessions.has(id)) return undefined;
+    const pending = this.#claiming.get(id);
+    if (pending) {
+      // The client came back again while its session was being taken over: once it is here,
+      // this hello resumes it like any other.
+      return pending.then(() => {
+        const engine = socket();
+        return engine ? this.hello(engine, context, protocol, id, received) : undefined;
+      });
+    }
     const adoption = {
       owner: this,
       journal,
@@ -116,7 +127,7 @@ export class Recovery implements SessionOwner {
       subscribe: host.subscribe,
       register: (session: Session) => this.#sessions.set(session.id, session),
     };
-    return journal.store.claim(id, received).then((claimed) => {
+    const claiming = journal.store.claim(id, received).then((claimed) => {
       const engine = socket();
       let resumed: Session | undefined;
       if (claimed && !this.isClosing() && !this.#sessions.has(id)) {
@@ -128,6 +139,9 @@ export class Recovery implements SessionOwner {
       }
       return engine ? this.fresh(engine, context, protocol) : undefined;
     });
+    const settled = () => this.#claiming.delete(id);
+    this.#claiming.set(id, claiming.then(settled, settled));
+    return claiming;
   }
 
   /** A new session on `socket`: welcomed as such, `onWsOpen` runs. */
