@@ -41,6 +41,16 @@ type Entries = [id: Buffer, fields: Buffer[]][];
 const BUFFERS = { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } };
 
 /**
+ * Writes a session's state only where this process holds it (or nobody does yet): a holder
+ * that answers a handoff too late, or whose timer fires before it hears the request, never
+ * overwrites the state of the process that took the session over.
+ */
+const SAVE_IF_HOLDER = `local owner = redis.call('HGET', KEYS[1], 'owner')
+if owner and owner ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'owner', ARGV[1], unpack(ARGV, 2))
+return 1`;
+
+/**
  * A recovery window in Redis: per session a hash of its state and a stream of its outbound
  * data messages (`XADD` with id `0-<number>`, bounded by `MAXLEN ~ maxMessages`, trimmed to
  * what the client has not acknowledged with `XTRIM MINID`). Writes are pipelined on the
@@ -127,9 +137,10 @@ export class RedisRecoveryStore implements RecoveryStore {
     const prefix = this.#host.prefix;
     const key = sessionKey(prefix, session);
     const args = [
-      "HSET",
+      "EVAL",
+      SAVE_IF_HOLDER,
+      "1",
       key,
-      "owner",
       this.#host.nodeId,
       "url",
       state.url,

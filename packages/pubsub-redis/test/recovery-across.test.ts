@@ -350,6 +350,57 @@ describe("recovery across processes: when it cannot recover, and after a crash",
     await client.close();
   });
 
+  it("a holder that does not answer in time (frozen): the new process resumes from Redis, and the late release overwrites nothing", async () => {
+    const [from, to] = await Promise.all([
+      serverOn("ws", "0", "0", "300"),
+      serverOn("ws", "0", "0", "300"),
+    ]);
+    const proxy = await proxyTo(from);
+    const { client, received, opens } = recoveringClient();
+    clients.push(client);
+    await client.connect(proxy.wsUrl("/?name=frozen&topics=frozen-room"));
+    await from.http("/send?name=frozen&tag=f&count=50");
+    await eventually(() => received.length >= 50, 10_000, "the first 50");
+    proxy.target = 1;
+    proxy.cut();
+    await sleep(100);
+    await from.http("/send?name=frozen&tag=f&from=50&count=50");
+    await sleep(100);
+    // Still connected to Redis, but it hears nothing until it is woken.
+    process.kill(from.pid, "SIGSTOP");
+    try {
+      proxy.target = to.port;
+      await eventually(() => opens.length >= 2, 20_000, "the client back");
+      expect(opens).toEqual([false, true]);
+      await eventually(() => received.length >= 100, 10_000, "the held messages");
+    } finally {
+      process.kill(from.pid, "SIGCONT");
+    }
+    await eventually(
+      async () => (await events(from)).closed.some((closed) => closed.name === "frozen"),
+      10_000,
+      "the late release",
+    );
+    // The new holder's state stands: a publish reaches the client through it.
+    const { createClient } = await import("redis");
+    const probe = createClient({ url: redis!.url });
+    probe.on("error", () => {});
+    await probe.connect();
+    const keys = await probe.keys("switchboard:recovery:*");
+    const owners = await Promise.all(
+      keys.filter((key) => !key.endsWith(":messages")).map((key) => probe.hGet(key, "owner")),
+    );
+    probe.destroy();
+    expect(owners).toContain(to.nodeId);
+    expect(owners).not.toContain(from.nodeId);
+    await to.http("/publish?topic=frozen-room&tag=g&count=10");
+    await eventually(() => received.length >= 110, 10_000, "a publish after the move");
+    const byTag = sequences(received);
+    expect(byTag.get("f")).toEqual(upTo(100));
+    expect(byTag.get("g")).toEqual(upTo(10));
+    await client.close();
+  });
+
   it("the owner crashed while its client was away: the new process resumes from what Redis holds", async () => {
     const [from, to] = await Promise.all([serverOn("ws"), serverOn("ws")]);
     const proxy = await proxyTo(from);
