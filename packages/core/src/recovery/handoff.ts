@@ -1,10 +1,11 @@
 import { encodeControl } from "@switchboard/protocol";
 import type { Channel } from "../channel.js";
 import type { Connection } from "../connection.js";
+import { CloseCode } from "../opcode.js";
 import type { EngineSocket } from "../seam.js";
 import type { Journal } from "./journal.js";
 import { Session, type SessionOwner } from "./session.js";
-import type { ClaimedSession } from "./store.js";
+import type { ClaimedSession, StoredSession } from "./store.js";
 
 /**
  * The reason `onWsClose` gets (with code 1001) on the process a session left for another one,
@@ -35,6 +36,106 @@ export interface AdoptionHost {
   subscribe(channel: Channel, topic: string): void;
   /** The session exists here from now on. */
   register(session: Session): void;
+}
+
+/** What the handoffs need from the registry of this process's sessions. */
+export interface SessionRegistry extends SessionOwner {
+  get(id: string): Session | undefined;
+  register(session: Session): void;
+  /** The usual hello: resume a session held here, else a new one. */
+  hello(
+    socket: EngineSocket,
+    context: unknown,
+    protocol: string,
+    id: string,
+    received: number,
+  ): Session;
+  /** A new session on `socket`. */
+  fresh(socket: EngineSocket, context: unknown, protocol: string): Session;
+}
+
+/**
+ * The sessions of this process that move to or from others, through the `RecoveryStore`: a
+ * hello for a session another process holds claims it; a request from another process
+ * releases one held here.
+ */
+export class Handoffs {
+  readonly #registry: SessionRegistry;
+  readonly #journal: Journal;
+  readonly #adoption: AdoptionHost;
+  /** Sessions being taken over, by id. */
+  readonly #claiming = new Map<string, Promise<unknown>>();
+
+  constructor(
+    registry: SessionRegistry,
+    journal: Journal,
+    adoptChannel: AdoptChannel,
+    subscribe: (channel: Channel, topic: string) => void,
+  ) {
+    this.#registry = registry;
+    this.#journal = journal;
+    this.#adoption = {
+      owner: registry,
+      journal,
+      adopt: adoptChannel,
+      subscribe,
+      register: (session) => registry.register(session),
+    };
+    journal.store.attach({ release: (id, end) => this.#release(id, end) }, registry.limits);
+  }
+
+  /**
+   * A hello naming a session this process does not hold: resolves to the session resumed from
+   * its holder, or a new one; `socket` is read when it resolves (undefined once the client
+   * dropped again, and then so is the result unless the session was resumed).
+   */
+  claim(
+    socket: () => EngineSocket | undefined,
+    context: unknown,
+    protocol: string,
+    id: string,
+    received: number,
+  ): Promise<Session | undefined> | undefined {
+    const registry = this.#registry;
+    if (registry.get(id)) return undefined;
+    const pending = this.#claiming.get(id);
+    if (pending) {
+      // The client came back again while its session was being taken over: once it is here,
+      // this hello resumes it like any other.
+      return pending.then(() => {
+        const engine = socket();
+        return engine ? registry.hello(engine, context, protocol, id, received) : undefined;
+      });
+    }
+    const claiming = this.#journal.store.claim(id, received).then((claimed) => {
+      const engine = socket();
+      let resumed: Session | undefined;
+      if (claimed && !registry.isClosing() && !registry.get(id)) {
+        resumed = adopt(this.#adoption, claimed, id, received, engine, context, protocol);
+      } else claimed?.cancel();
+      if (resumed) {
+        if (engine) registry.recovered(resumed);
+        return resumed;
+      }
+      return engine ? registry.fresh(engine, context, protocol) : undefined;
+    });
+    const settled = () => this.#claiming.delete(id);
+    this.#claiming.set(id, claiming.then(settled, settled));
+    return claiming;
+  }
+
+  /** Another process resumes `id`: let go of it here, and say what it was. */
+  #release(id: string, end = false): StoredSession | undefined {
+    const session = this.#registry.get(id);
+    if (!session?.canResume(session.outbound.sent)) return undefined;
+    if (end) {
+      session.end(CloseCode.ABNORMAL, "recovery failed");
+      return undefined;
+    }
+    const state = this.#journal.state(session);
+    session.end(CloseCode.GOING_AWAY, RECOVERED_ELSEWHERE, true);
+    return state;
+  }
 }
 
 /**

@@ -3,11 +3,11 @@ import type { Channel } from "../channel.js";
 import type { Connection } from "../connection.js";
 import { CloseCode } from "../opcode.js";
 import type { EngineSocket, SocketEvents } from "../seam.js";
-import { type AdoptChannel, adopt, RECOVERED_ELSEWHERE } from "./handoff.js";
+import { type AdoptChannel, Handoffs } from "./handoff.js";
 import { Journal } from "./journal.js";
 import type { ResolvedRecovery } from "./options.js";
 import { Session, type SessionOwner } from "./session.js";
-import type { RecoveryStore, StoredSession } from "./store.js";
+import type { RecoveryStore } from "./store.js";
 
 /** Control messages arrive as bytes on some engines; one decoder for all (making one costs µs). */
 const decoder = new TextDecoder();
@@ -37,17 +37,17 @@ export class Recovery implements SessionOwner {
   readonly limits: ResolvedRecovery;
   readonly #host: RecoveryHost;
   readonly #sessions = new Map<string, Session>();
-  /** Sessions being taken over from another process, by id. */
-  readonly #claiming = new Map<string, Promise<unknown>>();
   /** With a `RecoveryStore` (from the pubsub adapter): sessions are resumable by other processes. */
   readonly journal: Journal | undefined;
+  readonly #handoffs: Handoffs | undefined;
 
   constructor(limits: ResolvedRecovery, host: RecoveryHost, store?: RecoveryStore) {
     this.limits = limits;
     this.#host = host;
-    if (store && host.topicsOf) {
-      this.journal = new Journal(store, limits.windowMs, host.topicsOf);
-      store.attach({ release: (id, end) => this.#release(id, end) }, limits);
+    const { adopt, subscribe, topicsOf } = host;
+    if (store && adopt && subscribe && topicsOf) {
+      this.journal = new Journal(store, limits.windowMs, topicsOf);
+      this.#handoffs = new Handoffs(this, this.journal, adopt, subscribe);
     }
   }
 
@@ -98,8 +98,7 @@ export class Recovery implements SessionOwner {
 
   /**
    * A hello naming a session this process does not hold: with a store, another process may
-   * hold it. Resolves to the resumed session, or a new one; `socket` is read when it resolves
-   * (undefined once the client dropped again).
+   * hold it (see `Handoffs.claim`); undefined without one.
    */
   claim(
     socket: () => EngineSocket | undefined,
@@ -108,40 +107,17 @@ export class Recovery implements SessionOwner {
     id: string,
     received: number,
   ): Promise<Session | undefined> | undefined {
-    const journal = this.journal;
-    const host = this.#host;
-    if (!journal || !host.adopt || !host.subscribe || this.#sessions.has(id)) return undefined;
-    const pending = this.#claiming.get(id);
-    if (pending) {
-      // The client came back again while its session was being taken over: once it is here,
-      // this hello resumes it like any other.
-      return pending.then(() => {
-        const engine = socket();
-        return engine ? this.hello(engine, context, protocol, id, received) : undefined;
-      });
-    }
-    const adoption = {
-      owner: this,
-      journal,
-      adopt: host.adopt,
-      subscribe: host.subscribe,
-      register: (session: Session) => this.#sessions.set(session.id, session),
-    };
-    const claiming = journal.store.claim(id, received).then((claimed) => {
-      const engine = socket();
-      let resumed: Session | undefined;
-      if (claimed && !this.isClosing() && !this.#sessions.has(id)) {
-        resumed = adopt(adoption, claimed, id, received, engine, context, protocol);
-      } else claimed?.cancel();
-      if (resumed) {
-        if (engine) this.recovered(resumed);
-        return resumed;
-      }
-      return engine ? this.fresh(engine, context, protocol) : undefined;
-    });
-    const settled = () => this.#claiming.delete(id);
-    this.#claiming.set(id, claiming.then(settled, settled));
-    return claiming;
+    return this.#handoffs?.claim(socket, context, protocol, id, received);
+  }
+
+  /** The session `id` if this process holds it. */
+  get(id: string): Session | undefined {
+    return this.#sessions.get(id);
+  }
+
+  /** A session taken over from another process exists here from now on. */
+  register(session: Session): void {
+    this.#sessions.set(session.id, session);
   }
 
   /** A new session on `socket`: welcomed as such, `onWsOpen` runs. */
@@ -155,20 +131,6 @@ export class Recovery implements SessionOwner {
     // After onWsOpen's synchronous part, which sets `data` and subscribes topics.
     this.journal?.opened(session);
     return session;
-  }
-
-  /** Another process resumes `id`: let go of it here, and say what it was. */
-  #release(id: string, end = false): StoredSession | undefined {
-    const session = this.#sessions.get(id);
-    const journal = this.journal;
-    if (!session || !journal || !session.canResume(session.outbound.sent)) return undefined;
-    if (end) {
-      session.end(CloseCode.ABNORMAL, "recovery failed");
-      return undefined;
-    }
-    const state = journal.state(session);
-    session.end(CloseCode.GOING_AWAY, RECOVERED_ELSEWHERE, true);
-    return state;
   }
 }
 
