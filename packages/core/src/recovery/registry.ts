@@ -128,8 +128,9 @@ export class Recovery implements SessionOwner {
     session.connection = this.#host.create(session, context, protocol);
     socket.send(encodeControl(["welcome", session.id, false, 0]), false);
     session.connection.open();
-    // After onWsOpen's synchronous part, which sets `data` and subscribes topics.
-    this.journal?.opened(session);
+    // After onWsOpen's synchronous part, which sets `data` and subscribes topics (and may
+    // have closed the channel already).
+    if (session.connection.isOpen) this.journal?.opened(session);
     return session;
   }
 }
