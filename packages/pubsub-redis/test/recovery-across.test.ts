@@ -351,21 +351,11 @@ describe("recovery across processes: when it cannot recover, and after a crash",
   });
 
   it("a holder that does not answer in time (frozen): the new process resumes from Redis, and the late release overwrites nothing", async () => {
-    const [from, to] = await Promise.all([
-      serverOn("ws", "0", "0", "300"),
-      serverOn("ws", "0", "0", "300"),
+    const { from, to, proxy, client, received, opens } = await awayWithHeld("frozen", "f", 50, [
+      "0",
+      "0",
+      "300",
     ]);
-    const proxy = await proxyTo(from);
-    const { client, received, opens } = recoveringClient();
-    clients.push(client);
-    await client.connect(proxy.wsUrl("/?name=frozen&topics=frozen-room"));
-    await from.http("/send?name=frozen&tag=f&count=50");
-    await eventually(() => received.length >= 50, 10_000, "the first 50");
-    proxy.target = 1;
-    proxy.cut();
-    await sleep(100);
-    await from.http("/send?name=frozen&tag=f&from=50&count=50");
-    await sleep(100);
     // Still connected to Redis, but it hears nothing until it is woken.
     process.kill(from.pid, "SIGSTOP");
     try {
@@ -402,19 +392,8 @@ describe("recovery across processes: when it cannot recover, and after a crash",
   });
 
   it("the owner crashed while its client was away: the new process resumes from what Redis holds", async () => {
-    const [from, to] = await Promise.all([serverOn("ws"), serverOn("ws")]);
-    const proxy = await proxyTo(from);
-    const { client, received, opens } = recoveringClient();
-    clients.push(client);
-    await client.connect(proxy.wsUrl("/?name=crash&topics=crash-room"));
-    await from.http("/send?name=crash&tag=k&count=100");
-    await eventually(() => received.length >= 100, 10_000, "the first 100");
-    proxy.target = 1;
-    proxy.cut();
-    await sleep(100);
-    // Held while the client is away, then the process dies without a word.
-    await from.http("/send?name=crash&tag=k&from=100&count=100");
-    await sleep(100);
+    const { from, to, proxy, client, received, opens } = await awayWithHeld("crash", "k", 100);
+    // The process dies without a word.
     process.kill(from.pid, "SIGKILL");
     await eventually(
       () =>
@@ -439,6 +418,26 @@ describe("recovery across processes: when it cannot recover, and after a crash",
     await client.close();
   });
 });
+
+/**
+ * Two ws processes; a client named `name` on the first, subscribed to `<name>-room`, that got
+ * `count` messages tagged `tag`, then was cut off (and kept out) while `count` more were held.
+ */
+async function awayWithHeld(name: string, tag: string, count: number, args: string[] = []) {
+  const [from, to] = await Promise.all([serverOn("ws", ...args), serverOn("ws", ...args)]);
+  const proxy = await proxyTo(from);
+  const recovering = recoveringClient();
+  clients.push(recovering.client);
+  await recovering.client.connect(proxy.wsUrl(`/?name=${name}&topics=${name}-room`));
+  await from.http(`/send?name=${name}&tag=${tag}&count=${count}`);
+  await eventually(() => recovering.received.length >= count, 10_000, `the first ${count}`);
+  proxy.target = 1;
+  proxy.cut();
+  await sleep(100);
+  await from.http(`/send?name=${name}&tag=${tag}&from=${count}&count=${count}`);
+  await sleep(100);
+  return { from, to, proxy, ...recovering };
+}
 
 /** A bare `switchboard.recovery.v1` client: its hello, then control and data messages apart. */
 async function rawRecovering(url: string, resume: [string, number] | [null, number] = [null, 0]) {

@@ -38,6 +38,16 @@ export interface AdoptionHost {
   register(session: Session): void;
 }
 
+/** A hello that names a session, on the link it came on. */
+export interface ClaimingHello {
+  /** The link's socket, read when the claim ends: undefined once the client dropped again. */
+  socket: () => EngineSocket | undefined;
+  context: unknown;
+  protocol: string;
+  id: string;
+  received: number;
+}
+
 /** What the handoffs need from the registry of this process's sessions. */
 export interface SessionRegistry extends SessionOwner {
   get(id: string): Session | undefined;
@@ -86,16 +96,10 @@ export class Handoffs {
 
   /**
    * A hello naming a session this process does not hold: resolves to the session resumed from
-   * its holder, or a new one; `socket` is read when it resolves (undefined once the client
-   * dropped again, and then so is the result unless the session was resumed).
+   * its holder, or a new one (undefined once the client dropped again, unless it was resumed).
    */
-  claim(
-    socket: () => EngineSocket | undefined,
-    context: unknown,
-    protocol: string,
-    id: string,
-    received: number,
-  ): Promise<Session | undefined> | undefined {
+  claim(hello: ClaimingHello): Promise<Session | undefined> | undefined {
+    const { socket, context, protocol, id, received } = hello;
     const registry = this.#registry;
     if (registry.get(id)) return undefined;
     const pending = this.#claiming.get(id);

@@ -3,7 +3,7 @@ import type { Channel } from "../channel.js";
 import type { Connection } from "../connection.js";
 import { CloseCode } from "../opcode.js";
 import type { EngineSocket, SocketEvents } from "../seam.js";
-import { type AdoptChannel, Handoffs } from "./handoff.js";
+import { type AdoptChannel, type ClaimingHello, Handoffs } from "./handoff.js";
 import { Journal } from "./journal.js";
 import type { ResolvedRecovery } from "./options.js";
 import { Session, type SessionOwner } from "./session.js";
@@ -100,14 +100,8 @@ export class Recovery implements SessionOwner {
    * A hello naming a session this process does not hold: with a store, another process may
    * hold it (see `Handoffs.claim`); undefined without one.
    */
-  claim(
-    socket: () => EngineSocket | undefined,
-    context: unknown,
-    protocol: string,
-    id: string,
-    received: number,
-  ): Promise<Session | undefined> | undefined {
-    return this.#handoffs?.claim(socket, context, protocol, id, received);
+  claim(hello: ClaimingHello): Promise<Session | undefined> | undefined {
+    return this.#handoffs?.claim(hello);
   }
 
   /** The session `id` if this process holds it. */
@@ -237,13 +231,13 @@ class Link implements SocketEvents {
     const claiming =
       id === null
         ? undefined
-        : this.#recovery.claim(
-            () => (this.#closed ? undefined : this.#socket),
-            this.#context,
-            this.#protocol,
+        : this.#recovery.claim({
+            socket: () => (this.#closed ? undefined : this.#socket),
+            context: this.#context,
+            protocol: this.#protocol,
             id,
             received,
-          );
+          });
     if (!claiming) {
       this.#session = this.#recovery.hello(
         this.#socket,
