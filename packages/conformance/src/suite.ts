@@ -19,6 +19,7 @@ import { messageBoundCases } from "./cases/message-bounds.js";
 import { messageCases } from "./cases/messages.js";
 import { perIpCases } from "./cases/per-ip.js";
 import { recoveryCases } from "./cases/recovery.js";
+import { recoveryHandoffCases } from "./cases/recovery-handoff.js";
 import { routingCases } from "./cases/routing.js";
 import { shutdownCases } from "./cases/shutdown.js";
 import { sseCases } from "./cases/sse.js";
@@ -77,6 +78,7 @@ export function serverConformance(options: ServerConformanceOptions): void {
     topicCases(ctx);
     eventCases(ctx);
     recoveryCases(ctx);
+    recoveryHandoffCases(ctx);
     transportCases(ctx);
     badInputCases(ctx);
     loadCases(ctx);

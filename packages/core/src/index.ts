@@ -47,7 +47,7 @@ export type { BroadcastOptions } from "./fanout.js";
 export { HttpRequest, HttpResponse } from "./http.js";
 export { CloseCode, Opcode } from "./opcode.js";
 export { DEFAULT_LIMITS, type ServerLimits } from "./options.js";
-export { DEFAULT_RECOVERY, type RecoveryOptions } from "./recovery/index.js";
+export { DEFAULT_RECOVERY, RECOVERED_ELSEWHERE, type RecoveryOptions } from "./recovery/index.js";
 export type { HttpMethod } from "./router.js";
 export type { HttpErrorHandler, Middleware, RouteHandler, RouteResult } from "./routing.js";
 export type { Backend, BoundAddress, TlsOptions } from "./seam.js";

@@ -22,7 +22,23 @@ export interface PubSubAdapter {
   unsubscribe(topic: string): void;
   /** Disconnects. */
   stop(): Promise<void>;
+  /**
+   * Where a server with `recovery` on keeps its sessions' windows, so that a client may resume
+   * on another process. Optional: without it, sessions live in their process only.
+   */
+  readonly recovery?: RecoveryStore;
 }
+
+import type { RecoveryStore } from "./recovery/store.js";
+
+export type {
+  ClaimedSession,
+  HandoffMessage,
+  RecoveryHandler,
+  RecoveryStore,
+  StoredMessage,
+  StoredSession,
+} from "./recovery/store.js";
 
 /** The topic `broadcast()` travels on between processes: every channel receives it. */
 export const BROADCAST_TOPIC = "\u0000broadcast";

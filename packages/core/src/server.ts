@@ -195,7 +195,7 @@ export class WebServer<Data = unknown> {
     });
     this.#deflate = resolveDeflate(this.limits.perMessageDeflate);
     this.#context = this.#serverContext();
-    this.#recovery = this.#recoveryOf(recovery);
+    this.#recovery = this.#recoveryOf(recovery, pubsub);
     this.#liveness = new Liveness(() => this.#channels, this.limits);
     this.#http = new HttpApplication(this.limits, (error, request) =>
       this.#report(error, { source: "http", request }),
@@ -496,19 +496,31 @@ export class WebServer<Data = unknown> {
   }
 
   /** The sessions of recovering clients, with `recovery` on. */
-  #recoveryOf(options: WebServerOptions<Data>["recovery"]): Recovery | undefined {
+  #recoveryOf(
+    options: WebServerOptions<Data>["recovery"],
+    pubsub: PubSubAdapter | undefined,
+  ): Recovery | undefined {
     const limits = resolveRecovery(options);
     if (!limits) return undefined;
-    return new Recovery(limits, {
-      create: (socket, context, protocol) =>
-        this.#openConnection(socket, context as UpgradeContext, protocol),
-      recovered: (channel) =>
-        this.#safely(() => this.onWsRecover(channel as Channel<Data>), {
-          source: "onWsRecover",
-          channel,
-        }),
-      isClosing: () => this.#lifecycle.state === "closing",
-    });
+    return new Recovery(
+      limits,
+      {
+        create: (socket, context, protocol) =>
+          this.#openConnection(socket, context as UpgradeContext, protocol),
+        recovered: (channel) =>
+          this.#safely(() => this.onWsRecover(channel as Channel<Data>), {
+            source: "onWsRecover",
+            channel,
+          }),
+        isClosing: () => this.#lifecycle.state === "closing",
+        // A session resumed from another process: its channel as it was there.
+        adopt: (socket, context, protocol, url, data) =>
+          this.#openConnection(socket, { ...(context as UpgradeContext), url, data }, protocol),
+        topicsOf: (channel) => this.#publishing.topicsOf(channel),
+        subscribe: (channel, topic) => this.#publishing.subscribe(channel, topic),
+      },
+      pubsub?.recovery,
+    );
   }
 
   /** The one object every connection of this server shares: limits, and where events go. */

@@ -1,8 +1,9 @@
 import { BROADCAST_TOPIC, type PubSubAdapter } from "@switchboard/core/pubsub";
 import { channelOf } from "./channels.js";
 import { Connection } from "./connection.js";
-import { EnvelopeReader, EnvelopeWriter, nodeIdBytes } from "./envelope.js";
+import { EnvelopeReader, EnvelopeWriter, nodeIdBytes, senderOf } from "./envelope.js";
 import { describe, RedisPubSubError } from "./errors.js";
+import { Handoff } from "./handoff.js";
 import {
   DEFAULTS,
   defaultNodeId,
@@ -10,6 +11,7 @@ import {
   type ResolvedConnectionOptions,
   resolveConnection,
 } from "./options.js";
+import { RedisRecoveryStore } from "./recovery-store.js";
 
 /** What the adapter did so far, for monitoring. */
 export interface RedisPubSubStats {
@@ -52,8 +54,18 @@ export class RedisPubSub implements PubSubAdapter {
   readonly #options: ResolvedConnectionOptions;
   readonly #writer: EnvelopeWriter;
   readonly #reader: EnvelopeReader;
-  /** The topics of local interest, each with the listener its channel is subscribed with. */
+  /**
+   * Where a server with `recovery` on keeps its sessions, so that a client can resume on
+   * another process (docs/recovery.md, "Across processes").
+   */
+  readonly recovery: RedisRecoveryStore;
+  /** The topics subscribed in Redis, each with the listener its channel is subscribed with. */
   readonly #listeners = new Map<string, Listener>();
+  /** The topics the server has local subscribers of (the rest are held by handoffs). */
+  readonly #wanted = new Set<string>();
+  /** Topics kept subscribed while a session is handed over to this process, with a count. */
+  readonly #held = new Map<string, number>();
+  readonly #handoff: Handoff;
   #state: "idle" | "starting" | "started" | "stopped" = "idle";
   #publisher: Connection | undefined;
   #subscriber: Connection | undefined;
@@ -67,6 +79,37 @@ export class RedisPubSub implements PubSubAdapter {
     const id = nodeIdBytes(this.nodeId);
     this.#writer = new EnvelopeWriter(id);
     this.#reader = new EnvelopeReader(id);
+    const report = (error: unknown) => this.#publisher?.report(error);
+    const publisher = () => (this.#publisher?.isReady ? this.#publisher.client : undefined);
+    this.#handoff = new Handoff(
+      {
+        nodeId: this.nodeId,
+        prefix: this.prefix,
+        publisher,
+        listen: (channel, listener) =>
+          this.#subscriber?.isReady
+            ? this.#subscriber.client.subscribe(channel, listener, true)
+            : Promise.reject(new RedisPubSubError("COMMAND_FAILED", "Redis is unreachable")),
+        unlisten: (channel, listener) => {
+          if (this.#subscriber?.isReady)
+            this.#subscriber.client
+              .unsubscribe(channel, listener, true)
+              .catch(this.#subscriptionFailed);
+        },
+        hold: (topic) => this.#hold(topic),
+        unhold: (topic) => this.#unhold(topic),
+        released: (session, state) => {
+          this.recovery.saved(session, state);
+          this.recovery.forget(session);
+        },
+        report,
+      },
+      options.handoffTimeoutMs ?? DEFAULTS.handoffTimeoutMs,
+    );
+    this.recovery = new RedisRecoveryStore(
+      { nodeId: this.nodeId, prefix: this.prefix, publisher, report },
+      this.#handoff,
+    );
   }
 
   /** True while both connections to Redis are up. */
@@ -87,6 +130,11 @@ export class RedisPubSub implements PubSubAdapter {
     this.#deliver = deliver;
     this.#listeners.clear();
     this.#listeners.set(BROADCAST_TOPIC, this.#listenerFor(BROADCAST_TOPIC));
+    // With recovery on: this process's node channel, for handoffs (a pseudo-topic, never wanted).
+    const node = this.recovery.attached
+      ? this.#handoff.channel.slice(this.prefix.length)
+      : undefined;
+    if (node !== undefined) this.#listeners.set(node, this.#handoff.control);
     const publisher = new Connection(
       "publisher",
       this.#options,
@@ -108,6 +156,8 @@ export class RedisPubSub implements PubSubAdapter {
         this.#listeners.get(BROADCAST_TOPIC)!,
         true,
       );
+      if (node !== undefined)
+        await subscriber.client.subscribe(this.#handoff.channel, this.#handoff.control, true);
     } catch (error) {
       this.#state = "stopped";
       await Promise.all([publisher.close(), subscriber.close()]);
@@ -117,6 +167,7 @@ export class RedisPubSub implements PubSubAdapter {
   }
 
   publish(topic: string, payload: Uint8Array, binary: boolean): void {
+    if (this.#handoff.active) this.#handoff.published(topic, payload, binary);
     const publisher = this.#publisher;
     if (this.#state !== "started" || !publisher?.isReady) {
       this.#drop(publisher);
@@ -129,18 +180,50 @@ export class RedisPubSub implements PubSubAdapter {
   }
 
   subscribe(topic: string): void {
-    if (topic === BROADCAST_TOPIC || this.#listeners.has(topic)) return;
+    if (topic === BROADCAST_TOPIC) return;
+    this.#wanted.add(topic);
+    this.#listen(topic);
+  }
+
+  /** Subscribes `topic`'s Redis channel if it is not yet; resolves once Redis confirmed. */
+  #listen(topic: string): Promise<void> {
+    if (this.#listeners.has(topic)) return Promise.resolve();
     const listener = this.#listenerFor(topic);
     this.#listeners.set(topic, listener);
     // While disconnected nothing is sent: #resubscribe brings Redis in line on reconnection.
     if (this.#state === "started" && this.#subscriber?.isReady) {
-      this.#subscriber.client
-        .subscribe(channelOf(this.prefix, topic), listener, true)
-        .catch(this.#subscriptionFailed);
+      const subscribing = this.#subscriber.client.subscribe(
+        channelOf(this.prefix, topic),
+        listener,
+        true,
+      );
+      subscribing.catch(this.#subscriptionFailed);
+      return subscribing;
     }
+    return Promise.resolve();
   }
 
   unsubscribe(topic: string): void {
+    this.#wanted.delete(topic);
+    if (!this.#held.has(topic)) this.#unlisten(topic);
+  }
+
+  #hold(topic: string): Promise<void> {
+    this.#held.set(topic, (this.#held.get(topic) ?? 0) + 1);
+    return this.#listen(topic);
+  }
+
+  #unhold(topic: string): void {
+    const count = (this.#held.get(topic) ?? 1) - 1;
+    if (count > 0) {
+      this.#held.set(topic, count);
+      return;
+    }
+    this.#held.delete(topic);
+    if (!this.#wanted.has(topic)) this.#unlisten(topic);
+  }
+
+  #unlisten(topic: string): void {
     const listener = this.#listeners.get(topic);
     if (topic === BROADCAST_TOPIC || !listener) return;
     this.#listeners.delete(topic);
@@ -157,6 +240,8 @@ export class RedisPubSub implements PubSubAdapter {
     this.#state = "stopped";
     await Promise.all([this.#publisher?.close(), this.#subscriber?.close()]);
     this.#listeners.clear();
+    this.#wanted.clear();
+    this.#held.clear();
   }
 
   #listenerFor(topic: string): Listener {
@@ -178,6 +263,9 @@ export class RedisPubSub implements PubSubAdapter {
       return;
     }
     this.stats.received++;
+    if (this.#handoff.active) {
+      this.#handoff.observe(topic, senderOf(message), envelope.payload, envelope.binary);
+    }
     try {
       this.#deliver?.(topic, envelope.payload, envelope.binary);
     } catch (error) {

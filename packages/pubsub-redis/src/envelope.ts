@@ -65,6 +65,11 @@ export class EnvelopeReader {
   }
 }
 
+/** The node id of a message's sender (call `read` first: it must be an envelope). */
+export function senderOf(message: Buffer): string {
+  return message.toString("utf8", FIXED_HEADER, FIXED_HEADER + message[2]!);
+}
+
 /** Encodes a node id for the header; at most 255 bytes. */
 export function nodeIdBytes(nodeId: string): Buffer {
   const bytes = Buffer.from(nodeId, "utf8");

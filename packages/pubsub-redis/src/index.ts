@@ -1,6 +1,6 @@
 /**
  * Scale-out through Redis: `publish()` and `broadcast()` reach the clients of every server
- * process.
+ * process, and with `recovery` on a client may resume its session on any of them.
  *
  * @module @switchboard/pubsub-redis
  */
@@ -16,3 +16,4 @@ export {
   type RedisPubSubOptions,
   type RedisRole,
 } from "./options.js";
+export type { RedisRecoveryCounts, RedisRecoveryStore } from "./recovery-store.js";

@@ -31,6 +31,12 @@ export interface RedisPubSubOptions extends RedisConnectionOptions {
   prefix?: string;
   /** This process's id in every message it publishes, to skip its own. Default: 16 random hex digits. */
   nodeId?: string;
+  /**
+   * With `recovery` on the server: how long a process taking over a session waits for the
+   * process that held it to let go, when that one is connected to Redis but does not answer.
+   * Default 2000 ms.
+   */
+  handoffTimeoutMs?: number;
 }
 
 /** Connection options with every default applied. */
@@ -52,6 +58,8 @@ export const DEFAULTS = {
   reconnectMaxDelayMs: 2000,
   /** Default of `prefix`. */
   prefix: DEFAULT_PREFIX,
+  /** Default of `handoffTimeoutMs`. */
+  handoffTimeoutMs: 2000,
 } as const;
 
 export function resolveConnection(options: RedisConnectionOptions): ResolvedConnectionOptions {

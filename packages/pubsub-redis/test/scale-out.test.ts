@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channelOf, DEFAULT_PREFIX } from "../src/index.js";
 import { Collector, eventually } from "./support/collector.js";
 import { subscriberCount } from "./support/redis-probe.js";
+import { sequences, upTo } from "./support/sequences.js";
 import { type ServerProcess, startServerProcess } from "./support/server-process.js";
 
 const MESSAGES = 10_000;
@@ -28,20 +29,6 @@ async function bothSubscribed(topic: string): Promise<void> {
     `two subscribers of ${channel}`,
   );
 }
-
-/** Every `tag:i` in `texts`, per tag, in arrival order. */
-function sequences(texts: string[]): Map<string, number[]> {
-  const byTag = new Map<string, number[]>();
-  for (const text of texts) {
-    const [tag = "", seq = ""] = text.split(":");
-    const list = byTag.get(tag) ?? [];
-    list.push(Number(seq));
-    byTag.set(tag, list);
-  }
-  return byTag;
-}
-
-const upTo = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 const uwsBuild = loadableUws();
 

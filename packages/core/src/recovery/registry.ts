@@ -3,8 +3,11 @@ import type { Channel } from "../channel.js";
 import type { Connection } from "../connection.js";
 import { CloseCode } from "../opcode.js";
 import type { EngineSocket, SocketEvents } from "../seam.js";
+import { type AdoptChannel, type ClaimingHello, Handoffs } from "./handoff.js";
+import { Journal } from "./journal.js";
 import type { ResolvedRecovery } from "./options.js";
 import { Session, type SessionOwner } from "./session.js";
+import type { RecoveryStore } from "./store.js";
 
 /** Control messages arrive as bytes on some engines; one decoder for all (making one costs µs). */
 const decoder = new TextDecoder();
@@ -19,6 +22,10 @@ export interface RecoveryHost {
   /** Runs `onWsRecover`. */
   recovered(channel: Channel): void;
   isClosing(): boolean;
+  /** With a store: makes the channel of a session resumed from another process. */
+  adopt?: AdoptChannel;
+  topicsOf?(channel: Channel): ReadonlySet<string>;
+  subscribe?(channel: Channel, topic: string): void;
 }
 
 /**
@@ -30,10 +37,18 @@ export class Recovery implements SessionOwner {
   readonly limits: ResolvedRecovery;
   readonly #host: RecoveryHost;
   readonly #sessions = new Map<string, Session>();
+  /** With a `RecoveryStore` (from the pubsub adapter): sessions are resumable by other processes. */
+  readonly journal: Journal | undefined;
+  readonly #handoffs: Handoffs | undefined;
 
-  constructor(limits: ResolvedRecovery, host: RecoveryHost) {
+  constructor(limits: ResolvedRecovery, host: RecoveryHost, store?: RecoveryStore) {
     this.limits = limits;
     this.#host = host;
+    const { adopt, subscribe, topicsOf } = host;
+    if (store && adopt && subscribe && topicsOf) {
+      this.journal = new Journal(store, limits.windowMs, topicsOf);
+      this.#handoffs = new Handoffs(this, this.journal, adopt, subscribe);
+    }
   }
 
   /** Whether an agreed subprotocol is a recovery one. */
@@ -78,12 +93,38 @@ export class Recovery implements SessionOwner {
     }
     // Nothing half-recovered: a session that cannot give the client everything ends now.
     known?.end(CloseCode.ABNORMAL, "recovery failed");
+    return this.fresh(socket, context, protocol);
+  }
+
+  /**
+   * A hello naming a session this process does not hold: with a store, another process may
+   * hold it (see `Handoffs.claim`); undefined without one.
+   */
+  claim(hello: ClaimingHello): Promise<Session | undefined> | undefined {
+    return this.#handoffs?.claim(hello);
+  }
+
+  /** The session `id` if this process holds it. */
+  get(id: string): Session | undefined {
+    return this.#sessions.get(id);
+  }
+
+  /** A session taken over from another process exists here from now on. */
+  register(session: Session): void {
+    this.#sessions.set(session.id, session);
+  }
+
+  /** A new session on `socket`: welcomed as such, `onWsOpen` runs. */
+  fresh(socket: EngineSocket, context: unknown, protocol: string): Session {
     const session = new Session(crypto.randomUUID(), this);
     this.#sessions.set(session.id, session);
     session.engine = socket;
     session.connection = this.#host.create(session, context, protocol);
     socket.send(encodeControl(["welcome", session.id, false, 0]), false);
     session.connection.open();
+    // After onWsOpen's synchronous part, which sets `data` and subscribes topics (and may
+    // have closed the channel already).
+    if (session.connection.isOpen) this.journal?.opened(session);
     return session;
   }
 }
@@ -97,6 +138,8 @@ class Link implements SocketEvents {
   #session: Session | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
+  /** While another process hands the session over: what the client sent meanwhile. */
+  #waiting: [data: Uint8Array | string, binary: boolean][] | undefined;
 
   constructor(recovery: Recovery, socket: EngineSocket, context: unknown, protocol: string) {
     this.#recovery = recovery;
@@ -125,6 +168,14 @@ class Link implements SocketEvents {
 
   message(data: Uint8Array | string, binary: boolean): void {
     if (this.#closed) return;
+    if (this.#waiting) {
+      // The engine may reuse its buffer once this returns.
+      this.#waiting.push([
+        typeof data === "string" ? data : Uint8Array.prototype.slice.call(data),
+        binary,
+      ]);
+      return;
+    }
     if (!this.#session) {
       this.#hello(data, binary);
       return;
@@ -186,13 +237,44 @@ class Link implements SocketEvents {
       this.#refuse(CloseCode.PROTOCOL_ERROR, "expected a recovery hello");
       return;
     }
-    this.#session = this.#recovery.hello(
-      this.#socket,
-      this.#context,
-      this.#protocol,
-      control[1],
-      control[2],
+    const [, id, received] = control;
+    const claiming =
+      id === null
+        ? undefined
+        : this.#recovery.claim({
+            socket: () => (this.#closed ? undefined : this.#socket),
+            context: this.#context,
+            protocol: this.#protocol,
+            id,
+            received,
+          });
+    if (!claiming) {
+      this.#session = this.#recovery.hello(
+        this.#socket,
+        this.#context,
+        this.#protocol,
+        id,
+        received,
+      );
+      return;
+    }
+    this.#waiting = [];
+    claiming.then(
+      (session) => this.#claimed(session),
+      () => this.#claimed(undefined),
     );
+  }
+
+  /** The handoff is over: what the client sent meanwhile goes to the session. */
+  #claimed(session: Session | undefined): void {
+    const waiting = this.#waiting ?? [];
+    this.#waiting = undefined;
+    if (this.#closed) return;
+    if (!session) {
+      // The store failed: nothing is known of the session, so the client gets a new one.
+      this.#session = this.#recovery.fresh(this.#socket, this.#context, this.#protocol);
+    } else this.#session = session;
+    for (const [data, binary] of waiting) this.message(data, binary);
   }
 
   #refuse(code: number, reason: string): void {

@@ -3,6 +3,7 @@ import type { Connection } from "../connection.js";
 import { SwitchboardError } from "../errors.js";
 import { CloseCode } from "../opcode.js";
 import type { EngineSocket, SharedMessage } from "../seam.js";
+import type { SessionJournal } from "./journal.js";
 import { KeptCopies } from "./kept-copies.js";
 import type { ResolvedRecovery } from "./options.js";
 import { ResendRing } from "./resend-ring.js";
@@ -20,6 +21,8 @@ export interface SessionOwner {
   ended(session: Session): void;
   /** Runs `onWsRecover`. */
   recovered(session: Session): void;
+  /** Where the session's window is written for other processes, with a `RecoveryStore`. */
+  readonly journal?: SessionJournal | undefined;
 }
 
 /**
@@ -52,7 +55,17 @@ export class Session implements EngineSocket {
     this.id = id;
     this.#owner = owner;
     // Acks ride along with the replies to the next message where they can (docs/recovery.md).
-    this.inbound = new RidingAcks((control) => this.engine?.send(control, false));
+    this.inbound = new RidingAcks((control) => {
+      const journal = this.#owner.journal;
+      if (!journal) {
+        this.engine?.send(control, false);
+        return;
+      }
+      // The count is stored at the cadence the client is acknowledged, with no write per
+      // message; the client hears the ack once it is stored, so that another process never
+      // resumes the session with a count below what the client already forgot.
+      journal.counted(this).then(() => this.engine?.send(control, false));
+    });
   }
 
   get away(): boolean {
@@ -101,12 +114,14 @@ export class Session implements EngineSocket {
   acknowledged(received: number): boolean {
     if (!this.outbound.ack(received)) return false;
     if (this.outbound.length === 0) this.#copies.release();
+    this.#owner.journal?.acknowledged(this, received);
     return true;
   }
 
   /** Keeps a message until the client acknowledges it, within the window's limits. */
   #keep(data: Uint8Array | string, binary: boolean, bytes: number): void {
     this.outbound.keep(data, binary, bytes);
+    this.#owner.journal?.kept(this, { data, binary, bytes });
     const { maxMessages, maxBytes } = this.#owner.limits;
     if (this.outbound.length > maxMessages || this.outbound.bytes > maxBytes) {
       if (this.away) this.#overflowWhileAway();
@@ -181,6 +196,7 @@ export class Session implements EngineSocket {
     }
     this.#window = setTimeout(() => this.end(code, reason), this.#owner.limits.windowMs);
     this.#window.unref?.();
+    this.#owner.journal?.away(this);
   }
 
   /** Stops using the current engine socket; its later events are ignored. */
@@ -219,14 +235,22 @@ export class Session implements EngineSocket {
     this.connection.drain();
   }
 
-  /** The session is over: the channel closes (`onWsClose` runs). */
-  end(code: number, reason: string): void {
+  /**
+   * The session is over: the channel closes (`onWsClose` runs). `released`: it goes on in
+   * another process, so the store keeps it.
+   */
+  end(code: number, reason: string, released = false): void {
     if (this.#ended) return;
     this.#ended = true;
     clearTimeout(this.#window);
+    const engine = this.engine;
     this.detach();
+    // A client resumed elsewhere while this socket had not noticed the drop: drop it.
+    if (released) engine?.terminate();
     this.outbound.clear();
     this.#copies.release();
+    if (released) this.#owner.journal?.released(this);
+    else this.#owner.journal?.ended(this);
     this.#owner.ended(this);
     this.connection.close(code, reason);
   }

@@ -7,6 +7,8 @@ export interface ServerProcess {
   readonly backend: string;
   readonly port: number;
   readonly pid: number;
+  /** The process's Redis node id. */
+  readonly nodeId: string;
   /** What the process wrote to stderr so far (its `onError` reports). */
   stderr(): string;
   http(path: string): Promise<string>;
@@ -28,16 +30,26 @@ export interface ServerStatsView {
 }
 
 const FIXTURE = fileURLToPath(new URL("../fixtures/node-server.ts", import.meta.url));
+
+/** Another fixture under `test/fixtures/`, with its extra arguments. */
+export interface FixtureChoice {
+  fixture?: string;
+  args?: string[];
+}
 const PACKAGE_DIR = fileURLToPath(new URL("../..", import.meta.url));
 
 /** Starts `test/fixtures/node-server.ts` through tsx on the given backend, connected to `redisUrl`. */
 export async function startServerProcess(
   backend: "ws" | "uws",
   redisUrl: string,
+  choice: FixtureChoice = {},
 ): Promise<ServerProcess> {
+  const fixture = choice.fixture
+    ? fileURLToPath(new URL(`../fixtures/${choice.fixture}`, import.meta.url))
+    : FIXTURE;
   const child: ChildProcess = spawnTracked(
     process.execPath,
-    ["--import", "tsx", FIXTURE, backend, redisUrl],
+    ["--import", "tsx", fixture, backend, redisUrl, ...(choice.args ?? [])],
     {
       cwd: PACKAGE_DIR,
     },
@@ -48,12 +60,12 @@ export async function startServerProcess(
   });
   let line: string;
   try {
-    line = await waitForLine(child, /^\{"port":\d+\}$/, 20_000, `${backend} server process`);
+    line = await waitForLine(child, /^\{"port":\d+[,}]/, 20_000, `${backend} server process`);
   } catch (error) {
     await stopChild(child);
     throw new Error(`${(error as Error).message}\nstderr:\n${stderr}`);
   }
-  const { port } = JSON.parse(line) as { port: number };
+  const { port, nodeId = "" } = JSON.parse(line) as { port: number; nodeId?: string };
   const http = async (path: string) => {
     const response = await fetch(`http://127.0.0.1:${port}${path}`);
     const body = await response.text();
@@ -64,6 +76,7 @@ export async function startServerProcess(
     backend,
     port,
     pid: child.pid!,
+    nodeId,
     stderr: () => stderr,
     http,
     stats: async () => JSON.parse(await http("/stats")) as ServerStatsView,
