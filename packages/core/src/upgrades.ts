@@ -12,7 +12,7 @@ export interface UpgradeContext {
   remoteAddress: string;
   data: unknown;
   /** Takes over the address's slot held since `accept`; false if it was let go meanwhile. */
-  claimSlot: () => boolean;
+  claimSlot(): boolean;
 }
 
 /** What upgrade admission needs from its server. */
@@ -111,27 +111,27 @@ export class Upgrades<Data> {
 
   #admit(request: UpgradeRequest, responder: UpgradeResponder): void {
     const info = upgradeInfo(request);
+    const address = info.remoteAddress;
     let timer: NodeJS.Timeout | undefined;
     const admission: Admission<Data> = new Admission<Data>(
       responder,
       info.protocols,
       (protocol, data) => {
-        const context: UpgradeContext = {
-          url: request.url,
-          remoteAddress: request.remoteAddress,
-          data,
-          claimSlot: this.#holdSlot(request.remoteAddress),
-        };
-        responder.accept(protocol, context);
+        const context = new AcceptedUpgrade(this.#addresses, request.url, address, data);
+        try {
+          responder.accept(protocol, context);
+        } finally {
+          context.releaseLater(this.#host.limits.upgradeTimeoutMs);
+        }
       },
       () => {
         clearTimeout(timer);
         this.#pending.delete(admission);
-        this.#addresses.remove(request.remoteAddress);
+        this.#addresses.remove(address);
       },
     );
     this.#pending.add(admission);
-    this.#addresses.add(request.remoteAddress);
+    this.#addresses.add(address);
     responder.onAbort(() => admission.abandon());
     try {
       const decision = this.#host.decide(info, admission);
@@ -147,27 +147,6 @@ export class Upgrades<Data> {
         admission.void(408, "upgrade decision timed out");
       }, this.#host.limits.upgradeTimeoutMs);
     }
-  }
-
-  /**
-   * Keeps an accepted upgrade's address slot until its channel opens: engines such as Bun open
-   * it a tick later, and a burst must not slip past the cap in between. A handshake that dies on
-   * the way lets the slot go after `upgradeTimeoutMs`.
-   */
-  #holdSlot(address: string): () => boolean {
-    this.#addresses.add(address);
-    let held = true;
-    const release = setTimeout(() => {
-      held = false;
-      this.#addresses.remove(address);
-    }, this.#host.limits.upgradeTimeoutMs);
-    release.unref();
-    return () => {
-      clearTimeout(release);
-      const claimed = held;
-      held = false;
-      return claimed;
-    };
   }
 
   #failed(error: unknown, admission: Admission<Data>): void {
@@ -186,4 +165,45 @@ function upgradeInfo(request: UpgradeRequest): WsUpgradeRequest {
     remoteAddress: request.remoteAddress,
     protocols: offeredProtocols(request),
   };
+}
+
+/**
+ * An accepted upgrade on its way to `open`: the channel's context, holding the address's slot
+ * until the channel claims it. Engines such as Bun open the channel a tick later, and a burst
+ * must not slip past the cap in between; a handshake that dies on the way lets the slot go after
+ * `upgradeTimeoutMs`. Engines that open the channel inside `accept` (uWS) claim the slot before
+ * `accept` returns, and then no timer is set at all.
+ */
+class AcceptedUpgrade implements UpgradeContext {
+  readonly url: string;
+  readonly remoteAddress: string;
+  readonly data: unknown;
+  readonly #addresses: AddressCounts;
+  #held = true;
+  #release: NodeJS.Timeout | undefined;
+
+  constructor(addresses: AddressCounts, url: string, remoteAddress: string, data: unknown) {
+    this.#addresses = addresses;
+    this.url = url;
+    this.remoteAddress = remoteAddress;
+    this.data = data;
+    addresses.add(remoteAddress);
+  }
+
+  claimSlot(): boolean {
+    if (this.#release) clearTimeout(this.#release);
+    const claimed = this.#held;
+    this.#held = false;
+    return claimed;
+  }
+
+  /** Once `accept` returned: a slot its channel has not claimed yet is let go after `ms`. */
+  releaseLater(ms: number): void {
+    if (!this.#held) return;
+    this.#release = setTimeout(() => {
+      this.#held = false;
+      this.#addresses.remove(this.remoteAddress);
+    }, ms);
+    this.#release.unref();
+  }
 }
