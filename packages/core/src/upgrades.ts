@@ -44,11 +44,15 @@ export interface AdmissionHost<Data> {
 export class Upgrades<Data> {
   readonly #host: AdmissionHost<Data>;
   readonly #pending = new Set<Admission<Data>>();
-  /** Pending upgrades and open channels per client address. */
-  readonly #addresses = new AddressCounts();
+  /**
+   * Pending upgrades and open channels per client address; without `maxConnectionsPerIp` (the
+   * limits are frozen) nothing reads them, and nothing is counted.
+   */
+  readonly #addresses: AddressCounts | undefined;
 
   constructor(host: AdmissionHost<Data>) {
     this.#host = host;
+    this.#addresses = host.limits.maxConnectionsPerIp > 0 ? new AddressCounts() : undefined;
   }
 
   /** Admissions still waiting for a decision (they count against `maxConnections`). */
@@ -68,12 +72,12 @@ export class Upgrades<Data> {
 
   /** A channel opened: it counts against `maxConnectionsPerIp` until `closed`. */
   opened(context: UpgradeContext): void {
-    if (!context.claimSlot()) this.#addresses.add(context.remoteAddress);
+    if (this.#addresses && !context.claimSlot()) this.#addresses.add(context.remoteAddress);
   }
 
   /** A channel from `address` is gone. */
   closed(address: string): void {
-    this.#addresses.remove(address);
+    this.#addresses?.remove(address);
   }
 
   /** Ends every pending admission with `status` (on shutdown: 503). */
@@ -99,7 +103,7 @@ export class Upgrades<Data> {
     if (
       perIp > 0 &&
       request.remoteAddress !== "" &&
-      this.#addresses.of(request.remoteAddress) >= perIp
+      (this.#addresses?.of(request.remoteAddress) ?? 0) >= perIp
     ) {
       return { status: 429, headers: [], body: "too many connections from this address" };
     }
@@ -127,11 +131,11 @@ export class Upgrades<Data> {
       () => {
         clearTimeout(timer);
         this.#pending.delete(admission);
-        this.#addresses.remove(address);
+        this.#addresses?.remove(address);
       },
     );
     this.#pending.add(admission);
-    this.#addresses.add(address);
+    this.#addresses?.add(address);
     responder.onAbort(() => admission.abandon());
     try {
       const decision = this.#host.decide(info, admission);
@@ -178,16 +182,22 @@ class AcceptedUpgrade implements UpgradeContext {
   readonly url: string;
   readonly remoteAddress: string;
   readonly data: unknown;
-  readonly #addresses: AddressCounts;
-  #held = true;
+  readonly #addresses: AddressCounts | undefined;
+  #held: boolean;
   #release: NodeJS.Timeout | undefined;
 
-  constructor(addresses: AddressCounts, url: string, remoteAddress: string, data: unknown) {
+  constructor(
+    addresses: AddressCounts | undefined,
+    url: string,
+    remoteAddress: string,
+    data: unknown,
+  ) {
     this.#addresses = addresses;
     this.url = url;
     this.remoteAddress = remoteAddress;
     this.data = data;
-    addresses.add(remoteAddress);
+    this.#held = addresses !== undefined;
+    addresses?.add(remoteAddress);
   }
 
   claimSlot(): boolean {
@@ -202,7 +212,7 @@ class AcceptedUpgrade implements UpgradeContext {
     if (!this.#held) return;
     this.#release = setTimeout(() => {
       this.#held = false;
-      this.#addresses.remove(this.remoteAddress);
+      this.#addresses?.remove(this.remoteAddress);
     }, ms);
     this.#release.unref();
   }
