@@ -78,6 +78,11 @@ export function addressText(binary: ArrayBuffer): string {
   return text;
 }
 
+/** The text of a peer address taken in binary, or already turned into text. */
+export function addressOf(address: ArrayBuffer | string): string {
+  return typeof address === "string" ? address : addressText(address);
+}
+
 /** The address `addressText` formatted last (uWS hands out a fresh buffer each time), and its text. */
 let lastAddress = new Uint8Array(0);
 let lastText = "";

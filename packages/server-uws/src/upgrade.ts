@@ -7,7 +7,7 @@ import {
   type UpgradeRequest,
   type UpgradeResponder,
 } from "@switchboard/core/backend";
-import { addressText } from "./request.js";
+import { addressOf } from "./request.js";
 import type { SocketData } from "./socket.js";
 
 /**
@@ -47,9 +47,7 @@ export class UwsUpgrade implements UpgradeRequest, UpgradeResponder {
   }
 
   get remoteAddress(): string {
-    const address = this.#address;
-    if (typeof address === "string") return address;
-    const text = addressText(address);
+    const text = addressOf(this.#address);
     this.#address = text;
     return text;
   }
