@@ -79,13 +79,25 @@ export class Connection extends Sequencer implements SocketEvents {
   open(): void {
     const channel = this.channel;
     if (this.#context.isClosing()) this.closeSocket(CloseCode.GOING_AWAY, "server shutting down");
-    this.run(
-      () => this.#context.opened(channel),
-      (error) => {
-        this.#context.report(error, "onWsOpen", channel);
-        if (this.isOpen) this.closeSocket(CloseCode.INTERNAL_ERROR, "internal error");
-      },
-    );
+    if (!this.idle) {
+      this.run(
+        () => this.#context.opened(channel),
+        (error) => this.#openFailed(error),
+      );
+      return;
+    }
+    // The common case, inline as for messages: no closures for a callback that runs at once.
+    try {
+      const result = this.#context.opened(channel);
+      if (isThenable(result)) this.await(result, (error) => this.#openFailed(error));
+    } catch (error) {
+      this.#openFailed(error);
+    }
+  }
+
+  #openFailed(error: unknown): void {
+    this.#context.report(error, "onWsOpen", this.channel);
+    if (this.isOpen) this.closeSocket(CloseCode.INTERNAL_ERROR, "internal error");
   }
 
   message(data: Uint8Array | string, binary: boolean): void {
@@ -135,7 +147,17 @@ export class Connection extends Sequencer implements SocketEvents {
         new SwitchboardError("CHANNEL_CLOSED", `channel ${channel.id} closed before it drained`),
       );
     }
-    this.run(() => this.#context.closed(channel, code, reason), this.#failed("onWsClose"));
+    if (!this.idle) {
+      this.run(() => this.#context.closed(channel, code, reason), this.#failed("onWsClose"));
+      return;
+    }
+    // Inline while nothing is pending: no closures for a close that runs at once.
+    try {
+      const result = this.#context.closed(channel, code, reason);
+      if (isThenable(result)) this.await(result, this.#failed("onWsClose"));
+    } catch (error) {
+      this.#context.report(error, "onWsClose", channel);
+    }
   }
 
   drain(): void {

@@ -17,6 +17,42 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  */
 export function listsToken(value: string | undefined, token: string): boolean {
   if (value === undefined) return false;
+  // Every upgrade passes here twice: scan ASCII in place rather than split, trim and lower-case
+  // a copy of each element. Anything else takes the general path (trim and toLowerCase know
+  // all of Unicode).
+  let start = 0;
+  for (let i = 0; i <= value.length; i++) {
+    const code = i === value.length ? COMMA : value.charCodeAt(i);
+    if (code > 127) return listsTokenUnicode(value, token);
+    if (code !== COMMA) continue;
+    let from = start;
+    let to = i;
+    while (from < to && isAsciiSpace(value.charCodeAt(from))) from++;
+    while (to > from && isAsciiSpace(value.charCodeAt(to - 1))) to--;
+    if (to - from === token.length && equalsLowerCase(value, from, token)) return true;
+    start = i + 1;
+  }
+  return false;
+}
+
+const COMMA = 44;
+
+/** The ASCII characters `String.prototype.trim` removes: tab, LF, VT, FF, CR, space. */
+function isAsciiSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13);
+}
+
+/** Whether `value` from `at` is `lower` (lower-case ASCII) but for the case of its letters. */
+function equalsLowerCase(value: string, at: number, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    let code = value.charCodeAt(at + i);
+    if (code >= 65 && code <= 90) code += 32;
+    if (code !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+function listsTokenUnicode(value: string, token: string): boolean {
   for (const element of value.split(",")) {
     if (element.trim().toLowerCase() === token) return true;
   }

@@ -12,7 +12,7 @@ export interface UpgradeContext {
   remoteAddress: string;
   data: unknown;
   /** Takes over the address's slot held since `accept`; false if it was let go meanwhile. */
-  claimSlot: () => boolean;
+  claimSlot(): boolean;
 }
 
 /** What upgrade admission needs from its server. */
@@ -44,11 +44,15 @@ export interface AdmissionHost<Data> {
 export class Upgrades<Data> {
   readonly #host: AdmissionHost<Data>;
   readonly #pending = new Set<Admission<Data>>();
-  /** Pending upgrades and open channels per client address. */
-  readonly #addresses = new AddressCounts();
+  /**
+   * Pending upgrades and open channels per client address; without `maxConnectionsPerIp` (the
+   * limits are frozen) nothing reads them, and nothing is counted.
+   */
+  readonly #addresses: AddressCounts | undefined;
 
   constructor(host: AdmissionHost<Data>) {
     this.#host = host;
+    this.#addresses = host.limits.maxConnectionsPerIp > 0 ? new AddressCounts() : undefined;
   }
 
   /** Admissions still waiting for a decision (they count against `maxConnections`). */
@@ -68,12 +72,12 @@ export class Upgrades<Data> {
 
   /** A channel opened: it counts against `maxConnectionsPerIp` until `closed`. */
   opened(context: UpgradeContext): void {
-    if (!context.claimSlot()) this.#addresses.add(context.remoteAddress);
+    if (this.#addresses && !context.claimSlot()) this.#addresses.add(context.remoteAddress);
   }
 
   /** A channel from `address` is gone. */
   closed(address: string): void {
-    this.#addresses.remove(address);
+    this.#addresses?.remove(address);
   }
 
   /** Ends every pending admission with `status` (on shutdown: 503). */
@@ -99,7 +103,7 @@ export class Upgrades<Data> {
     if (
       perIp > 0 &&
       request.remoteAddress !== "" &&
-      this.#addresses.of(request.remoteAddress) >= perIp
+      (this.#addresses?.of(request.remoteAddress) ?? 0) >= perIp
     ) {
       return { status: 429, headers: [], body: "too many connections from this address" };
     }
@@ -111,27 +115,27 @@ export class Upgrades<Data> {
 
   #admit(request: UpgradeRequest, responder: UpgradeResponder): void {
     const info = upgradeInfo(request);
+    const address = info.remoteAddress;
     let timer: NodeJS.Timeout | undefined;
     const admission: Admission<Data> = new Admission<Data>(
       responder,
       info.protocols,
       (protocol, data) => {
-        const context: UpgradeContext = {
-          url: request.url,
-          remoteAddress: request.remoteAddress,
-          data,
-          claimSlot: this.#holdSlot(request.remoteAddress),
-        };
-        responder.accept(protocol, context);
+        const context = new AcceptedUpgrade(this.#addresses, request.url, address, data);
+        try {
+          responder.accept(protocol, context);
+        } finally {
+          context.releaseLater(this.#host.limits.upgradeTimeoutMs);
+        }
       },
       () => {
         clearTimeout(timer);
         this.#pending.delete(admission);
-        this.#addresses.remove(request.remoteAddress);
+        this.#addresses?.remove(address);
       },
     );
     this.#pending.add(admission);
-    this.#addresses.add(request.remoteAddress);
+    this.#addresses?.add(address);
     responder.onAbort(() => admission.abandon());
     try {
       const decision = this.#host.decide(info, admission);
@@ -147,27 +151,6 @@ export class Upgrades<Data> {
         admission.void(408, "upgrade decision timed out");
       }, this.#host.limits.upgradeTimeoutMs);
     }
-  }
-
-  /**
-   * Keeps an accepted upgrade's address slot until its channel opens: engines such as Bun open
-   * it a tick later, and a burst must not slip past the cap in between. A handshake that dies on
-   * the way lets the slot go after `upgradeTimeoutMs`.
-   */
-  #holdSlot(address: string): () => boolean {
-    this.#addresses.add(address);
-    let held = true;
-    const release = setTimeout(() => {
-      held = false;
-      this.#addresses.remove(address);
-    }, this.#host.limits.upgradeTimeoutMs);
-    release.unref();
-    return () => {
-      clearTimeout(release);
-      const claimed = held;
-      held = false;
-      return claimed;
-    };
   }
 
   #failed(error: unknown, admission: Admission<Data>): void {
@@ -186,4 +169,51 @@ function upgradeInfo(request: UpgradeRequest): WsUpgradeRequest {
     remoteAddress: request.remoteAddress,
     protocols: offeredProtocols(request),
   };
+}
+
+/**
+ * An accepted upgrade on its way to `open`: the channel's context, holding the address's slot
+ * until the channel claims it. Engines such as Bun open the channel a tick later, and a burst
+ * must not slip past the cap in between; a handshake that dies on the way lets the slot go after
+ * `upgradeTimeoutMs`. Engines that open the channel inside `accept` (uWS) claim the slot before
+ * `accept` returns, and then no timer is set at all.
+ */
+class AcceptedUpgrade implements UpgradeContext {
+  readonly url: string;
+  readonly remoteAddress: string;
+  readonly data: unknown;
+  readonly #addresses: AddressCounts | undefined;
+  #held: boolean;
+  #release: NodeJS.Timeout | undefined;
+
+  constructor(
+    addresses: AddressCounts | undefined,
+    url: string,
+    remoteAddress: string,
+    data: unknown,
+  ) {
+    this.#addresses = addresses;
+    this.url = url;
+    this.remoteAddress = remoteAddress;
+    this.data = data;
+    this.#held = addresses !== undefined;
+    addresses?.add(remoteAddress);
+  }
+
+  claimSlot(): boolean {
+    if (this.#release) clearTimeout(this.#release);
+    const claimed = this.#held;
+    this.#held = false;
+    return claimed;
+  }
+
+  /** Once `accept` returned: a slot its channel has not claimed yet is let go after `ms`. */
+  releaseLater(ms: number): void {
+    if (!this.#held) return;
+    this.#release = setTimeout(() => {
+      this.#held = false;
+      this.#addresses?.remove(this.remoteAddress);
+    }, ms);
+    this.#release.unref();
+  }
 }

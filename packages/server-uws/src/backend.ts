@@ -13,9 +13,6 @@ import {
   type EngineHost,
   type EngineSocket,
   isUpgradeRequest,
-  reasonPhrase,
-  rejection,
-  type UpgradeResponder,
   uwsClose,
   uwsCompression,
 } from "@switchboard/core/backend";
@@ -25,14 +22,7 @@ import { type Engine, lentText, loadEngine, sslApp, type UwsEngine } from "./eng
 import { UwsExchange } from "./exchange.js";
 import { allWritten } from "./flushing.js";
 import { listenExclusive } from "./listen.js";
-import {
-  addressText,
-  type CopiedRequest,
-  copyHeaders,
-  copyRequest,
-  requestMethod,
-  requestUrl,
-} from "./request.js";
+import { copyHeaders, requestMethod, requestUrl } from "./request.js";
 import {
   deliverMessage,
   engineSocket,
@@ -40,6 +30,7 @@ import {
   type SocketData,
   uwsSocketOf,
 } from "./socket.js";
+import { UwsUpgrade } from "./upgrade.js";
 
 /** Options of `uwsBackend()`. Limits and policy are set on the server, not here. */
 export interface UwsBackendOptions {
@@ -151,13 +142,9 @@ export function socketBehavior(
     idleTimeout: 0,
     sendPingsAutomatically: false,
     compression: compressionOf(uWS, host.deflate),
-    upgrade: (res, req, context) => {
-      const request = copyRequest(res, req);
-      // uWS takes any GET with a Sec-WebSocket-Key for an upgrade; node:http asks for
-      // `Connection: upgrade` too, and a request without it is plain HTTP on every engine.
-      if (isUpgradeRequest(request.headers)) handUpgrade(host, res, request, context);
-      else host.http(new UwsExchange(res, req, request.headers));
-    },
+    // uWS takes any GET with a Sec-WebSocket-Key for an upgrade; node:http asks for
+    // `Connection: upgrade` too, and a request without it is plain HTTP on every engine.
+    upgrade: (res, req, context) => serveRequest(host, res, req, context),
     open: (ws) => {
       const data = ws.getUserData();
       data.events = host.open(
@@ -185,21 +172,21 @@ export function socketBehavior(
   };
 }
 
-/** One HTTP request on a uWS app, for Switchboard. */
-export function serveRequest(host: EngineHost, res: HttpResponse, req: HttpRequest): void {
+/**
+ * One HTTP request on a uWS app, for Switchboard; `context` is set when uWS took it for an
+ * upgrade. Each part of the request is read once, whichever way it goes.
+ */
+export function serveRequest(
+  host: EngineHost,
+  res: HttpResponse,
+  req: HttpRequest,
+  context?: us_socket_context_t,
+): void {
   const headers = copyHeaders(req);
   // node:http routes every Upgrade request to its upgrade handler; do the same.
-  if (!isUpgradeRequest(headers)) {
-    host.http(new UwsExchange(res, req, headers));
-    return;
-  }
-  const request: CopiedRequest = {
-    method: requestMethod(req),
-    url: requestUrl(req),
-    headers,
-    remoteAddress: addressText(res.getRemoteAddress()),
-  };
-  handUpgrade(host, res, request, undefined);
+  if (isUpgradeRequest(headers)) {
+    new UwsUpgrade(res, requestMethod(req), requestUrl(req), headers, context).handTo(host);
+  } else host.http(new UwsExchange(res, req, headers));
 }
 
 /** One message to an engine topic (core names it; `namespace` prefixes it) but `exclude`. */
@@ -239,72 +226,4 @@ function compressionOf(uWS: Engine, deflate: DeflateSettings | undefined): numbe
     );
   }
   return compressor | decompressor;
-}
-
-function handUpgrade(
-  host: EngineHost,
-  res: HttpResponse,
-  request: CopiedRequest,
-  context: us_socket_context_t | undefined,
-): void {
-  const { responder, handlerReturned } = upgradeResponder(res, request, context);
-  host.upgrade(request, responder);
-  handlerReturned();
-}
-
-function upgradeResponder(
-  res: HttpResponse,
-  request: CopiedRequest,
-  context: us_socket_context_t | undefined,
-): { responder: UpgradeResponder; handlerReturned(): void } {
-  // Set once the upgrade is answered (accepted or refused) or the client went away.
-  let aborted = false;
-  let inHandler = true;
-  let onAbort: (() => void) | undefined;
-  const reject: UpgradeResponder["reject"] = (head, body) => {
-    if (aborted) return;
-    aborted = true;
-    res.cork(() => {
-      res.writeStatus(`${head.status} ${reasonPhrase(head.status)}`);
-      for (const [name, value] of head.headers) res.writeHeader(name, value);
-      // uWS writes Content-Length, and Connection: close when told to close.
-      res.end(body, head.close);
-    });
-  };
-  const responder: UpgradeResponder = {
-    accept(protocol, socketContext) {
-      if (aborted) return;
-      if (!context) return reject(...rejection(400, "not a WebSocket handshake"));
-      aborted = true;
-      const data: SocketData = { context: socketContext, protocol };
-      const upgrade = () =>
-        res.upgrade(
-          data,
-          request.headers["sec-websocket-key"] ?? "",
-          protocol,
-          request.headers["sec-websocket-extensions"] ?? "",
-          context,
-        );
-      // Inside its handler uWS has corked the response already; a later decision needs a cork.
-      if (inHandler) upgrade();
-      else res.cork(upgrade);
-    },
-    reject,
-    onAbort(callback) {
-      onAbort = callback;
-    },
-  };
-  return {
-    responder,
-    handlerReturned() {
-      inHandler = false;
-      // uWS needs onAborted only for a request still pending when its handler returns; core
-      // answers most upgrades at once, and then no callback is created for them at all.
-      if (aborted) return;
-      res.onAborted(() => {
-        aborted = true;
-        onAbort?.();
-      });
-    },
-  };
 }

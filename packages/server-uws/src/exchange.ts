@@ -2,7 +2,7 @@ import type { HttpRequest, HttpResponse } from "uWebSockets.js";
 import type { BodySink, HttpExchange, ResponseHead } from "@switchboard/core/backend";
 import { copyBytes, reasonPhrase } from "@switchboard/core/backend";
 import { holdUntilWritten } from "./flushing.js";
-import { addressText, requestMethod, requestUrl } from "./request.js";
+import { addressOf, requestMethod, requestUrl } from "./request.js";
 
 /** Bodies up to this size go out with `end`: they fit a socket's buffer at once. */
 const LARGE_BODY = 64 * 1024;
@@ -61,9 +61,7 @@ export class UwsExchange implements HttpExchange {
   }
 
   get remoteAddress(): string {
-    const address = this.#address;
-    if (typeof address === "string") return address;
-    const text = addressText(address);
+    const text = addressOf(this.#address);
     this.#address = text;
     return text;
   }

@@ -63,11 +63,32 @@ const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(
  */
 export function addressText(binary: ArrayBuffer): string {
   const bytes = new Uint8Array(binary);
-  if (bytes.length === 4) return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
-  if (bytes.length !== 16) return "";
+  // Connections come in runs from the same peer (a proxy, a load balancer, a busy client):
+  // the last address's text is kept and handed out again.
+  if (sameBytes(bytes, lastAddress)) return lastText;
   let text = "";
-  for (let i = 0; i < 16; i += 2) {
-    text += (i === 0 ? "" : ":") + HEX[bytes[i] as number] + HEX[bytes[i + 1] as number];
+  if (bytes.length === 4) text = `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
+  else if (bytes.length === 16) {
+    for (let i = 0; i < 16; i += 2) {
+      text += (i === 0 ? "" : ":") + HEX[bytes[i] as number] + HEX[bytes[i + 1] as number];
+    }
   }
+  lastAddress = bytes;
+  lastText = text;
   return text;
+}
+
+/** The text of a peer address taken in binary, or already turned into text. */
+export function addressOf(address: ArrayBuffer | string): string {
+  return typeof address === "string" ? address : addressText(address);
+}
+
+/** The address `addressText` formatted last (uWS hands out a fresh buffer each time), and its text. */
+let lastAddress = new Uint8Array(0);
+let lastText = "";
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
