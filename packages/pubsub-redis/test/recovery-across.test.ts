@@ -391,6 +391,46 @@ describe("recovery across processes: when it cannot recover, and after a crash",
     await client.close();
   });
 
+  it("the owner shuts down (a restart, a rolling deploy) while its client is away: the next process resumes it, held messages included", async () => {
+    const { from, to, proxy, client, received, opens } = await awayWithHeld("deploy", "d", 100);
+    // A graceful close (SIGTERM: server.close()) leaves the session in Redis, not deleted.
+    await from.stop();
+    proxy.target = to.port;
+    await eventually(() => opens.length >= 2, 20_000, "the client back");
+    expect(opens).toEqual([false, true]);
+    await eventually(() => received.length >= 200, 10_000, "the held messages");
+    await to.http("/publish?topic=deploy-room&tag=d2&count=10");
+    await eventually(() => received.length >= 210, 10_000, "a publish after the move");
+    const byTag = sequences(received);
+    expect(byTag.get("d")).toEqual(upTo(200));
+    expect(byTag.get("d2")).toEqual(upTo(10));
+    const now = await events(to);
+    expect(now.recovered.map((recovered) => recovered.topics)).toEqual([["deploy-room"]]);
+    expect(now.opened).not.toContain("deploy");
+    await client.close();
+  });
+
+  it("the owner shuts down while its client is connected: the client comes back (1001) to the next process and recovers", async () => {
+    const [from, to] = await Promise.all([serverOn("ws"), serverOn("ws")]);
+    const proxy = await proxyTo(from);
+    const { client, received, opens } = recoveringClient();
+    clients.push(client);
+    await client.connect(proxy.wsUrl("/?name=rolling&topics=rolling-room"));
+    await from.http("/send?name=rolling&tag=r&count=100");
+    await eventually(() => received.length >= 100, 10_000, "the first 100");
+    proxy.target = to.port;
+    await from.stop();
+    await eventually(() => opens.length >= 2, 20_000, "the client back");
+    expect(opens).toEqual([false, true]);
+    await to.http("/publish?topic=rolling-room&tag=r2&count=10");
+    await eventually(() => received.length >= 110, 10_000, "a publish after the move");
+    const byTag = sequences(received);
+    expect(byTag.get("r")).toEqual(upTo(100));
+    expect(byTag.get("r2")).toEqual(upTo(10));
+    expect((await events(to)).opened).not.toContain("rolling");
+    await client.close();
+  });
+
   it("the owner crashed while its client was away: the new process resumes from what Redis holds", async () => {
     const { from, to, proxy, client, received, opens } = await awayWithHeld("crash", "k", 100);
     // The process dies without a word.

@@ -13,6 +13,8 @@ export interface SessionJournal {
   away(session: Session): void;
   ended(session: Session): void;
   released(session: Session): void;
+  /** The server shuts down: the session's last state stays in the store for another process. */
+  shutDown(session: Session): void;
 }
 
 /**
@@ -83,6 +85,11 @@ export class Journal implements SessionJournal {
   /** The session moved to another process: forget it here without deleting it from the store. */
   released(session: Session): void {
     this.#forget(session);
+  }
+
+  shutDown(session: Session): void {
+    this.#forget(session);
+    this.store.saved(session.id, this.state(session));
   }
 
   #forget(session: Session): void {

@@ -237,7 +237,7 @@ export class Session implements EngineSocket {
 
   /**
    * The session is over: the channel closes (`onWsClose` runs). `released`: it goes on in
-   * another process, so the store keeps it.
+   * another process, so the store keeps it; so it does when the server shuts down.
    */
   end(code: number, reason: string, released = false): void {
     if (this.#ended) return;
@@ -247,10 +247,14 @@ export class Session implements EngineSocket {
     this.detach();
     // A client resumed elsewhere while this socket had not noticed the drop: drop it.
     if (released) engine?.terminate();
+    const journal = this.#owner.journal;
+    if (released) journal?.released(this);
+    // A server shutting down (a restart, a rolling deploy) leaves its sessions in the store,
+    // as its clients left them, for the next process they reach to resume.
+    else if (this.#owner.isClosing()) journal?.shutDown(this);
+    else journal?.ended(this);
     this.outbound.clear();
     this.#copies.release();
-    if (released) this.#owner.journal?.released(this);
-    else this.#owner.journal?.ended(this);
     this.#owner.ended(this);
     this.connection.close(code, reason);
   }
