@@ -1,4 +1,10 @@
-import type { BroadcastOptions, Channel, SendData, WebServerOptions } from "@switchboard/core";
+import {
+  type BroadcastOptions,
+  type Channel,
+  RECOVERED_ELSEWHERE,
+  type SendData,
+  type WebServerOptions,
+} from "@switchboard/core";
 import { type NoticeBatch, NoticeBudget, summaryLine } from "./notice-budget.js";
 import type { ChatClass } from "./shared-room.js";
 
@@ -32,6 +38,8 @@ export function withCalmNotices(Chat: ChatClass, noticesPerSecond: number): Calm
     }
 
     override onWsClose(channel: Channel, code: number, reason: string) {
+      // Moved to another process: no notice to count.
+      if (reason === RECOVERED_ELSEWHERE) return super.onWsClose(channel, code, reason);
       return this.#notice("left", () => super.onWsClose(channel, code, reason));
     }
 

@@ -1,4 +1,9 @@
-import { type Channel, EventHub, type WebServerOptions } from "@switchboard/core";
+import {
+  type Channel,
+  EventHub,
+  RECOVERED_ELSEWHERE,
+  type WebServerOptions,
+} from "@switchboard/core";
 import type { CalmChatClass } from "./calm-notices.js";
 import { type ChatEvents, chatSchemas } from "./chat-events.js";
 import type { NoticeBatch } from "./notice-budget.js";
@@ -47,7 +52,8 @@ export function withEvents(Chat: CalmChatClass): ChatClass {
     override onWsClose(channel: Channel, code: number, reason: string) {
       const user = this.clients.get(channel) ?? "unknown";
       const result = super.onWsClose(channel, code, reason);
-      if (this.announceNow) {
+      // Moved to another process (`--redis`): the user has not left.
+      if (this.announceNow && reason !== RECOVERED_ELSEWHERE) {
         this.hub.broadcast("left", user);
         this.#online();
       }

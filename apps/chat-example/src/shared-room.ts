@@ -1,4 +1,9 @@
-import type { Channel, WebServer, WebServerOptions } from "@switchboard/core";
+import {
+  type Channel,
+  RECOVERED_ELSEWHERE,
+  type WebServer,
+  type WebServerOptions,
+} from "@switchboard/core";
 import { type RedisPubSub, redisCounter, redisPubSub } from "@switchboard/pubsub-redis";
 
 /** The Redis key numbering users across every chat process. */
@@ -42,6 +47,20 @@ export function sharedRoom(url: string, log: (line: string) => void): SharedRoom
         override onWsOpen(channel: Channel, url: string) {
           if (typeof channel.data === "number") this.nextId = channel.data - 1;
           return super.onWsOpen(channel, url);
+        }
+
+        // A session may resume on another process (this one restarted, or a balancer sent the
+        // client elsewhere): the name comes back from the number the session carries as `data`.
+        onWsRecover(channel: Channel) {
+          if (!this.clients.has(channel) && typeof channel.data === "number") {
+            this.clients.set(channel, `user_${channel.data}`);
+          }
+        }
+
+        // The session went on in another process: free the name here, announce nothing.
+        override onWsClose(channel: Channel, code: number, reason: string) {
+          if (reason !== RECOVERED_ELSEWHERE) return super.onWsClose(channel, code, reason);
+          this.clients.delete(channel);
         }
       },
     close: () => counter.close(),

@@ -1,4 +1,5 @@
-import { TestClient } from "@switchboard/conformance";
+import { WebSocketClient } from "@switchboard/client-node";
+import { CutProxy, TestClient } from "@switchboard/conformance";
 import { type RedisServer, startRedis } from "@switchboard/test-support/redis-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKEND_CASES } from "./support/engines.js";
@@ -88,3 +89,65 @@ describe.skipIf(uws?.unavailable !== undefined)(
     });
   },
 );
+
+/** Polls `done` every 20 ms for at most `ms`. */
+async function until(done: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe("--redis: a chat process that shuts down hands its users to another one", () => {
+  let store: RedisServer | undefined;
+  let first: RunningServer | undefined;
+  let second: RunningServer | undefined;
+  let proxy: CutProxy | undefined;
+  let alice: WebSocketClient | undefined;
+
+  beforeAll(async () => {
+    store = await startRedis();
+    const args = ["--backend", "ws", "--port", "0", "--redis", store.url];
+    [first, second] = await Promise.all([startServer(args), startServer(args)]);
+    proxy = await CutProxy.open(first.port);
+  });
+
+  afterAll(async () => {
+    await alice?.close().catch(() => {});
+    for (const client of clients.splice(0)) client.drop();
+    await proxy?.close();
+    await stopServer(first);
+    await stopServer(second);
+    await store?.stop();
+  });
+
+  it("a recovering user keeps their name and misses nothing; nobody hears them leave or join", async () => {
+    const lines: string[] = [];
+    alice = new WebSocketClient({
+      recover: true,
+      reconnect: { initialDelay: 20, maxDelay: 100 },
+      onMessage: (text) => lines.push(text),
+    });
+    await alice.connect(proxy!.wsUrl("/chat"));
+    await until(() => lines.includes("welcome user_1"), 10_000, "alice's welcome");
+    const bob = await join(second);
+    expect(await bob.nextText()).toBe("welcome user_2");
+    await until(() => lines.includes("user_2 joined"), 10_000, "bob's join");
+
+    // The process alice is on stops (a restart, a deploy); she comes back to the other one.
+    proxy!.target = second!.port;
+    first!.child.kill("SIGTERM");
+    expect((await first!.exited).code).toBe(0);
+    await until(() => alice!.isConnected && alice!.recovered, 20_000, "alice recovered");
+
+    alice.send("still here");
+    // Had she been announced as gone or new, that line would come first.
+    expect(await bob.nextText()).toBe("user_1: still here");
+    await until(() => lines.includes("echo: still here"), 10_000, "alice's echo");
+    bob.send("welcome back");
+    await until(() => lines.includes("user_2: welcome back"), 10_000, "bob's line");
+    expect(lines.filter((line) => /^(welcome|user_1 )/.test(line))).toEqual(["welcome user_1"]);
+    expect(await (await fetch(`${second!.url}/clients`)).text()).toBe("2");
+  });
+});

@@ -514,8 +514,14 @@ export class WebServer<Data = unknown> {
           }),
         isClosing: () => this.#lifecycle.state === "closing",
         // A session resumed from another process: its channel as it was there.
-        adopt: (socket, context, protocol, url, data) =>
-          this.#openConnection(socket, { ...(context as UpgradeContext), url, data }, protocol),
+        // The resume's own upgrade context (not a copy: it carries the address slot it holds),
+        // with the channel's `url` and `data` as they were there.
+        adopt: (socket, context, protocol, url, data) => {
+          const upgrade = context as UpgradeContext;
+          upgrade.url = url;
+          upgrade.data = data;
+          return this.#openConnection(socket, upgrade, protocol);
+        },
         topicsOf: (channel) => this.#publishing.topicsOf(channel),
         subscribe: (channel, topic) => this.#publishing.subscribe(channel, topic),
       },

@@ -49,8 +49,17 @@ export function recoveryHandoffCases(ctx: SuiteContext): void {
     });
     const pair = async () => {
       const bus = new SharedBus();
+      // With a per-address cap, so that a resumed channel takes its upgrade's address slot.
       const start = () =>
-        ctx.start((backend) => new Recorder({ backend, recovery: true, pubsub: bus.adapter() }));
+        ctx.start(
+          (backend) =>
+            new Recorder({
+              backend,
+              recovery: true,
+              pubsub: bus.adapter(),
+              maxConnectionsPerIp: 8,
+            }),
+        );
       const [one, two] = await Promise.all([start(), start()]);
       const proxy = await CutProxy.open(one.address.port);
       cleanups.push(() => proxy.close());
