@@ -51,7 +51,7 @@ export function sharedRoom(url: string, log: (line: string) => void): SharedRoom
 
         // A session may resume on another process (this one restarted, or a balancer sent the
         // client elsewhere): the name comes back from the number the session carries as `data`.
-        onWsRecover(channel: Channel) {
+        override onWsRecover(channel: Channel) {
           if (!this.clients.has(channel) && typeof channel.data === "number") {
             this.clients.set(channel, `user_${channel.data}`);
           }
