@@ -1,11 +1,10 @@
-import type { Kept } from "@switchboard/protocol";
 import type { Channel } from "../channel.js";
 import type { Session } from "./session.js";
 import type { RecoveryStore, StoredSession } from "./store.js";
 
 /** What a session tells the journal; every call is cheap (the store pipelines its writes). */
 export interface SessionJournal {
-  kept(session: Session, item: Kept): void;
+  kept(session: Session, data: Uint8Array | string, binary: boolean): void;
   acknowledged(session: Session, received: number): void;
   /** Settles once the count is stored (or failed to be). */
   counted(session: Session): Promise<void>;
@@ -61,8 +60,8 @@ export class Journal implements SessionJournal {
     }
   }
 
-  kept(session: Session, item: Kept): void {
-    this.store.appended(session.id, session.outbound.sent, item.data, item.binary);
+  kept(session: Session, data: Uint8Array | string, binary: boolean): void {
+    this.store.appended(session.id, session.outbound.sent, data, binary);
   }
 
   acknowledged(session: Session, received: number): void {

@@ -1,4 +1,4 @@
-import { type AckCounter, encodeControl, type Kept } from "@switchboard/protocol";
+import { type AckCounter, encodeControl, escapeText, type Kept } from "@switchboard/protocol";
 import type { Connection } from "../connection.js";
 import { SwitchboardError } from "../errors.js";
 import { CloseCode } from "../opcode.js";
@@ -121,7 +121,7 @@ export class Session implements EngineSocket {
   /** Keeps a message until the client acknowledges it, within the window's limits. */
   #keep(data: Uint8Array | string, binary: boolean, bytes: number): void {
     this.outbound.keep(data, binary, bytes);
-    this.#owner.journal?.kept(this, { data, binary, bytes });
+    this.#owner.journal?.kept(this, data, binary);
     const { maxMessages, maxBytes } = this.#owner.limits;
     if (this.outbound.length > maxMessages || this.outbound.bytes > maxBytes) {
       if (this.away) this.#overflowWhileAway();
@@ -294,7 +294,7 @@ export function keptCopy(message: SharedMessage): Kept {
 
 /** A TEXT data message as it goes on the wire: one more U+001F in front of one that starts with it. */
 function toWire(data: Uint8Array | string): Uint8Array | string {
-  if (typeof data === "string") return data.charCodeAt(0) === 0x1f ? `\x1f${data}` : data;
+  if (typeof data === "string") return escapeText(data);
   if (data[0] !== 0x1f) return data;
   const escaped = new Uint8Array(data.byteLength + 1);
   escaped[0] = 0x1f;
