@@ -2,6 +2,7 @@ import { Channel, connectionOf, type SendData } from "./channel.js";
 import { SwitchboardError } from "./errors.js";
 import { type BroadcastOptions, fanOut, type PreparedMessage, prepareMessage } from "./fanout.js";
 import { BROADCAST_TOPIC, type PubSubAdapter } from "./pubsub.js";
+import type { PublishLog } from "./recovery/publish-log.js";
 import { keptCopy, Session } from "./recovery/session.js";
 import type { Backend, EngineSocket } from "./seam.js";
 import { EVERYONE_TOPIC, engineTopic, Topics } from "./topics.js";
@@ -125,8 +126,9 @@ export class Publishing {
    * Delivery through the engine's own publish, when every recipient can take the message as a
    * whole now; undefined when one cannot (closing, mid-fragment, buffer full), so the caller
    * falls back to sending channel by channel, which applies the per-channel policy. A recovering
-   * channel's engine socket is in the engine topics too: the engine delivers, its session keeps
-   * and numbers the message (one copy for all), and an away one only keeps it.
+   * channel's engine socket is in the engine topics too: the engine delivers, and its session
+   * numbers and keeps the message (one copy for all): a connected one later, from the log the
+   * publish is written to once; an away one (which the engine does not reach) at once.
    */
   #publishNatively(
     topic: string | null,
@@ -138,9 +140,13 @@ export class Publishing {
     // A recovering client gets such a text message escaped: not what the engine would publish.
     const escaped = !message.binary && message.payload[0] === CONTROL_MARK;
     const size = message.payload.byteLength;
-    /** Recipients the engine delivers to, and the recovering ones (their sessions keep it). */
+    /**
+     * Recipients the engine delivers to; the log connected sessions take the message in from;
+     * the sessions that keep it at once (away ones, and every one with a journal).
+     */
     let reached = 0;
-    let sessions: Session[] | undefined;
+    let log: PublishLog | undefined;
+    let keeping: Session[] | undefined;
     for (const channel of channels) {
       if (channel === exclude) continue;
       const connection = connectionOf(channel);
@@ -148,22 +154,28 @@ export class Publishing {
       const socket = connection.socket;
       if (socket instanceof Session) {
         if (escaped) return undefined;
-        sessions ??= [];
-        sessions.push(socket);
-        if (socket.away) continue;
+        const sessionLog = socket.log;
+        if (sessionLog) log = sessionLog;
+        else {
+          keeping ??= [];
+          keeping.push(socket);
+          if (socket.away) continue;
+        }
       }
       reached++;
     }
-    if (reached > 0) {
-      const name = topic === null ? EVERYONE_TOPIC : engineTopic(topic);
+    const name = topic === null ? EVERYONE_TOPIC : engineTopic(topic);
+    if (reached > 0)
       this.#backend.publish?.(name, message.payload, message.binary, engineOf(exclude));
-    }
-    if (!sessions) return reached;
-    // After the publish: a session that ends here (away, its window full) runs onWsClose, which
-    // may publish again, and that message must follow this one for everybody. One copy for all.
+    if (!log && !keeping) return reached;
+    // One copy for all. Logged right after the publish, before an away session that ends here
+    // (its window full) runs onWsClose, which may publish again: that message must follow this
+    // one for everybody.
     const kept = keptCopy(message);
+    const excluded = exclude && connectionOf(exclude).socket;
+    log?.append(name, kept, excluded instanceof Session ? excluded : undefined);
     let delivered = reached;
-    for (const session of sessions) {
+    for (const session of keeping ?? []) {
       const away = session.away;
       try {
         session.keepShared(kept);

@@ -212,6 +212,60 @@ export function recoveryCases(ctx: SuiteContext): void {
       await plain.close();
     });
 
+    it("recovering channels that join and leave topics while thousands of messages go out, and are cut, each get exactly theirs, once, in order", async () => {
+      const { server, proxy } = await start(true);
+      const clients = [
+        await connect(proxy.wsUrl()),
+        await connect(proxy.wsUrl()),
+        await connect(proxy.wsUrl()),
+      ];
+      await eventually(() => server.opened.length === 3, 5000, "three onWsOpen");
+      const channels = server.opened;
+      /** What each client must get, and the topics its channel is in (all start in "numbers"). */
+      const expected: string[][] = [[], [], []];
+      const topics = channels.map(() => new Set(["numbers"]));
+      const each = (take: (j: number) => boolean, text: string) => {
+        for (let j = 0; j < 3; j++) if (take(j)) expected[j]!.push(text);
+      };
+      for (let n = 1; n <= 3000; n++) {
+        const text = String(n);
+        const i = n % 3;
+        // Every 100 messages one channel joins or leaves "odd", between two publishes.
+        if (n % 100 === 0) {
+          const k = (n / 100) % 3;
+          const inOdd = topics[k]!;
+          if (inOdd.delete("odd")) server.unsubscribe(channels[k]!, "odd");
+          else {
+            inOdd.add("odd");
+            server.subscribe(channels[k]!, "odd");
+          }
+        }
+        if (n % 7 === 0) {
+          server.send(channels[i]!, text);
+          each((j) => j === i, text);
+        } else if (n % 5 === 0) {
+          server.broadcast(text, { exclude: channels[i] });
+          each((j) => j !== i, text);
+        } else if (n % 2 === 1) {
+          server.publish("odd", text);
+          each((j) => topics[j]!.has("odd"), text);
+        } else {
+          server.publish("numbers", text);
+          each(() => true, text);
+        }
+        if (n === 1500) proxy.cut();
+        if (n % 250 === 0) await sleep(1);
+      }
+      await eventually(
+        () => clients.every((client, j) => client.received.length >= expected[j]!.length),
+        20_000,
+        "every message",
+      );
+      await sleep(50);
+      for (let j = 0; j < 3; j++) expect(clients[j]!.received).toEqual(expected[j]);
+      expect(server.closes).toEqual([]);
+    });
+
     it("control messages are not bounded by maxMessageBytes; data messages are, exactly (1009)", async () => {
       const { server, proxy } = await start(true, { maxMessageBytes: 16 });
       // The hello (about 30 bytes, and 70 with a session id) is over the limit.

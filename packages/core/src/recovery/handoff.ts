@@ -175,7 +175,7 @@ export function adopt(
     });
   }
   session.inbound.received = claimed.received;
-  session.engine = socket;
+  session.attach(socket);
   session.connection = host.adopt(session, context, protocol, claimed.url, data);
   host.register(session);
   const channel = session.connection.channel;

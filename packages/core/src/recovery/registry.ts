@@ -6,6 +6,7 @@ import type { EngineSocket, SocketEvents } from "../seam.js";
 import { type AdoptChannel, type ClaimingHello, Handoffs } from "./handoff.js";
 import { Journal } from "./journal.js";
 import type { ResolvedRecovery } from "./options.js";
+import { PublishLog } from "./publish-log.js";
 import { Session, type SessionOwner } from "./session.js";
 import type { RecoveryStore } from "./store.js";
 
@@ -39,6 +40,11 @@ export class Recovery implements SessionOwner {
   readonly #sessions = new Map<string, Session>();
   /** With a `RecoveryStore` (from the pubsub adapter): sessions are resumable by other processes. */
   readonly journal: Journal | undefined;
+  /**
+   * Without a journal, engine publishes to connected sessions are logged once for all of them
+   * (see `PublishLog`); with one, each session writes what it keeps to the store as it goes.
+   */
+  readonly log: PublishLog | undefined;
   readonly #handoffs: Handoffs | undefined;
 
   constructor(limits: ResolvedRecovery, host: RecoveryHost, store?: RecoveryStore) {
@@ -49,6 +55,7 @@ export class Recovery implements SessionOwner {
       this.journal = new Journal(store, limits.windowMs, topicsOf);
       this.#handoffs = new Handoffs(this, this.journal, adopt, subscribe);
     }
+    this.log = this.journal ? undefined : new PublishLog();
   }
 
   /** Whether an agreed subprotocol is a recovery one. */
@@ -118,7 +125,7 @@ export class Recovery implements SessionOwner {
   fresh(socket: EngineSocket, context: unknown, protocol: string): Session {
     const session = new Session(crypto.randomUUID(), this);
     this.#sessions.set(session.id, session);
-    session.engine = socket;
+    session.attach(socket);
     session.connection = this.#host.create(session, context, protocol);
     socket.send(encodeControl(["welcome", session.id, false, 0]), false);
     session.connection.open();

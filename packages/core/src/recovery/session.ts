@@ -6,6 +6,7 @@ import type { EngineSocket, SharedMessage } from "../seam.js";
 import type { SessionJournal } from "./journal.js";
 import { KeptCopies } from "./kept-copies.js";
 import type { ResolvedRecovery } from "./options.js";
+import type { LogReader, PublishLog } from "./publish-log.js";
 import { ResendRing } from "./resend-ring.js";
 import { RidingAcks } from "./riding-acks.js";
 
@@ -23,6 +24,8 @@ export interface SessionOwner {
   recovered(session: Session): void;
   /** Where the session's window is written for other processes, with a `RecoveryStore`. */
   readonly journal?: SessionJournal | undefined;
+  /** Without a journal: the engine publishes that connected sessions take in later. */
+  readonly log?: PublishLog | undefined;
 }
 
 /**
@@ -31,7 +34,7 @@ export interface SessionOwner {
  * what goes out and keeps it until acknowledged, counts what comes in, and holds sends while
  * the client is away.
  */
-export class Session implements EngineSocket {
+export class Session implements EngineSocket, LogReader {
   readonly id: string;
   readonly #owner: SessionOwner;
   /** Set right after the session is made: the connection whose socket this is. */
@@ -50,6 +53,9 @@ export class Session implements EngineSocket {
   #ended = false;
   /** The engine topics the channel is in, for the engine socket of each resume. */
   readonly #topics = new Set<string>();
+  /** While connected, with a log: the log, and the first of its entries not taken in yet. */
+  #log: PublishLog | undefined;
+  #cursor = 0;
 
   constructor(id: string, owner: SessionOwner) {
     this.id = id;
@@ -72,9 +78,65 @@ export class Session implements EngineSocket {
     return this.engine === undefined;
   }
 
+  /**
+   * The log an engine publish to this session is written to instead of kept here; undefined
+   * while away (a publish is kept at once, and may end the session) or with a journal.
+   */
+  get log(): PublishLog | undefined {
+    return this.#log;
+  }
+
+  /** The engine socket that carries the session from now on. */
+  attach(engine: EngineSocket | undefined): void {
+    this.engine = engine;
+    const log = this.#owner.log;
+    if (!engine || !log) return;
+    this.#log = log;
+    this.#cursor = log.end;
+    log.readers.add(this);
+  }
+
+  /**
+   * Takes in the log's entries this session was a recipient of: each is numbered and kept,
+   * except those the client already acknowledged (`acked`), which are only counted.
+   */
+  catchUp(acked = 0): void {
+    const log = this.#log;
+    if (!log || this.#cursor === log.end) return;
+    const { topics, kept, excluded } = log;
+    const outbound = this.outbound;
+    // What the client acknowledged of what is kept goes first, so that the rest is only counted.
+    if (acked > 0) outbound.ack(Math.min(acked, outbound.sent));
+    /** Entries the client already acknowledged: counted, not kept. */
+    let uncounted = outbound.length === 0 ? Math.max(0, acked - outbound.sent) : 0;
+    let counted = 0;
+    // Entries come in runs of one topic: look each run's topic up once.
+    let topic: string | undefined;
+    let member = false;
+    for (let i = this.#cursor - log.start; i < topics.length; i++) {
+      if (topics[i] !== topic) {
+        topic = topics[i] as string;
+        member = this.#topics.has(topic);
+      }
+      if (!member || excluded[i] === this) continue;
+      if (uncounted > 0) {
+        uncounted--;
+        counted++;
+        continue;
+      }
+      outbound.sent += counted;
+      counted = 0;
+      const item = kept[i] as Kept;
+      this.#keep(item.data, item.binary, item.bytes);
+    }
+    outbound.sent += counted;
+    this.#cursor = log.end;
+  }
+
   // ---- the connection's socket ------------------------------------------------------------------
 
   send(data: Uint8Array | string, binary: boolean): number {
+    this.catchUp();
     const wire = binary ? data : toWire(data);
     // The engine copies what it sends (the caller may reuse its buffer), so it gets the caller's
     // bytes as they are; only what is kept for a resend is copied. Handing the engine the copy
@@ -91,6 +153,7 @@ export class Session implements EngineSocket {
    * all where it can (ws), as for a plain channel.
    */
   sendShared(message: SharedMessage): number {
+    this.catchUp();
     const kept = sharedCopy(message);
     this.#keep(kept.data, kept.binary, kept.bytes);
     const engine = this.engine;
@@ -112,6 +175,7 @@ export class Session implements EngineSocket {
 
   /** The client got everything up to `received`; false when that is more than was sent. */
   acknowledged(received: number): boolean {
+    this.catchUp(received);
     if (!this.outbound.ack(received)) return false;
     if (this.outbound.length === 0) this.#copies.release();
     this.#owner.journal?.acknowledged(this, received);
@@ -152,11 +216,14 @@ export class Session implements EngineSocket {
 
   /** The channel joins an engine topic: its engine socket now, and that of every resume. */
   subscribe(topic: string): void {
+    // What was published before counts with the topics the channel was in then.
+    this.catchUp();
     this.#topics.add(topic);
     this.engine?.subscribe?.(topic);
   }
 
   unsubscribe(topic: string): void {
+    this.catchUp();
     this.#topics.delete(topic);
     this.engine?.unsubscribe?.(topic);
   }
@@ -201,12 +268,17 @@ export class Session implements EngineSocket {
 
   /** Stops using the current engine socket; its later events are ignored. */
   detach(): void {
+    // Away, a publish is kept at once.
+    this.catchUp();
+    this.#log?.readers.delete(this);
+    this.#log = undefined;
     this.engine = undefined;
     this.inbound.stop();
   }
 
   /** Whether a client that received `received` messages can be given all the rest. */
   canResume(received: number): boolean {
+    this.catchUp();
     return !this.#ended && !this.#ending && this.outbound.covers(received);
   }
 
@@ -223,7 +295,7 @@ export class Session implements EngineSocket {
       old.terminate();
     }
     this.acknowledged(received);
-    this.engine = engine;
+    this.attach(engine);
     this.#answeredPing = true;
     this.inbound.resume();
     engine.send(encodeControl(["welcome", this.id, true, this.inbound.received]), false);
@@ -269,20 +341,21 @@ export class Session implements EngineSocket {
   }
 }
 
-/** The copy of each broadcast kept by every recipient's session, made by the first. */
-const keptShared = new WeakMap<SharedMessage, Kept>();
-
 /**
- * What every recipient's session keeps of a broadcast sent channel by channel: one copy, as it
- * goes on the wire, made by the first.
+ * The last broadcast sent channel by channel, and its copy to keep: every recipient's session
+ * keeps that one copy, made by the first. One message at a time is enough: core sends a
+ * broadcast to all its recipients in one loop (a nested one only costs another copy).
  */
+let lastShared: SharedMessage | undefined;
+let lastKept: Kept | undefined;
+
+/** What every recipient's session keeps of a broadcast sent channel by channel. */
 function sharedCopy(message: SharedMessage): Kept {
-  let kept = keptShared.get(message);
-  if (!kept) {
-    kept = keptCopy(message);
-    keptShared.set(message, kept);
+  if (message !== lastShared || !lastKept) {
+    lastKept = keptCopy(message);
+    lastShared = message;
   }
-  return kept;
+  return lastKept;
 }
 
 /** A copy of a broadcast to keep, as it goes on the wire (a native publish makes one for all). */
