@@ -51,6 +51,15 @@ redis.call('HSET', KEYS[1], 'owner', ARGV[1], unpack(ARGV, 2))
 return 1`;
 
 /**
+ * Takes a session over from the owner a claim began with: when two processes claim one session
+ * at once (a client that gave up on an attempt and tried another server), only the first gets
+ * it; the other gives its client a new session.
+ */
+const TAKE_FROM_OWNER = `if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'owner', ARGV[2])
+return 1`;
+
+/**
  * A recovery window in Redis: per session a hash of its state and a stream of its outbound
  * data messages (`XADD` with id `0-<number>`, bounded by `MAXLEN ~ maxMessages`, trimmed to
  * what the client has not acknowledged with `XTRIM MINID`). Writes are pipelined on the
@@ -201,15 +210,22 @@ export class RedisRecoveryStore implements RecoveryStore {
     const finish = () => this.#handoff.finish(claim);
     try {
       // After the owner's answer: its last appends and its final state are in Redis.
-      const [state, entries] = await Promise.all([
+      const [state, entries, taken] = await Promise.all([
         publisher.sendCommand<string[]>(["HGETALL", key]).then(toFields),
         publisher.sendCommand<Entries>(["XRANGE", stream, entryId(received + 1), "+"], BUFFERS),
-        publisher.sendCommand(["HSET", key, "owner", host.nodeId]),
+        publisher.sendCommand<number>([
+          "EVAL",
+          TAKE_FROM_OWNER,
+          "1",
+          key,
+          before.owner,
+          host.nodeId,
+        ]),
       ]);
       const messages = contiguous(entries, received);
       // The last state written says how many went out: the stream must reach that far.
       const complete = messages && Number(state.sent ?? 0) <= received + messages.length;
-      if (!state.owner || !messages || !complete) {
+      if (taken !== 1 || !state.owner || !messages || !complete) {
         finish();
         return undefined;
       }

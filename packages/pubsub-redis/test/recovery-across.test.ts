@@ -249,6 +249,33 @@ describe("recovery across processes, through Redis", () => {
     second.ws.terminate();
   });
 
+  it("two processes claim one session at once: exactly one resumes it, the other starts a new session", async () => {
+    const third = await serverOn("ws");
+    const first = await rawRecovering(wsA.wsUrl("/?name=raw-twice"));
+    const hello = await first.control();
+    const session = hello[1] as string;
+    await wsA.http("/send?name=raw-twice&tag=t&count=5");
+    await eventually(() => first.data.length === 5, 10_000, "5 messages");
+    first.ws.terminate();
+    // A client that gave up on one attempt and tried another server: both hellos name the session.
+    const claims = await Promise.all([
+      rawRecovering(wsB.wsUrl("/?name=raw-twice-b"), [session, 2]),
+      rawRecovering(third.wsUrl("/?name=raw-twice-c"), [session, 2]),
+    ]);
+    const welcomes = await Promise.all(claims.map((claim) => claim.control()));
+    await sleep(300);
+    // One holder at a time: either the other socket got a new session, or the session moved on
+    // to it and the first was dropped. Never two sockets carrying one session.
+    const carriers = claims.filter(
+      (claim, i) => welcomes[i]![2] === true && claim.ws.readyState === WebSocket.OPEN,
+    );
+    expect(carriers).toHaveLength(1);
+    expect(welcomes.every((welcome) => welcome[2] === false || welcome[1] === session)).toBe(true);
+    // The one that holds it resent what the client lacked, once.
+    expect(carriers[0]!.data).toEqual(["t:2", "t:3", "t:4"]);
+    for (const claim of claims) claim.ws.terminate();
+  });
+
   it("Redis commands per message: one XADD per message and recipient, nothing per inbound message", async () => {
     const fig = "fig";
     const one = recoveringClient();
