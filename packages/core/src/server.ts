@@ -513,6 +513,7 @@ export class WebServer<Data = unknown> {
             channel,
           }),
         isClosing: () => this.#lifecycle.state === "closing",
+        publishes: this.#backend.publish !== undefined,
         // A session resumed from another process: its channel as it was there.
         // The resume's own upgrade context (not a copy: it carries the address slot it holds),
         // with the channel's `url` and `data` as they were there.

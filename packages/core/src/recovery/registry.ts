@@ -23,6 +23,8 @@ export interface RecoveryHost {
   /** Runs `onWsRecover`. */
   recovered(channel: Channel): void;
   isClosing(): boolean;
+  /** Whether the engine has its own publish (else a broadcast goes channel by channel). */
+  publishes: boolean;
   /** With a store: makes the channel of a session resumed from another process. */
   adopt?: AdoptChannel;
   topicsOf?(channel: Channel): ReadonlySet<string>;
@@ -41,8 +43,9 @@ export class Recovery implements SessionOwner {
   /** With a `RecoveryStore` (from the pubsub adapter): sessions are resumable by other processes. */
   readonly journal: Journal | undefined;
   /**
-   * Without a journal, engine publishes to connected sessions are logged once for all of them
-   * (see `PublishLog`); with one, each session writes what it keeps to the store as it goes.
+   * With an engine publish and no journal, publishes to connected sessions are logged once for
+   * all of them (see `PublishLog`); with a journal, each session writes what it keeps to the
+   * store as it goes.
    */
   readonly log: PublishLog | undefined;
   readonly #handoffs: Handoffs | undefined;
@@ -55,7 +58,7 @@ export class Recovery implements SessionOwner {
       this.journal = new Journal(store, limits.windowMs, topicsOf);
       this.#handoffs = new Handoffs(this, this.journal, adopt, subscribe);
     }
-    this.log = this.journal ? undefined : new PublishLog();
+    this.log = host.publishes && !this.journal ? new PublishLog() : undefined;
   }
 
   /** Whether an agreed subprotocol is a recovery one. */
