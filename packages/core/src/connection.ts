@@ -19,6 +19,23 @@ export interface OpenInfo {
   data: unknown;
 }
 
+/** The state of `Connection` that most connections never use. */
+interface RareState {
+  /** Token bucket for `maxMessagesPerSecond`: tokens left, and when they were counted. */
+  tokens: number;
+  tokensAt: number;
+  /** The fragments so far, for an engine without `sendFragment`. */
+  held: HeldFragments | undefined;
+  /**
+   * The close frame the server sent, if it started the closing handshake. Engines report a
+   * peer that never answers differently (ws 1006 after its own 30 s, uWS and Bun the code they
+   * sent), so `onWsClose` gets this one on every engine; the peer has `closeTimeoutMs` to answer.
+   */
+  sentClose: { code: number; reason: string; timer: NodeJS.Timeout } | undefined;
+  /** Who awaits `drain()`. */
+  drainWaiters: { resolve: () => void; reject: (error: Error) => void }[] | undefined;
+}
+
 /**
  * Core's side of one WebSocket: the engine's events in (in order), the channel's sends and
  * closes out, with the flow, fragment, heartbeat and rate state between. The public `Channel`
@@ -34,23 +51,16 @@ export class Connection extends Sequencer implements SocketEvents {
   #waitingForDrain = false;
   #answeredPing = true;
   #quietScans = 0;
-  #tokens = 0;
-  #tokensAt = 0;
   /**
    * bufferedAmount as read after the last send or admitted publish: at least what is buffered
    * now, give or take control frames the engine answers by itself (pongs, a few bytes each).
    */
   #bufferedBound = 0;
-  /** The fragments so far, for an engine without `sendFragment`. */
-  #held: HeldFragments | undefined;
   /**
-   * The close frame the server sent, if it started the closing handshake. Engines report a
-   * peer that never answers differently (ws 1006 after its own 30 s, uWS and Bun the code they
-   * sent), so `onWsClose` gets this one on every engine; the peer has `closeTimeoutMs` to answer.
+   * What only some connections ever need (a rate limit, fragments held, a close sent, a drain
+   * awaited): one object made on first use, so an idle connection carries one empty slot.
    */
-  #sentClose: { code: number; reason: string; timer: NodeJS.Timeout } | undefined;
-  /** Created on the first `drain()` that has to wait: most channels never need one. */
-  #drainWaiters: { resolve: () => void; reject: (error: Error) => void }[] | undefined;
+  #rare: RareState | undefined;
 
   constructor(context: ServerContext, socket: EngineSocket, info: OpenInfo) {
     super();
@@ -130,7 +140,8 @@ export class Connection extends Sequencer implements SocketEvents {
   }
 
   close(code: number, reason: string): void {
-    const sent = this.#sentClose;
+    const rare = this.#rare;
+    const sent = rare?.sentClose;
     if (sent) {
       clearTimeout(sent.timer);
       code = sent.code;
@@ -139,9 +150,11 @@ export class Connection extends Sequencer implements SocketEvents {
     const channel = this.channel;
     this.#context.left(channel);
     this.#state = "closed";
-    this.#held = undefined;
-    const waiters = this.#drainWaiters;
-    this.#drainWaiters = undefined;
+    const waiters = rare?.drainWaiters;
+    if (rare) {
+      rare.held = undefined;
+      rare.drainWaiters = undefined;
+    }
     for (const waiter of waiters ?? []) {
       waiter.reject(
         new SwitchboardError("CHANNEL_CLOSED", `channel ${channel.id} closed before it drained`),
@@ -164,8 +177,9 @@ export class Connection extends Sequencer implements SocketEvents {
     if (!this.#waitingForDrain || this.socket.bufferedAmount > this.#context.flow.lowWaterMark)
       return;
     this.#waitingForDrain = false;
-    const waiters = this.#drainWaiters;
-    this.#drainWaiters = undefined;
+    const rare = this.#rare;
+    const waiters = rare?.drainWaiters;
+    if (rare) rare.drainWaiters = undefined;
     for (const waiter of waiters ?? []) waiter.resolve();
     this.#context.drained(this.channel);
   }
@@ -210,15 +224,17 @@ export class Connection extends Sequencer implements SocketEvents {
     const { maxBufferedBytes, highWaterMark } = this.#context.flow;
     if (part !== "whole" && !socket.sendFragment) {
       // The engine sends messages whole: hold the parts and send them joined at the last.
-      this.#held ??= new HeldFragments();
+      const rare = this.#rareState();
+      rare.held ??= new HeldFragments();
+      const held = rare.held;
       // The caller may reuse its buffer once `send` returns: hold a copy.
-      this.#held.add(typeof payload === "string" ? Buffer.from(payload, "utf8") : payload.slice());
+      held.add(typeof payload === "string" ? Buffer.from(payload, "utf8") : payload.slice());
       if (part !== "last") {
-        if (this.#held.size > maxBufferedBytes) this.#overflow(this.#held.size);
+        if (held.size > maxBufferedBytes) this.#overflow(held.size);
         return true;
       }
-      payload = this.#held.join();
-      this.#held = undefined;
+      payload = held.join();
+      rare.held = undefined;
       part = "whole";
       // What goes out is the joined fragments, not the shared message alone.
       shared = undefined;
@@ -273,8 +289,9 @@ export class Connection extends Sequencer implements SocketEvents {
     }
     if (this.socket.bufferedAmount <= this.#context.flow.lowWaterMark) return Promise.resolve();
     this.#waitingForDrain = true;
-    this.#drainWaiters ??= [];
-    const waiters = this.#drainWaiters;
+    const rare = this.#rareState();
+    rare.drainWaiters ??= [];
+    const waiters = rare.drainWaiters;
     return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
   }
 
@@ -286,7 +303,7 @@ export class Connection extends Sequencer implements SocketEvents {
     // Set before the engine call: an engine may report the close from inside it.
     const timer = setTimeout(() => this.terminate(), this.#context.closeTimeoutMs);
     timer.unref();
-    this.#sentClose = { code, reason, timer };
+    this.#rareState().sentClose = { code, reason, timer };
     this.socket.close(code, reason);
   }
 
@@ -314,16 +331,25 @@ export class Connection extends Sequencer implements SocketEvents {
   /** Token bucket for `maxMessagesPerSecond`: false when the budget is spent. */
   #takeMessageToken(perSecond: number): boolean {
     const now = Date.now();
-    if (this.#tokensAt === 0) this.#tokens = perSecond;
+    const rare = this.#rareState();
+    if (rare.tokensAt === 0) rare.tokens = perSecond;
     else
-      this.#tokens = Math.min(
-        perSecond,
-        this.#tokens + ((now - this.#tokensAt) * perSecond) / 1000,
-      );
-    this.#tokensAt = now;
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
+      rare.tokens = Math.min(perSecond, rare.tokens + ((now - rare.tokensAt) * perSecond) / 1000);
+    rare.tokensAt = now;
+    if (rare.tokens < 1) return false;
+    rare.tokens -= 1;
     return true;
+  }
+
+  #rareState(): RareState {
+    this.#rare ??= {
+      tokens: 0,
+      tokensAt: 0,
+      held: undefined,
+      sentClose: undefined,
+      drainWaiters: undefined,
+    };
+    return this.#rare;
   }
 
   #checkOpen(): void {
