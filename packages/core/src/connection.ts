@@ -12,11 +12,9 @@ type State = "open" | "closing" | "closed";
 
 /** What an upgrade carried to the socket's open: the request's URL and address, and `data`. */
 export interface OpenInfo {
-  id: number;
-  url: string;
-  remoteAddress: string;
-  protocol: string;
-  data: unknown;
+  readonly url: string;
+  readonly remoteAddress: string;
+  readonly data: unknown;
 }
 
 /** The state of `Connection` that most connections never use. */
@@ -62,18 +60,17 @@ export class Connection extends Sequencer implements SocketEvents {
    */
   #rare: RareState | undefined;
 
-  constructor(context: ServerContext, socket: EngineSocket, info: OpenInfo) {
+  constructor(
+    context: ServerContext,
+    socket: EngineSocket,
+    id: number,
+    info: OpenInfo,
+    protocol: string,
+  ) {
     super();
     this.#context = context;
     this.socket = socket;
-    this.channel = new Channel(
-      this,
-      info.id,
-      info.url,
-      info.remoteAddress,
-      info.protocol,
-      info.data,
-    );
+    this.channel = new Channel(this, id, info.url, info.remoteAddress, protocol, info.data);
   }
 
   get isOpen(): boolean {
