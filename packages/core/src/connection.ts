@@ -10,6 +10,21 @@ import { isThenable } from "./thenable.js";
 
 type State = "open" | "closing" | "closed";
 
+/**
+ * The small state of a connection, as bits of one field: one slot per connection instead of
+ * three (a fragmented message's kind, a pending drain, the heartbeat's answered ping).
+ */
+const Flag = {
+  TEXT_FRAGMENT: 1,
+  BINARY_FRAGMENT: 2,
+  /** Either kind: a fragmented message is in progress. */
+  FRAGMENT: 3,
+  /** `send` returned false (or a publish filled the buffer): `onWsDrain` is owed. */
+  WAITING_FOR_DRAIN: 4,
+  /** The peer answered the last heartbeat ping (or sent anything since). */
+  ANSWERED_PING: 8,
+} as const;
+
 /** What an upgrade carried to the socket's open: the request's URL and address, and `data`. */
 export interface OpenInfo {
   readonly url: string;
@@ -45,9 +60,8 @@ export class Connection extends Sequencer implements SocketEvents {
   readonly socket: EngineSocket;
   readonly #context: ServerContext;
   #state: State = "open";
-  #fragment: "none" | "text" | "binary" = "none";
-  #waitingForDrain = false;
-  #answeredPing = true;
+  /** The fragmented message in progress, a pending drain, the last ping answered: `Flag` bits. */
+  #flags: number = Flag.ANSWERED_PING;
   #quietScans = 0;
   /**
    * bufferedAmount as read after the last send or admitted publish: at least what is buffered
@@ -112,7 +126,7 @@ export class Connection extends Sequencer implements SocketEvents {
     const channel = this.channel;
     if (this.#state !== "open") return;
     // A message proves the peer is alive and not idle.
-    this.#answeredPing = true;
+    this.#flags |= Flag.ANSWERED_PING;
     this.#quietScans = 0;
     if (messageSize(data, context.maxMessageBytes) > context.maxMessageBytes) {
       this.closeSocket(CloseCode.MESSAGE_TOO_BIG, "message too big");
@@ -171,9 +185,12 @@ export class Connection extends Sequencer implements SocketEvents {
   }
 
   drain(): void {
-    if (!this.#waitingForDrain || this.socket.bufferedAmount > this.#context.flow.lowWaterMark)
+    if (
+      (this.#flags & Flag.WAITING_FOR_DRAIN) === 0 ||
+      this.socket.bufferedAmount > this.#context.flow.lowWaterMark
+    )
       return;
-    this.#waitingForDrain = false;
+    this.#flags &= ~Flag.WAITING_FOR_DRAIN;
     const rare = this.#rare;
     const waiters = rare?.drainWaiters;
     if (rare) rare.drainWaiters = undefined;
@@ -182,7 +199,7 @@ export class Connection extends Sequencer implements SocketEvents {
   }
 
   pong(): void {
-    this.#answeredPing = true;
+    this.#flags |= Flag.ANSWERED_PING;
   }
 
   /**
@@ -252,7 +269,7 @@ export class Connection extends Sequencer implements SocketEvents {
           ? socket.sendShared(shared)
           : socket.send(payload, binary);
     if (this.#bufferedBound < highWaterMark) return true;
-    this.#waitingForDrain = true;
+    this.#flags |= Flag.WAITING_FOR_DRAIN;
     return false;
   }
 
@@ -262,7 +279,7 @@ export class Connection extends Sequencer implements SocketEvents {
    * would when the message takes the buffer past `highWaterMark`.
    */
   admitsWhole(size: number): boolean {
-    if (this.#state !== "open" || this.#fragment !== "none") return false;
+    if (this.#state !== "open" || (this.#flags & Flag.FRAGMENT) !== 0) return false;
     const { maxBufferedBytes, highWaterMark } = this.#context.flow;
     // The bound is enough while it leaves the buffer under both marks; past them, ask the engine
     // (a broadcast checks every recipient, and most are nowhere near their limits).
@@ -271,7 +288,7 @@ export class Connection extends Sequencer implements SocketEvents {
       buffered = this.socket.bufferedAmount + size;
     }
     if (buffered > maxBufferedBytes) return false;
-    if (buffered >= highWaterMark) this.#waitingForDrain = true;
+    if (buffered >= highWaterMark) this.#flags |= Flag.WAITING_FOR_DRAIN;
     // The publish about to happen grows the buffer outside `send`: keep the bound an upper bound.
     this.#bufferedBound = buffered;
     return true;
@@ -285,7 +302,7 @@ export class Connection extends Sequencer implements SocketEvents {
       );
     }
     if (this.socket.bufferedAmount <= this.#context.flow.lowWaterMark) return Promise.resolve();
-    this.#waitingForDrain = true;
+    this.#flags |= Flag.WAITING_FOR_DRAIN;
     const rare = this.#rareState();
     rare.drainWaiters ??= [];
     const waiters = rare.drainWaiters;
@@ -314,8 +331,8 @@ export class Connection extends Sequencer implements SocketEvents {
 
   /** Heartbeat: false when the previous ping went unanswered (the peer is dead). */
   ping(): boolean {
-    if (!this.#answeredPing) return false;
-    this.#answeredPing = false;
+    if ((this.#flags & Flag.ANSWERED_PING) === 0) return false;
+    this.#flags &= ~Flag.ANSWERED_PING;
     this.socket.ping();
     return true;
   }
@@ -366,20 +383,21 @@ export class Connection extends Sequencer implements SocketEvents {
   }
 
   #nextPart(binary: boolean, fin: boolean): FramePart | "whole" {
-    const kind = binary ? "binary" : "text";
-    if (this.#fragment === "none") {
+    const kind = binary ? Flag.BINARY_FRAGMENT : Flag.TEXT_FRAGMENT;
+    const current = this.#flags & Flag.FRAGMENT;
+    if (current === 0) {
       if (fin) return "whole";
-      this.#fragment = kind;
+      this.#flags |= kind;
       return "first";
     }
-    if (this.#fragment !== kind) {
+    if (current !== kind) {
       throw new SwitchboardError(
         "FRAGMENT_IN_PROGRESS",
-        `channel ${this.channel.id}: a fragmented ${this.#fragment} message is in progress; finish it with fin = true first`,
+        `channel ${this.channel.id}: a fragmented ${current === Flag.BINARY_FRAGMENT ? "binary" : "text"} message is in progress; finish it with fin = true first`,
       );
     }
     if (!fin) return "middle";
-    this.#fragment = "none";
+    this.#flags &= ~Flag.FRAGMENT;
     return "last";
   }
 
