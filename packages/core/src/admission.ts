@@ -27,6 +27,22 @@ export interface AcceptOptions<Data> {
   data?: Data;
 }
 
+/**
+ * What an admission reports to: the server's one upgrade handler, rather than closures made for
+ * each admission.
+ */
+export interface AdmissionOwner<Data> {
+  /** `accept` was called: complete the handshake through `responder`. */
+  accepted(
+    admission: Admission<Data>,
+    responder: UpgradeResponder,
+    protocol: string,
+    data: Data | undefined,
+  ): void;
+  /** The admission is no longer pending. */
+  settled(admission: Admission<Data>): void;
+}
+
 // RFC 7230 token and field-value rules: anything else could smuggle a header or break the response.
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
@@ -45,21 +61,18 @@ const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 export class Admission<Data = unknown> {
   #responder: UpgradeResponder;
   #offered: readonly string[];
-  #onAccept: (protocol: string, data: Data | undefined) => void;
-  #onSettle: () => void;
+  #owner: AdmissionOwner<Data>;
   #pending = true;
 
   /** @internal */
   constructor(
     responder: UpgradeResponder,
     offered: readonly string[],
-    onAccept: (protocol: string, data: Data | undefined) => void,
-    onSettle: () => void,
+    owner: AdmissionOwner<Data>,
   ) {
     this.#responder = responder;
     this.#offered = offered;
-    this.#onAccept = onAccept;
-    this.#onSettle = onSettle;
+    this.#owner = owner;
   }
 
   /** True until decided, timed out, abandoned by the client, or voided by `close()`. */
@@ -82,7 +95,7 @@ export class Admission<Data = unknown> {
       );
     }
     this.#settle();
-    this.#onAccept(protocol, options.data);
+    this.#owner.accepted(this, this.#responder, protocol, options.data);
     return true;
   }
 
@@ -115,7 +128,7 @@ export class Admission<Data = unknown> {
 
   #settle(): void {
     this.#pending = false;
-    this.#onSettle();
+    this.#owner.settled(this);
   }
 }
 

@@ -10,13 +10,43 @@ import { isThenable } from "./thenable.js";
 
 type State = "open" | "closing" | "closed";
 
+/**
+ * The small state of a connection, as bits of one field: one slot per connection instead of
+ * three (a fragmented message's kind, a pending drain, the heartbeat's answered ping).
+ */
+const Flag = {
+  TEXT_FRAGMENT: 1,
+  BINARY_FRAGMENT: 2,
+  /** Either kind: a fragmented message is in progress. */
+  FRAGMENT: 3,
+  /** `send` returned false (or a publish filled the buffer): `onWsDrain` is owed. */
+  WAITING_FOR_DRAIN: 4,
+  /** The peer answered the last heartbeat ping (or sent anything since). */
+  ANSWERED_PING: 8,
+} as const;
+
 /** What an upgrade carried to the socket's open: the request's URL and address, and `data`. */
 export interface OpenInfo {
-  id: number;
-  url: string;
-  remoteAddress: string;
-  protocol: string;
-  data: unknown;
+  readonly url: string;
+  readonly remoteAddress: string;
+  readonly data: unknown;
+}
+
+/** The state of `Connection` that most connections never use. */
+interface RareState {
+  /** Token bucket for `maxMessagesPerSecond`: tokens left, and when they were counted. */
+  tokens: number;
+  tokensAt: number;
+  /** The fragments so far, for an engine without `sendFragment`. */
+  held: HeldFragments | undefined;
+  /**
+   * The close frame the server sent, if it started the closing handshake. Engines report a
+   * peer that never answers differently (ws 1006 after its own 30 s, uWS and Bun the code they
+   * sent), so `onWsClose` gets this one on every engine; the peer has `closeTimeoutMs` to answer.
+   */
+  sentClose: { code: number; reason: string; timer: NodeJS.Timeout } | undefined;
+  /** Who awaits `drain()`. */
+  drainWaiters: { resolve: () => void; reject: (error: Error) => void }[] | undefined;
 }
 
 /**
@@ -30,40 +60,31 @@ export class Connection extends Sequencer implements SocketEvents {
   readonly socket: EngineSocket;
   readonly #context: ServerContext;
   #state: State = "open";
-  #fragment: "none" | "text" | "binary" = "none";
-  #waitingForDrain = false;
-  #answeredPing = true;
+  /** The fragmented message in progress, a pending drain, the last ping answered: `Flag` bits. */
+  #flags: number = Flag.ANSWERED_PING;
   #quietScans = 0;
-  #tokens = 0;
-  #tokensAt = 0;
   /**
    * bufferedAmount as read after the last send or admitted publish: at least what is buffered
    * now, give or take control frames the engine answers by itself (pongs, a few bytes each).
    */
   #bufferedBound = 0;
-  /** The fragments so far, for an engine without `sendFragment`. */
-  #held: HeldFragments | undefined;
   /**
-   * The close frame the server sent, if it started the closing handshake. Engines report a
-   * peer that never answers differently (ws 1006 after its own 30 s, uWS and Bun the code they
-   * sent), so `onWsClose` gets this one on every engine; the peer has `closeTimeoutMs` to answer.
+   * What only some connections ever need (a rate limit, fragments held, a close sent, a drain
+   * awaited): one object made on first use, so an idle connection carries one empty slot.
    */
-  #sentClose: { code: number; reason: string; timer: NodeJS.Timeout } | undefined;
-  /** Created on the first `drain()` that has to wait: most channels never need one. */
-  #drainWaiters: { resolve: () => void; reject: (error: Error) => void }[] | undefined;
+  #rare: RareState | undefined;
 
-  constructor(context: ServerContext, socket: EngineSocket, info: OpenInfo) {
+  constructor(
+    context: ServerContext,
+    socket: EngineSocket,
+    id: number,
+    info: OpenInfo,
+    protocol: string,
+  ) {
     super();
     this.#context = context;
     this.socket = socket;
-    this.channel = new Channel(
-      this,
-      info.id,
-      info.url,
-      info.remoteAddress,
-      info.protocol,
-      info.data,
-    );
+    this.channel = new Channel(this, id, info.url, info.remoteAddress, protocol, info.data);
   }
 
   get isOpen(): boolean {
@@ -105,7 +126,7 @@ export class Connection extends Sequencer implements SocketEvents {
     const channel = this.channel;
     if (this.#state !== "open") return;
     // A message proves the peer is alive and not idle.
-    this.#answeredPing = true;
+    this.#flags |= Flag.ANSWERED_PING;
     this.#quietScans = 0;
     if (messageSize(data, context.maxMessageBytes) > context.maxMessageBytes) {
       this.closeSocket(CloseCode.MESSAGE_TOO_BIG, "message too big");
@@ -130,7 +151,8 @@ export class Connection extends Sequencer implements SocketEvents {
   }
 
   close(code: number, reason: string): void {
-    const sent = this.#sentClose;
+    const rare = this.#rare;
+    const sent = rare?.sentClose;
     if (sent) {
       clearTimeout(sent.timer);
       code = sent.code;
@@ -139,9 +161,11 @@ export class Connection extends Sequencer implements SocketEvents {
     const channel = this.channel;
     this.#context.left(channel);
     this.#state = "closed";
-    this.#held = undefined;
-    const waiters = this.#drainWaiters;
-    this.#drainWaiters = undefined;
+    const waiters = rare?.drainWaiters;
+    if (rare) {
+      rare.held = undefined;
+      rare.drainWaiters = undefined;
+    }
     for (const waiter of waiters ?? []) {
       waiter.reject(
         new SwitchboardError("CHANNEL_CLOSED", `channel ${channel.id} closed before it drained`),
@@ -161,17 +185,21 @@ export class Connection extends Sequencer implements SocketEvents {
   }
 
   drain(): void {
-    if (!this.#waitingForDrain || this.socket.bufferedAmount > this.#context.flow.lowWaterMark)
+    if (
+      (this.#flags & Flag.WAITING_FOR_DRAIN) === 0 ||
+      this.socket.bufferedAmount > this.#context.flow.lowWaterMark
+    )
       return;
-    this.#waitingForDrain = false;
-    const waiters = this.#drainWaiters;
-    this.#drainWaiters = undefined;
+    this.#flags &= ~Flag.WAITING_FOR_DRAIN;
+    const rare = this.#rare;
+    const waiters = rare?.drainWaiters;
+    if (rare) rare.drainWaiters = undefined;
     for (const waiter of waiters ?? []) waiter.resolve();
     this.#context.drained(this.channel);
   }
 
   pong(): void {
-    this.#answeredPing = true;
+    this.#flags |= Flag.ANSWERED_PING;
   }
 
   /**
@@ -210,15 +238,17 @@ export class Connection extends Sequencer implements SocketEvents {
     const { maxBufferedBytes, highWaterMark } = this.#context.flow;
     if (part !== "whole" && !socket.sendFragment) {
       // The engine sends messages whole: hold the parts and send them joined at the last.
-      this.#held ??= new HeldFragments();
+      const rare = this.#rareState();
+      rare.held ??= new HeldFragments();
+      const held = rare.held;
       // The caller may reuse its buffer once `send` returns: hold a copy.
-      this.#held.add(typeof payload === "string" ? Buffer.from(payload, "utf8") : payload.slice());
+      held.add(typeof payload === "string" ? Buffer.from(payload, "utf8") : payload.slice());
       if (part !== "last") {
-        if (this.#held.size > maxBufferedBytes) this.#overflow(this.#held.size);
+        if (held.size > maxBufferedBytes) this.#overflow(held.size);
         return true;
       }
-      payload = this.#held.join();
-      this.#held = undefined;
+      payload = held.join();
+      rare.held = undefined;
       part = "whole";
       // What goes out is the joined fragments, not the shared message alone.
       shared = undefined;
@@ -239,7 +269,7 @@ export class Connection extends Sequencer implements SocketEvents {
           ? socket.sendShared(shared)
           : socket.send(payload, binary);
     if (this.#bufferedBound < highWaterMark) return true;
-    this.#waitingForDrain = true;
+    this.#flags |= Flag.WAITING_FOR_DRAIN;
     return false;
   }
 
@@ -249,7 +279,7 @@ export class Connection extends Sequencer implements SocketEvents {
    * would when the message takes the buffer past `highWaterMark`.
    */
   admitsWhole(size: number): boolean {
-    if (this.#state !== "open" || this.#fragment !== "none") return false;
+    if (this.#state !== "open" || (this.#flags & Flag.FRAGMENT) !== 0) return false;
     const { maxBufferedBytes, highWaterMark } = this.#context.flow;
     // The bound is enough while it leaves the buffer under both marks; past them, ask the engine
     // (a broadcast checks every recipient, and most are nowhere near their limits).
@@ -258,7 +288,7 @@ export class Connection extends Sequencer implements SocketEvents {
       buffered = this.socket.bufferedAmount + size;
     }
     if (buffered > maxBufferedBytes) return false;
-    if (buffered >= highWaterMark) this.#waitingForDrain = true;
+    if (buffered >= highWaterMark) this.#flags |= Flag.WAITING_FOR_DRAIN;
     // The publish about to happen grows the buffer outside `send`: keep the bound an upper bound.
     this.#bufferedBound = buffered;
     return true;
@@ -272,9 +302,10 @@ export class Connection extends Sequencer implements SocketEvents {
       );
     }
     if (this.socket.bufferedAmount <= this.#context.flow.lowWaterMark) return Promise.resolve();
-    this.#waitingForDrain = true;
-    this.#drainWaiters ??= [];
-    const waiters = this.#drainWaiters;
+    this.#flags |= Flag.WAITING_FOR_DRAIN;
+    const rare = this.#rareState();
+    rare.drainWaiters ??= [];
+    const waiters = rare.drainWaiters;
     return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
   }
 
@@ -286,7 +317,7 @@ export class Connection extends Sequencer implements SocketEvents {
     // Set before the engine call: an engine may report the close from inside it.
     const timer = setTimeout(() => this.terminate(), this.#context.closeTimeoutMs);
     timer.unref();
-    this.#sentClose = { code, reason, timer };
+    this.#rareState().sentClose = { code, reason, timer };
     this.socket.close(code, reason);
   }
 
@@ -300,8 +331,8 @@ export class Connection extends Sequencer implements SocketEvents {
 
   /** Heartbeat: false when the previous ping went unanswered (the peer is dead). */
   ping(): boolean {
-    if (!this.#answeredPing) return false;
-    this.#answeredPing = false;
+    if ((this.#flags & Flag.ANSWERED_PING) === 0) return false;
+    this.#flags &= ~Flag.ANSWERED_PING;
     this.socket.ping();
     return true;
   }
@@ -314,16 +345,25 @@ export class Connection extends Sequencer implements SocketEvents {
   /** Token bucket for `maxMessagesPerSecond`: false when the budget is spent. */
   #takeMessageToken(perSecond: number): boolean {
     const now = Date.now();
-    if (this.#tokensAt === 0) this.#tokens = perSecond;
+    const rare = this.#rareState();
+    if (rare.tokensAt === 0) rare.tokens = perSecond;
     else
-      this.#tokens = Math.min(
-        perSecond,
-        this.#tokens + ((now - this.#tokensAt) * perSecond) / 1000,
-      );
-    this.#tokensAt = now;
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
+      rare.tokens = Math.min(perSecond, rare.tokens + ((now - rare.tokensAt) * perSecond) / 1000);
+    rare.tokensAt = now;
+    if (rare.tokens < 1) return false;
+    rare.tokens -= 1;
     return true;
+  }
+
+  #rareState(): RareState {
+    this.#rare ??= {
+      tokens: 0,
+      tokensAt: 0,
+      held: undefined,
+      sentClose: undefined,
+      drainWaiters: undefined,
+    };
+    return this.#rare;
   }
 
   #checkOpen(): void {
@@ -343,20 +383,21 @@ export class Connection extends Sequencer implements SocketEvents {
   }
 
   #nextPart(binary: boolean, fin: boolean): FramePart | "whole" {
-    const kind = binary ? "binary" : "text";
-    if (this.#fragment === "none") {
+    const kind = binary ? Flag.BINARY_FRAGMENT : Flag.TEXT_FRAGMENT;
+    const current = this.#flags & Flag.FRAGMENT;
+    if (current === 0) {
       if (fin) return "whole";
-      this.#fragment = kind;
+      this.#flags |= kind;
       return "first";
     }
-    if (this.#fragment !== kind) {
+    if (current !== kind) {
       throw new SwitchboardError(
         "FRAGMENT_IN_PROGRESS",
-        `channel ${this.channel.id}: a fragmented ${this.#fragment} message is in progress; finish it with fin = true first`,
+        `channel ${this.channel.id}: a fragmented ${current === Flag.BINARY_FRAGMENT ? "binary" : "text"} message is in progress; finish it with fin = true first`,
       );
     }
     if (!fin) return "middle";
-    this.#fragment = "none";
+    this.#flags &= ~Flag.FRAGMENT;
     return "last";
   }
 

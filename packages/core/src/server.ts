@@ -248,9 +248,8 @@ export class WebServer<Data = unknown> {
   onWsUpgrade(request: WsUpgradeRequest, admission: Admission<Data>): unknown {
     if (this.#hooks.onWsUpgrade) return this.#hooks.onWsUpgrade.call(this, request, admission);
     // A recovery token only where recovery is on: elsewhere its client falls back to plain.
-    const protocol = request.protocols.find(
-      (offered) => this.#recovery || !isRecoveryToken(offered),
-    );
+    const protocols = request.protocols;
+    const protocol = this.#recovery ? protocols[0] : protocols.find(isPlainProtocol);
     return admission.accept({ protocol });
   }
   /** A client connected. */
@@ -481,13 +480,13 @@ export class WebServer<Data = unknown> {
   }
 
   #openConnection(socket: EngineSocket, context: UpgradeContext, protocol: string): Connection {
-    const connection = new Connection(this.#context, socket, {
-      id: this.#nextChannelId++,
-      url: context.url,
-      remoteAddress: context.remoteAddress,
+    const connection = new Connection(
+      this.#context,
+      socket,
+      this.#nextChannelId++,
+      context,
       protocol,
-      data: context.data,
-    });
+    );
     this.#channels.add(connection.channel as Channel<Data>);
     this.#upgrades.opened(context);
     // Before onWsOpen runs, which may already broadcast.
@@ -630,6 +629,7 @@ export class WebServer<Data = unknown> {
   }
 }
 
-function isRecoveryToken(protocol: string): boolean {
-  return innerProtocol(protocol) !== undefined;
+/** A subprotocol that is not a recovery token. */
+function isPlainProtocol(protocol: string): boolean {
+  return innerProtocol(protocol) === undefined;
 }

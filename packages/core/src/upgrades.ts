@@ -1,5 +1,5 @@
 import { AddressCounts } from "./address-counts.js";
-import { Admission, type WsUpgradeRequest } from "./admission.js";
+import { Admission, type AdmissionOwner, type WsUpgradeRequest } from "./admission.js";
 import { checkHandshake, type HandshakeRefusal, offeredProtocols } from "./handshake.js";
 import { headTooLarge } from "./request-head.js";
 import { rejection } from "./response-head.js";
@@ -41,7 +41,7 @@ export interface AdmissionHost<Data> {
  * origin, past `maxConnectionsPerIp` or `maxConnections` or during shutdown before user code
  * runs; `onWsUpgrade` decides the rest, now or later, within `upgradeTimeoutMs`.
  */
-export class Upgrades<Data> {
+export class Upgrades<Data> implements AdmissionOwner<Data> {
   readonly #host: AdmissionHost<Data>;
   readonly #pending = new Set<Admission<Data>>();
   /**
@@ -114,28 +114,10 @@ export class Upgrades<Data> {
   }
 
   #admit(request: UpgradeRequest, responder: UpgradeResponder): void {
-    const info = upgradeInfo(request);
-    const address = info.remoteAddress;
-    let timer: NodeJS.Timeout | undefined;
-    const admission: Admission<Data> = new Admission<Data>(
-      responder,
-      info.protocols,
-      (protocol, data) => {
-        const context = new AcceptedUpgrade(this.#addresses, request.url, address, data);
-        try {
-          responder.accept(protocol, context);
-        } finally {
-          context.releaseLater(this.#host.limits.upgradeTimeoutMs);
-        }
-      },
-      () => {
-        clearTimeout(timer);
-        this.#pending.delete(admission);
-        this.#addresses?.remove(address);
-      },
-    );
+    const info = new UpgradeInfo(request);
+    const admission = new PendingUpgrade<Data>(responder, info, this);
     this.#pending.add(admission);
-    this.#addresses?.add(address);
+    this.#addresses?.add(info.remoteAddress);
     responder.onAbort(() => admission.abandon());
     try {
       const decision = this.#host.decide(info, admission);
@@ -146,11 +128,35 @@ export class Upgrades<Data> {
       this.#failed(error, admission);
     }
     if (admission.pending) {
-      timer = setTimeout(() => {
+      admission.timer = setTimeout(() => {
         this.#host.refused();
         admission.void(408, "upgrade decision timed out");
       }, this.#host.limits.upgradeTimeoutMs);
     }
+  }
+
+  /** `admission.accept` was called: completes the handshake through its responder. */
+  accepted(
+    admission: Admission<Data>,
+    responder: UpgradeResponder,
+    protocol: string,
+    data: unknown,
+  ): void {
+    const info = (admission as PendingUpgrade<Data>).info;
+    const context = new AcceptedUpgrade(this.#addresses, info.url, info.remoteAddress, data);
+    try {
+      responder.accept(protocol, context);
+    } finally {
+      context.releaseLater(this.#host.limits.upgradeTimeoutMs);
+    }
+  }
+
+  /** An admission is no longer pending: accepted, refused, timed out or abandoned. */
+  settled(admission: Admission<Data>): void {
+    const pending = admission as PendingUpgrade<Data>;
+    clearTimeout(pending.timer);
+    this.#pending.delete(admission);
+    this.#addresses?.remove(pending.info.remoteAddress);
   }
 
   #failed(error: unknown, admission: Admission<Data>): void {
@@ -159,16 +165,47 @@ export class Upgrades<Data> {
   }
 }
 
-function upgradeInfo(request: UpgradeRequest): WsUpgradeRequest {
-  const q = request.url.indexOf("?");
-  return {
-    url: request.url,
-    path: q === -1 ? request.url : request.url.slice(0, q),
-    query: new URLSearchParams(q === -1 ? "" : request.url.slice(q + 1)),
-    headers: request.headers,
-    remoteAddress: request.remoteAddress,
-    protocols: offeredProtocols(request),
-  };
+/** An admission with what its server keeps while it is pending: the request and its timer. */
+class PendingUpgrade<Data> extends Admission<Data> {
+  readonly info: UpgradeInfo;
+  timer: NodeJS.Timeout | undefined = undefined;
+
+  constructor(responder: UpgradeResponder, info: UpgradeInfo, owner: AdmissionOwner<Data>) {
+    super(responder, info.protocols, owner);
+    this.info = info;
+  }
+}
+
+/**
+ * An upgrade request as `onWsUpgrade` sees it. The path and the parsed query are made on first
+ * use, as for HTTP requests: most decisions never read them.
+ */
+class UpgradeInfo implements WsUpgradeRequest {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly remoteAddress: string;
+  readonly protocols: readonly string[];
+  #query: URLSearchParams | undefined;
+
+  constructor(request: UpgradeRequest) {
+    this.url = request.url;
+    this.headers = request.headers;
+    this.remoteAddress = request.remoteAddress;
+    this.protocols = offeredProtocols(request);
+  }
+
+  get path(): string {
+    const q = this.url.indexOf("?");
+    return q === -1 ? this.url : this.url.slice(0, q);
+  }
+
+  get query(): URLSearchParams {
+    if (!this.#query) {
+      const q = this.url.indexOf("?");
+      this.#query = new URLSearchParams(q === -1 ? "" : this.url.slice(q + 1));
+    }
+    return this.#query;
+  }
 }
 
 /**

@@ -134,7 +134,12 @@ export function bunBackend(_options: BunBackendOptions = {}): Backend {
   };
 }
 
-/** Hands an upgrade to core; resolves what `fetch` returns once core has decided. */
+/**
+ * Hands an upgrade to core; resolves what `fetch` returns once core has decided. The client
+ * going away is watched only while a decision is pending after `host.upgrade` returned, and no
+ * longer once it is made: a listener on the request's signal keeps the request and the whole
+ * admission alive for as long as the connection lasts (Bun never aborts an upgraded request).
+ */
 function upgrade(
   host: EngineHost,
   server: BunServer,
@@ -143,9 +148,12 @@ function upgrade(
 ): Response | Promise<Response | undefined> | undefined {
   let decided: { response: Response | undefined } | undefined;
   let settle: ((response: Response | undefined) => void) | undefined;
+  let onAbort: (() => void) | undefined;
+  let watching = false;
   const answer = (response: Response | undefined) => {
     if (decided) return;
     decided = { response };
+    if (watching && onAbort) request.signal.removeEventListener("abort", onAbort);
     settle?.(response);
   };
   const reject: UpgradeResponder["reject"] = (response, body) =>
@@ -163,10 +171,14 @@ function upgrade(
     },
     reject,
     onAbort(callback) {
-      request.signal.addEventListener("abort", callback, { once: true });
+      onAbort = callback;
     },
   });
   if (decided) return decided.response;
+  if (onAbort) {
+    watching = true;
+    request.signal.addEventListener("abort", onAbort, { once: true });
+  }
   server.timeout(request, 0);
   return new Promise((resolve) => {
     settle = resolve;

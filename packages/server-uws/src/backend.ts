@@ -28,6 +28,7 @@ import {
   engineSocket,
   insideEngineCallback,
   type SocketData,
+  socketSettings,
   uwsSocketOf,
 } from "./socket.js";
 import { UwsUpgrade } from "./upgrade.js";
@@ -132,6 +133,7 @@ export function socketBehavior(
   host: EngineHost,
   namespace: string,
 ): WebSocketBehavior<SocketData> {
+  const settings = socketSettings(host.deflate?.threshold, namespace);
   return {
     // uWS counts every fragment and inflated byte against this, at each frame header: an
     // unfinished message holds at most maxMessageBytes. Past it uWS drops TCP (no 1009 frame).
@@ -147,11 +149,7 @@ export function socketBehavior(
     upgrade: (res, req, context) => serveRequest(host, res, req, context),
     open: (ws) => {
       const data = ws.getUserData();
-      data.events = host.open(
-        engineSocket(ws, host.deflate?.threshold, namespace),
-        data.context,
-        data.protocol,
-      );
+      data.events = host.open(engineSocket(ws, settings), data.context, data.protocol);
       // Core has taken what it needs; the socket's user data need not keep it.
       data.context = undefined;
       insideEngineCallback(ws, () => data.events?.open());

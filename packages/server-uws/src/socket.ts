@@ -6,11 +6,15 @@ import {
   type SocketEvents,
 } from "@switchboard/core/backend";
 
-/** What each uWS socket carries from the upgrade to its events. */
+/**
+ * What each uWS socket carries from the upgrade to its events. uWS copies these fields onto the
+ * socket object it makes, into a property array of three slots: set all three at the upgrade,
+ * and keep it at three.
+ */
 export interface SocketData {
   context: unknown;
   protocol: string;
-  events?: SocketEvents;
+  events: SocketEvents | undefined;
 }
 
 /** The socket whose uWS callback is running: uWS has corked it already. */
@@ -72,45 +76,34 @@ export function uwsSocketOf(socket: EngineSocket): WebSocket<SocketData> | undef
   return socket instanceof UwsEngineSocket ? socket.ws : undefined;
 }
 
-/**
- * Engine operations on one uWS socket, in the shape core expects. A class rather than an object
- * of closures: one small object per connection instead of five closures and their context.
- */
-class UwsEngineSocket implements EngineSocket {
-  readonly ws: WebSocket<SocketData>;
+/** What every socket of one behaviour shares: one object, not two fields per connection. */
+export interface SocketSettings {
   /** Frames this long or longer are compressed (permessage-deflate's threshold; off: Infinity). */
   readonly compressFrom: number;
   /** Prefix of its topics' uWS names: a backend on the application's app keeps apart from it. */
   readonly namespace: string;
+}
 
-  constructor(ws: WebSocket<SocketData>, compressFrom: number, namespace: string) {
+/**
+ * Engine operations on one uWS socket, in the shape core expects. A class rather than an object
+ * of closures: one small object per connection instead of five closures and their context, with
+ * the settings every socket shares in one object of their own.
+ */
+class UwsEngineSocket implements EngineSocket {
+  readonly ws: WebSocket<SocketData>;
+  readonly settings: SocketSettings;
+
+  constructor(ws: WebSocket<SocketData>, settings: SocketSettings) {
     this.ws = ws;
-    this.compressFrom = compressFrom;
-    this.namespace = namespace;
+    this.settings = settings;
   }
 
   send(data: Uint8Array | string, binary: boolean): number {
-    return this.#frame(data, binary, undefined);
+    return frame(this.ws, this.settings, data, binary, undefined);
   }
 
   sendFragment(data: Uint8Array | string, binary: boolean, part: FramePart): number {
-    return this.#frame(data, binary, part);
-  }
-
-  #frame(data: Uint8Array | string, binary: boolean, part: FramePart | undefined): number {
-    const ws = this.ws;
-    // A reply from inside the socket's own callback is corked by uWS already. Sends from any
-    // other tick (timers, awaits) or to other sockets are corked here, so each is one syscall.
-    // uWS has no threshold of its own: the flag is per frame. A string's length in characters
-    // is close enough to its size for that decision.
-    const compress =
-      (typeof data === "string" ? data.length : data.byteLength) >= this.compressFrom;
-    if (corkedByEngine === ws) return sendFrame(ws, data, binary, part, compress);
-    let buffered = 0;
-    ws.cork(() => {
-      buffered = sendFrame(ws, data, binary, part, compress);
-    });
-    return buffered;
+    return frame(this.ws, this.settings, data, binary, part);
   }
 
   get bufferedAmount(): number {
@@ -132,19 +125,45 @@ class UwsEngineSocket implements EngineSocket {
   }
 
   subscribe(topic: string): void {
-    this.ws.subscribe(this.namespace + topic);
+    this.ws.subscribe(this.settings.namespace + topic);
   }
 
   unsubscribe(topic: string): void {
-    this.ws.unsubscribe(this.namespace + topic);
+    this.ws.unsubscribe(this.settings.namespace + topic);
   }
 }
 
-/** Engine operations on one uWS socket; `threshold` with permessage-deflate on. */
-export function engineSocket(
+/**
+ * Sends one frame of `ws`. A module function rather than a private method: a class with private
+ * methods gives each of its objects one more field.
+ */
+function frame(
   ws: WebSocket<SocketData>,
-  threshold: number | undefined,
-  namespace = "",
-): EngineSocket {
-  return new UwsEngineSocket(ws, threshold ?? Number.POSITIVE_INFINITY, namespace);
+  settings: SocketSettings,
+  data: Uint8Array | string,
+  binary: boolean,
+  part: FramePart | undefined,
+): number {
+  // A reply from inside the socket's own callback is corked by uWS already. Sends from any
+  // other tick (timers, awaits) or to other sockets are corked here, so each is one syscall.
+  // uWS has no threshold of its own: the flag is per frame. A string's length in characters
+  // is close enough to its size for that decision.
+  const compress =
+    (typeof data === "string" ? data.length : data.byteLength) >= settings.compressFrom;
+  if (corkedByEngine === ws) return sendFrame(ws, data, binary, part, compress);
+  let buffered = 0;
+  ws.cork(() => {
+    buffered = sendFrame(ws, data, binary, part, compress);
+  });
+  return buffered;
+}
+
+/** The settings of a behaviour's sockets; `threshold` with permessage-deflate on. */
+export function socketSettings(threshold: number | undefined, namespace = ""): SocketSettings {
+  return Object.freeze({ compressFrom: threshold ?? Number.POSITIVE_INFINITY, namespace });
+}
+
+/** Engine operations on one uWS socket. */
+export function engineSocket(ws: WebSocket<SocketData>, settings: SocketSettings): EngineSocket {
+  return new UwsEngineSocket(ws, settings);
 }

@@ -95,7 +95,7 @@ export class UwsUpgrade implements UpgradeRequest, UpgradeResponder {
   }
 
   #upgrade(protocol: string, socketContext: unknown, context: us_socket_context_t): void {
-    const data: SocketData = { context: socketContext, protocol };
+    const data: SocketData = { context: socketContext, protocol, events: undefined };
     this.#res.upgrade(
       data,
       this.headers["sec-websocket-key"] ?? "",

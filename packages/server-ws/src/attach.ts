@@ -10,7 +10,7 @@ import type { Duplex } from "node:stream";
 import { type Backend, SwitchboardError } from "@switchboard/core";
 import type { EngineHost } from "@switchboard/core/backend";
 import type { WebSocketServer } from "ws";
-import { refuseUpgradeWith, takeUpgrade, webSocketServer } from "./backend.js";
+import { destroySocket, refuseUpgradeWith, takeUpgrade, webSocketServer } from "./backend.js";
 import { drained, responseSockets } from "./drain.js";
 import { httpExchange } from "./exchange.js";
 
@@ -99,7 +99,7 @@ export function attachedBackend(options: WsAttachOptions): AttachedWsBackend {
     attached: true,
     handleUpgrade(req, socket, head) {
       if (attachment) return takeUpgrade(attachment.host, attachment.wss, req, socket, head);
-      socket.on("error", () => socket.destroy());
+      socket.on("error", destroySocket);
       refuseUpgradeWith(socket, 503, "the WebSocket server is not listening");
     },
     async listen(host) {
@@ -140,7 +140,7 @@ function attach(
   const onUpgrade: UpgradeListener = (req, socket, head) => {
     if (claims(req)) takeUpgrade(host, wss, req, socket, head);
     else if (isUnclaimed(server, req, onUpgrade)) {
-      socket.on("error", () => socket.destroy());
+      socket.on("error", destroySocket);
       refuseUpgradeWith(socket, 404, "no WebSocket endpoint at this path");
     }
   };

@@ -110,6 +110,14 @@ export function webSocketServer(host: EngineHost): WebSocketServer {
   });
 }
 
+/**
+ * A socket's error ends it. One function for every socket: the listener stays for as long as
+ * the connection lasts, and a closure would keep a scope of its own per connection.
+ */
+export function destroySocket(this: Duplex): void {
+  this.destroy();
+}
+
 /** Hands one node:http upgrade to core, which accepts or refuses it. */
 export function takeUpgrade(
   host: EngineHost,
@@ -118,7 +126,7 @@ export function takeUpgrade(
   socket: Duplex,
   head: Buffer,
 ): void {
-  socket.on("error", () => socket.destroy());
+  socket.on("error", destroySocket);
   host.upgrade(
     {
       method: req.method ?? "",

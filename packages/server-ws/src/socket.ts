@@ -21,6 +21,13 @@ class WsEngineSocket implements EngineSocket {
   readonly compress: boolean;
   /** The connection ws writes its frames to. */
   readonly tcp: Duplex;
+  /** Where the socket's events go, once core opened it. */
+  events: SocketEvents | undefined = undefined;
+  /**
+   * ws stops reading once it refuses a message, so it never sees the peer's answer and reports
+   * 1006: the 1009 it sent is reported instead, as the other engines do.
+   */
+  tooBig = false;
 
   constructor(ws: WebSocket, compress: boolean, tcp: Duplex) {
     this.ws = ws;
@@ -120,6 +127,10 @@ function sendOptions(binary: boolean, fin: boolean, compress: boolean): SendOpti
   return SEND_OPTIONS[(binary ? 1 : 0) | (fin ? 2 : 0) | (compress ? 4 : 0)] as SendOptions;
 }
 
+/** The engine socket of a ws socket (and of its TCP connection), for the shared listeners. */
+const ENGINE_SOCKET = Symbol("switchboard.engineSocket");
+type Bound = { [ENGINE_SOCKET]: WsEngineSocket };
+
 /** Connects one ws socket to core: engine events in, engine operations out. */
 export function bindSocket(
   host: EngineHost,
@@ -128,32 +139,51 @@ export function bindSocket(
   context: unknown,
   protocol: string,
 ): void {
-  const events = host.open(
-    new WsEngineSocket(ws, host.deflate !== undefined, tcp),
-    context,
-    protocol,
-  );
-  listen(ws, tcp, events);
+  const socket = new WsEngineSocket(ws, host.deflate !== undefined, tcp);
+  const events = host.open(socket, context, protocol);
+  socket.events = events;
+  // One set of listeners for every socket, which finds its own through `this`: no closures
+  // and no scope per connection.
+  (ws as unknown as Bound)[ENGINE_SOCKET] = socket;
+  (tcp as unknown as Bound)[ENGINE_SOCKET] = socket;
+  ws.on("message", onMessage);
+  ws.on("close", onClose);
+  ws.on("pong", onPong);
+  ws.on("ping", onPing);
+  // ws closes the connection itself after a protocol error; "close" follows.
+  ws.on("error", onError);
+  tcp.on("drain", onDrain);
   events.open();
 }
 
-/** Engine events to core; in a scope of their own, so the listeners hold nothing else. */
-function listen(ws: WebSocket, tcp: Duplex, events: SocketEvents): void {
-  ws.on("message", (data: Buffer, isBinary: boolean) => {
-    events.message(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), isBinary);
-  });
-  // ws stops reading once it refuses a message, so it never sees the peer's answer and reports
-  // 1006: report the 1009 it sent instead, as the other engines do.
-  let tooBig = false;
-  ws.on("close", (code: number, reason: Buffer) => {
-    if (tooBig) events.close(CloseCode.MESSAGE_TOO_BIG, "message too big");
-    else events.close(code, reason.toString());
-  });
-  ws.on("pong", () => events.pong());
-  ws.on("ping", () => events.pinged());
-  // ws closes the connection itself after a protocol error; "close" follows.
-  ws.on("error", (error: Error & { code?: string }) => {
-    if (error.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") tooBig = true;
-  });
-  tcp.on("drain", () => events.drain());
+function eventsOf(emitter: object): SocketEvents | undefined {
+  return (emitter as Bound)[ENGINE_SOCKET].events;
+}
+
+function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
+  eventsOf(this)?.message(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), isBinary);
+}
+
+function onClose(this: WebSocket, code: number, reason: Buffer): void {
+  const socket = (this as unknown as Bound)[ENGINE_SOCKET];
+  if (socket.tooBig) socket.events?.close(CloseCode.MESSAGE_TOO_BIG, "message too big");
+  else socket.events?.close(code, reason.toString());
+}
+
+function onPong(this: WebSocket): void {
+  eventsOf(this)?.pong();
+}
+
+function onPing(this: WebSocket): void {
+  eventsOf(this)?.pinged();
+}
+
+function onError(this: WebSocket, error: Error & { code?: string }): void {
+  if (error.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
+    (this as unknown as Bound)[ENGINE_SOCKET].tooBig = true;
+  }
+}
+
+function onDrain(this: Duplex): void {
+  eventsOf(this)?.drain();
 }
