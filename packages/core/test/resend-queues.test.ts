@@ -1,5 +1,6 @@
 import { type Kept, ResendBuffer } from "@switchboard/protocol";
 import { describe, expect, it } from "vitest";
+import { KeptCopies } from "../src/recovery/kept-copies.js";
 import { ResendRing } from "../src/recovery/resend-ring.js";
 
 /** The same queue the plain way: what both queues must behave like. */
@@ -87,5 +88,26 @@ describe.each(queues)("$name", ({ make }) => {
     expect(buffer.sent).toBe(0);
     expect(buffer.length).toBe(0);
     expect(buffer.covers(0)).toBe(true);
+  });
+});
+
+describe("ResendRing's copies", () => {
+  it("keeps where a copy's bytes are, and gives them back as bytes on a resend, across growth", () => {
+    const ring = new ResendRing();
+    const copies = new KeptCopies();
+    const sent: Uint8Array[] = [];
+    for (let n = 1; n <= 300; n++) {
+      // Small copies share chunks; every 50th is big enough for a buffer of its own.
+      const bytes = new Uint8Array(n % 50 === 0 ? 2000 : 1 + (n % 7)).fill(n & 0xff);
+      const at = copies.copy(bytes);
+      ring.keepCopy(copies.buffer, at, true, bytes.byteLength);
+      // The caller reuses its buffer: what is kept must not change.
+      bytes.fill(0);
+      sent.push(new Uint8Array(bytes.byteLength).fill(n & 0xff));
+    }
+    expect(ring.ack(100)).toBe(true);
+    const resent = [...ring.after(100)];
+    expect(resent.map((item) => item.data)).toEqual(sent.slice(100));
+    expect(resent.every((item) => item.binary && item.bytes === item.data.length)).toBe(true);
   });
 });

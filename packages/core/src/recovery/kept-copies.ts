@@ -6,28 +6,41 @@ const OWN_BUFFER_FROM = 1024;
 /**
  * The copies one session keeps for a resend, carved out of chunks of its own: one allocation per
  * chunk instead of one per message (a buffer of its own costs more than a small copy, and its
- * collection more still). The session drops what it keeps in the order it kept it, so a full
- * chunk is garbage once its last message is acknowledged: what stays alive is at most one chunk
- * more than what is kept, and nothing once everything is acknowledged.
+ * collection more still). A copy is a place, the buffer and an offset, not a view: a view is an
+ * object per message, made only for a resend. The session drops what it keeps in the order it
+ * kept it, so a full chunk is garbage once its last message is acknowledged: what stays alive is
+ * at most one chunk more than what is kept, and nothing once everything is acknowledged.
  */
 export class KeptCopies {
-  #chunk: ArrayBuffer | undefined;
+  /** The chunk copies go to now, as bytes to write into. */
+  #chunk: Uint8Array<ArrayBuffer> | undefined;
   #used = 0;
+  /** Where the last copy went. */
+  buffer: ArrayBuffer = new ArrayBuffer(0);
 
-  /** A copy of `bytes` that nothing else writes to (a Buffer's own `slice` would be a view). */
-  copy(bytes: Uint8Array): Uint8Array {
+  /**
+   * Copies `bytes` where nothing else writes to them (a Buffer's own `slice` would be a view):
+   * into `buffer`, at the offset returned.
+   */
+  copy(bytes: Uint8Array): number {
     const size = bytes.byteLength;
-    if (size >= OWN_BUFFER_FROM) return Uint8Array.prototype.slice.call(bytes);
+    if (size >= OWN_BUFFER_FROM) {
+      const own = new Uint8Array(size);
+      own.set(bytes);
+      this.buffer = own.buffer;
+      return 0;
+    }
     let chunk = this.#chunk;
     if (chunk === undefined || this.#used + size > CHUNK_BYTES) {
-      chunk = new ArrayBuffer(CHUNK_BYTES);
+      chunk = new Uint8Array(CHUNK_BYTES);
       this.#chunk = chunk;
       this.#used = 0;
     }
-    const copy = new Uint8Array(chunk, this.#used, size);
-    copy.set(bytes);
-    this.#used += size;
-    return copy;
+    const at = this.#used;
+    chunk.set(bytes, at);
+    this.#used = at + size;
+    this.buffer = chunk.buffer;
+    return at;
   }
 
   /** Nothing is kept any more: the chunk is left to the collector once its copies are. */

@@ -16,7 +16,11 @@ export class ResendRing {
   sent = 0;
   /** Bytes held. */
   bytes = 0;
-  #data: (string | Uint8Array | undefined)[] = new Array(FIRST_CAPACITY).fill(undefined);
+  /** A message's text or bytes, or the buffer its bytes were copied to (at `#offsets`). */
+  #data: (string | Uint8Array | ArrayBuffer | undefined)[] = new Array(FIRST_CAPACITY).fill(
+    undefined,
+  );
+  #offsets: number[] = new Array(FIRST_CAPACITY).fill(0);
   #sizes: number[] = new Array(FIRST_CAPACITY).fill(0);
   #binary = new Uint8Array(FIRST_CAPACITY);
   #head = 0;
@@ -37,9 +41,24 @@ export class ResendRing {
 
   /** As `push`, without an object for the message. */
   keep(data: string | Uint8Array, binary: boolean, bytes: number): void {
+    this.#keepAt(data, 0, binary, bytes);
+  }
+
+  /** Keeps the `bytes` bytes at `offset` in `buffer`, without a view of them until a resend. */
+  keepCopy(buffer: ArrayBuffer, offset: number, binary: boolean, bytes: number): void {
+    this.#keepAt(buffer, offset, binary, bytes);
+  }
+
+  #keepAt(
+    data: string | Uint8Array | ArrayBuffer,
+    offset: number,
+    binary: boolean,
+    bytes: number,
+  ): void {
     if (this.#length === this.#data.length) this.#grow();
     const slot = (this.#head + this.#length) & (this.#data.length - 1);
     this.#data[slot] = data;
+    this.#offsets[slot] = offset;
     this.#sizes[slot] = bytes;
     this.#binary[slot] = binary ? 1 : 0;
     this.#length++;
@@ -76,10 +95,15 @@ export class ResendRing {
     const mask = this.#data.length - 1;
     for (let n = Math.max(received + 1, this.first); n <= this.sent; n++) {
       const slot = (this.#head + n - this.first) & mask;
+      const data = this.#data[slot] as string | Uint8Array | ArrayBuffer;
+      const bytes = this.#sizes[slot] as number;
       yield {
-        data: this.#data[slot] as string | Uint8Array,
+        data:
+          data instanceof ArrayBuffer
+            ? new Uint8Array(data, this.#offsets[slot] as number, bytes)
+            : data,
         binary: this.#binary[slot] === 1,
-        bytes: this.#sizes[slot] as number,
+        bytes,
       };
     }
   }
@@ -93,16 +117,21 @@ export class ResendRing {
   /** Twice the slots, the held messages moved to the front in order. */
   #grow(): void {
     const capacity = this.#data.length;
-    const data: (string | Uint8Array | undefined)[] = new Array(capacity * 2).fill(undefined);
+    const data: (string | Uint8Array | ArrayBuffer | undefined)[] = new Array(capacity * 2).fill(
+      undefined,
+    );
+    const offsets: number[] = new Array(capacity * 2).fill(0);
     const sizes: number[] = new Array(capacity * 2).fill(0);
     const binary = new Uint8Array(capacity * 2);
     for (let i = 0; i < this.#length; i++) {
       const slot = (this.#head + i) & (capacity - 1);
       data[i] = this.#data[slot];
+      offsets[i] = this.#offsets[slot] as number;
       sizes[i] = this.#sizes[slot] as number;
       binary[i] = this.#binary[slot] as number;
     }
     this.#data = data;
+    this.#offsets = offsets;
     this.#sizes = sizes;
     this.#binary = binary;
     this.#head = 0;
@@ -110,6 +139,7 @@ export class ResendRing {
 
   #reset(): void {
     this.#data = new Array(FIRST_CAPACITY).fill(undefined);
+    this.#offsets = new Array(FIRST_CAPACITY).fill(0);
     this.#sizes = new Array(FIRST_CAPACITY).fill(0);
     this.#binary = new Uint8Array(FIRST_CAPACITY);
     this.#head = 0;

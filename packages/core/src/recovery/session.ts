@@ -142,8 +142,8 @@ export class Session implements EngineSocket, LogReader {
     // bytes as they are; only what is kept for a resend is copied. Handing the engine the copy
     // would cost more: a small fresh array lives on V8's heap, and a native engine (uWS) has to
     // move it off the heap first.
-    const kept = typeof wire === "string" ? wire : this.#copies.copy(wire);
-    this.#keep(kept, binary, sizeOf(wire));
+    if (typeof wire === "string") this.#keep(wire, binary, wire.length);
+    else this.#keepCopy(wire, binary);
     const engine = this.engine;
     return engine ? engine.send(wire, binary) : this.outbound.bytes;
   }
@@ -186,6 +186,21 @@ export class Session implements EngineSocket, LogReader {
   #keep(data: Uint8Array | string, binary: boolean, bytes: number): void {
     this.outbound.keep(data, binary, bytes);
     this.#owner.journal?.kept(this, data, binary);
+    this.#bound();
+  }
+
+  /** As `#keep`, for bytes the caller may reuse: a copy is kept. */
+  #keepCopy(bytes: Uint8Array, binary: boolean): void {
+    const copies = this.#copies;
+    const at = copies.copy(bytes);
+    const size = bytes.byteLength;
+    this.outbound.keepCopy(copies.buffer, at, binary, size);
+    this.#owner.journal?.kept(this, new Uint8Array(copies.buffer, at, size), binary);
+    this.#bound();
+  }
+
+  /** Within the window's limits again after a keep. */
+  #bound(): void {
     const { maxMessages, maxBytes } = this.#owner.limits;
     if (this.outbound.length > maxMessages || this.outbound.bytes > maxBytes) {
       if (this.away) this.#overflowWhileAway();
