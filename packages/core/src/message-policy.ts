@@ -1,10 +1,8 @@
 import { CloseCode } from "./opcode.js";
 
-/**
- * What a peer may make the server hold while a message is still arriving, the same on every
- * engine: its bytes (at most `maxMessageBytes`, counted over every fragment so far), its
- * fragments, and the pongs it is owed.
- */
+// What a peer may make the server hold while a message is still arriving, the same on every
+// engine: its bytes (at most `maxMessageBytes`, counted over every fragment so far), its
+// fragments, and the pongs it is owed.
 
 /**
  * The smallest average fragment a message may use and still reach `maxMessageBytes`. An engine
