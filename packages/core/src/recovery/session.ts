@@ -107,9 +107,8 @@ export class Session implements EngineSocket, LogReader {
     const outbound = this.outbound;
     // What the client acknowledged of what is kept goes first, so that the rest is only counted.
     if (acked > 0) outbound.ack(Math.min(acked, outbound.sent));
-    /** Entries the client already acknowledged: counted, not kept. */
-    let uncounted = outbound.length === 0 ? Math.max(0, acked - outbound.sent) : 0;
-    let counted = 0;
+    /** Entries the client already acknowledged: only counted, not kept (nothing is kept yet). */
+    let onlyCounted = outbound.length === 0 ? Math.max(0, acked - outbound.sent) : 0;
     // Entries come in runs of one topic: look each run's topic up once.
     let topic: string | undefined;
     let member = false;
@@ -119,17 +118,14 @@ export class Session implements EngineSocket, LogReader {
         member = this.#topics.has(topic);
       }
       if (!member || excluded[i] === this) continue;
-      if (uncounted > 0) {
-        uncounted--;
-        counted++;
+      if (onlyCounted > 0) {
+        onlyCounted--;
+        outbound.sent++;
         continue;
       }
-      outbound.sent += counted;
-      counted = 0;
       const item = kept[i] as Kept;
       this.#keep(item.data, item.binary, item.bytes);
     }
-    outbound.sent += counted;
     this.#cursor = log.end;
   }
 
