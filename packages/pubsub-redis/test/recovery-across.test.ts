@@ -419,22 +419,12 @@ describe("recovery across processes: when it cannot recover, and after a crash",
   });
 
   it("the owner shuts down (a restart, a rolling deploy) while its client is away: the next process resumes it, held messages included", async () => {
-    const { from, to, proxy, client, received, opens } = await awayWithHeld("deploy", "d", 100);
+    const away = await awayWithHeld("deploy", "d", 100);
     // A graceful close (SIGTERM: server.close()) leaves the session in Redis, not deleted.
-    await from.stop();
-    proxy.target = to.port;
-    await eventually(() => opens.length >= 2, 20_000, "the client back");
-    expect(opens).toEqual([false, true]);
-    await eventually(() => received.length >= 200, 10_000, "the held messages");
-    await to.http("/publish?topic=deploy-room&tag=d2&count=10");
-    await eventually(() => received.length >= 210, 10_000, "a publish after the move");
-    const byTag = sequences(received);
-    expect(byTag.get("d")).toEqual(upTo(200));
-    expect(byTag.get("d2")).toEqual(upTo(10));
-    const now = await events(to);
-    expect(now.recovered.map((recovered) => recovered.topics)).toEqual([["deploy-room"]]);
+    await away.from.stop();
+    const now = await resumesWithHeld(away, "deploy", "d", 100);
     expect(now.opened).not.toContain("deploy");
-    await client.close();
+    await away.client.close();
   });
 
   it("the owner shuts down while its client is connected: the client comes back (1001) to the next process and recovers", async () => {
@@ -459,7 +449,8 @@ describe("recovery across processes: when it cannot recover, and after a crash",
   });
 
   it("the owner crashed while its client was away: the new process resumes from what Redis holds", async () => {
-    const { from, to, proxy, client, received, opens } = await awayWithHeld("crash", "k", 100);
+    const away = await awayWithHeld("crash", "k", 100);
+    const { from } = away;
     // The process dies without a word.
     process.kill(from.pid, "SIGKILL");
     await eventually(
@@ -471,18 +462,8 @@ describe("recovery across processes: when it cannot recover, and after a crash",
       5000,
       "the crash",
     );
-    proxy.target = to.port;
-    await eventually(() => opens.length >= 2, 20_000, "the client back");
-    expect(opens).toEqual([false, true]);
-    await eventually(() => received.length >= 200, 10_000, "the held messages");
-    await to.http("/publish?topic=crash-room&tag=k2&count=10");
-    await eventually(() => received.length >= 210, 10_000, "a publish after the move");
-    const byTag = sequences(received);
-    expect(byTag.get("k")).toEqual(upTo(200));
-    expect(byTag.get("k2")).toEqual(upTo(10));
-    const now = await events(to);
-    expect(now.recovered.map((recovered) => recovered.topics)).toEqual([["crash-room"]]);
-    await client.close();
+    await resumesWithHeld(away, "crash", "k", 100);
+    await away.client.close();
   });
 });
 
@@ -504,6 +485,32 @@ async function awayWithHeld(name: string, tag: string, count: number, args: stri
   await from.http(`/send?name=${name}&tag=${tag}&from=${count}&count=${count}`);
   await sleep(100);
   return { from, to, proxy, ...recovering };
+}
+
+/**
+ * The client of `awayWithHeld(name, tag, count)` comes back through its proxy to the second
+ * process: it recovers, gets the `count` messages held for it, then a publish to its room made
+ * there (tagged `<tag>2`), each once and in order. Returns what the second process's hooks saw.
+ */
+async function resumesWithHeld(
+  away: Awaited<ReturnType<typeof awayWithHeld>>,
+  name: string,
+  tag: string,
+  count: number,
+): Promise<Events> {
+  const { to, proxy, received, opens } = away;
+  proxy.target = to.port;
+  await eventually(() => opens.length >= 2, 20_000, "the client back");
+  expect(opens).toEqual([false, true]);
+  await eventually(() => received.length >= 2 * count, 10_000, "the held messages");
+  await to.http(`/publish?topic=${name}-room&tag=${tag}2&count=10`);
+  await eventually(() => received.length >= 2 * count + 10, 10_000, "a publish after the move");
+  const byTag = sequences(received);
+  expect(byTag.get(tag)).toEqual(upTo(2 * count));
+  expect(byTag.get(`${tag}2`)).toEqual(upTo(10));
+  const now = await events(to);
+  expect(now.recovered.map((recovered) => recovered.topics)).toEqual([[`${name}-room`]]);
+  return now;
 }
 
 /** A bare `switchboard.recovery.v1` client: its hello, then control and data messages apart. */
