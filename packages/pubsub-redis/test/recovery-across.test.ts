@@ -5,10 +5,11 @@ import { loadableUws } from "@switchboard/test-support/uws-builds";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { channelOf, DEFAULT_PREFIX } from "../src/index.js";
+import type { BackendName } from "./fixtures/backend.js";
 import { eventually } from "./support/collector.js";
 import { subscriberCount } from "./support/redis-probe.js";
 import { sequences, upTo } from "./support/sequences.js";
-import { type ServerProcess, startServerProcess } from "./support/server-process.js";
+import { bunMissing, type ServerProcess, startServerProcess } from "./support/server-process.js";
 
 /** What the fixture's hooks saw (GET /events). */
 interface Events {
@@ -77,7 +78,7 @@ const servers: ServerProcess[] = [];
 const proxies: CutProxy[] = [];
 const clients: WebSocketClient[] = [];
 
-async function serverOn(backend: "ws" | "uws", ...args: string[]): Promise<ServerProcess> {
+async function serverOn(backend: BackendName, ...args: string[]): Promise<ServerProcess> {
   const server = await startServerProcess(backend, redis!.url, { fixture: FIXTURE, args });
   servers.push(server);
   return server;
@@ -104,26 +105,33 @@ describe("recovery across processes, through Redis", () => {
   let wsA: ServerProcess;
   let wsB: ServerProcess;
   let uws: ServerProcess | undefined;
+  let bun: ServerProcess | undefined;
 
   beforeAll(async () => {
-    [wsA, wsB, uws] = await Promise.all([
+    [wsA, wsB, uws, bun] = await Promise.all([
       serverOn("ws"),
       serverOn("ws"),
       uwsMissing ? Promise.resolve(undefined) : serverOn("uws"),
+      bunMissing ? Promise.resolve(undefined) : serverOn("bun"),
     ]);
   });
 
-  const moves: [from: "wsA" | "wsB" | "uws", to: "wsA" | "wsB" | "uws"][] = [
+  type Name = "wsA" | "wsB" | "uws" | "bun";
+  /** Why a process cannot run here, for the moves that need it. */
+  const missing: Partial<Record<Name, string>> = { uws: uwsMissing, bun: bunMissing };
+  const moves: [from: Name, to: Name][] = [
     ["wsA", "uws"],
     ["uws", "wsA"],
     ["wsA", "wsB"],
+    ["wsA", "bun"],
+    ["bun", "uws"],
   ];
   for (const [fromName, toName] of moves) {
-    const needsUws = fromName === "uws" || toName === "uws";
-    it.skipIf(needsUws && uwsMissing !== undefined)(
-      `${fromName} → ${toName}: a cut client resumes on the other process, every message once, in order, both ways${needsUws && uwsMissing ? ` (cannot run: ${uwsMissing})` : ""}`,
+    const cannot = missing[fromName] ?? missing[toName];
+    it.skipIf(cannot !== undefined)(
+      `${fromName} → ${toName}: a cut client resumes on the other process, every message once, in order, both ways${cannot ? ` (cannot run: ${cannot})` : ""}`,
       async () => {
-        const all = { wsA, wsB, uws };
+        const all = { wsA, wsB, uws, bun };
         const from = all[fromName]!;
         const to = all[toName]!;
         const third = Object.values(all).find(

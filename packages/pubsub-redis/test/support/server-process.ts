@@ -1,6 +1,8 @@
 import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { findBun, INSTALL_BUN } from "@switchboard/test-support/bun";
 import { spawnTracked, stopChild, waitForLine } from "@switchboard/test-support/children";
+import type { BackendName } from "../fixtures/backend.js";
 
 /** A Switchboard server with the Redis adapter, running in its own process. */
 export interface ServerProcess {
@@ -38,21 +40,32 @@ export interface FixtureChoice {
 }
 const PACKAGE_DIR = fileURLToPath(new URL("../..", import.meta.url));
 
-/** Starts `test/fixtures/node-server.ts` through tsx on the given backend, connected to `redisUrl`. */
+/** Bun, for the `bun` backend's processes; undefined when it is not installed here. */
+export const bunBinary = findBun(fileURLToPath(new URL("../../../..", import.meta.url)));
+/** Why the `bun` backend cannot run here, for skip reasons; undefined when it can. */
+export const bunMissing = bunBinary ? undefined : `Bun is not installed (${INSTALL_BUN})`;
+
+/** Node runs a TypeScript fixture through tsx; Bun runs it as it is. */
+function command(backend: BackendName, fixture: string): [string, string[]] {
+  if (backend !== "bun") return [process.execPath, ["--import", "tsx", fixture]];
+  if (!bunBinary) throw new Error(`the bun backend needs Bun: ${bunMissing}`);
+  return [bunBinary, [fixture]];
+}
+
+/** Starts `test/fixtures/node-server.ts` on the given backend, connected to `redisUrl`. */
 export async function startServerProcess(
-  backend: "ws" | "uws",
+  backend: BackendName,
   redisUrl: string,
   choice: FixtureChoice = {},
 ): Promise<ServerProcess> {
   const fixture = choice.fixture
     ? fileURLToPath(new URL(`../fixtures/${choice.fixture}`, import.meta.url))
     : FIXTURE;
+  const [runtime, args] = command(backend, fixture);
   const child: ChildProcess = spawnTracked(
-    process.execPath,
-    ["--import", "tsx", fixture, backend, redisUrl, ...(choice.args ?? [])],
-    {
-      cwd: PACKAGE_DIR,
-    },
+    runtime,
+    [...args, backend, redisUrl, ...(choice.args ?? [])],
+    { cwd: PACKAGE_DIR },
   );
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
