@@ -46,3 +46,14 @@ export function releaseCopy(copy: Uint8Array): void {
 function newSlab(): ArrayBuffer {
   return Buffer.allocUnsafeSlow(SLAB_BYTES).buffer as ArrayBuffer;
 }
+
+const encoder = new TextEncoder();
+
+/**
+ * The UTF-8 bytes of a string, in bytes the caller owns. On Node, `Buffer.from` takes a short
+ * string from its 8 KiB pool, where `TextEncoder` allocates a new ArrayBuffer each time (about
+ * 5× more for a short body); Bun has no such pool, and there `TextEncoder` is the faster one (73
+ * against 255 ns for four bytes, and 10% of a `GET /ping` on Bun went to `Buffer.from`).
+ */
+export const utf8Bytes: (text: string) => Uint8Array =
+  "Bun" in globalThis ? (text) => encoder.encode(text) : (text) => Buffer.from(text, "utf8");

@@ -1,3 +1,4 @@
+import { utf8Bytes } from "./bytes.js";
 import { Channel } from "./channel.js";
 import { checkClose } from "./close.js";
 import type { ServerContext } from "./context.js";
@@ -242,7 +243,7 @@ export class Connection extends Sequencer implements SocketEvents {
       rare.held ??= new HeldFragments();
       const held = rare.held;
       // The caller may reuse its buffer once `send` returns: hold a copy.
-      held.add(typeof payload === "string" ? Buffer.from(payload, "utf8") : payload.slice());
+      held.add(typeof payload === "string" ? utf8Bytes(payload) : payload.slice());
       if (part !== "last") {
         if (held.size > maxBufferedBytes) this.#overflow(held.size);
         return true;

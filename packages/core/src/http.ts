@@ -1,14 +1,10 @@
 import type { RequestBody } from "./body.js";
+import { utf8Bytes } from "./bytes.js";
 import { HttpError } from "./errors.js";
 import { bodiless, responseHead } from "./response-head.js";
 import type { HttpExchange, ResponseHead } from "./seam.js";
 import { type SseOptions, SseStream } from "./sse.js";
 
-/**
- * UTF-8 bytes of a string. Buffer.from takes small strings from Node's 8 KiB pool; TextEncoder
- * allocates a fresh ArrayBuffer each time, which cost ~5× more for a short body.
- */
-const utf8 = (text: string): Uint8Array => Buffer.from(text, "utf8");
 const decoder = new TextDecoder();
 const EMPTY = new Uint8Array(0);
 
@@ -185,13 +181,13 @@ export class HttpResponse {
   /** Sends text (`text/plain; charset=utf-8` unless a content type is set). */
   text(body: string, status?: number): void {
     this.#defaultType("text/plain; charset=utf-8");
-    this.#finish(utf8(body), status);
+    this.#finish(utf8Bytes(body), status);
   }
 
   /** Sends a value as JSON. */
   json(value: unknown, status?: number): void {
     this.#defaultType("application/json; charset=utf-8");
-    this.#finish(utf8(JSON.stringify(value)), status);
+    this.#finish(utf8Bytes(JSON.stringify(value)), status);
   }
 
   /** Sends bytes (`application/octet-stream` unless a content type is set) or a string. */
@@ -212,7 +208,7 @@ export class HttpResponse {
     this.#startStream();
     if (this.finished) return false;
     if (this.#headOnly || bodiless(this.#status)) return true;
-    return this.#exchange.write(typeof chunk === "string" ? utf8(chunk) : chunk);
+    return this.#exchange.write(typeof chunk === "string" ? utf8Bytes(chunk) : chunk);
   }
 
   /** Resolves when a stream may be written again (or the client is gone). */
@@ -240,7 +236,8 @@ export class HttpResponse {
       this.#startStream();
     }
     this.#ended = true;
-    const last = chunk === undefined ? undefined : typeof chunk === "string" ? utf8(chunk) : chunk;
+    const last =
+      chunk === undefined ? undefined : typeof chunk === "string" ? utf8Bytes(chunk) : chunk;
     this.#exchange.end(this.#headOnly || bodiless(this.#status) ? undefined : last);
   }
 

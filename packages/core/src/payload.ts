@@ -1,4 +1,5 @@
 import { isUtf8 } from "node:buffer";
+import { utf8Bytes } from "./bytes.js";
 import { SwitchboardError } from "./errors.js";
 import { Opcode } from "./opcode.js";
 
@@ -20,11 +21,11 @@ export function isBinary(data: SendData, opcode: Opcode | undefined): boolean {
 /** Validates and encodes once for many recipients: text goes out as UTF-8 bytes too. */
 export function encodeOnce(data: SendData, binary: boolean): Uint8Array {
   const payload = toPayload(data, binary);
-  return typeof payload === "string" ? Buffer.from(payload, "utf8") : payload;
+  return typeof payload === "string" ? utf8Bytes(payload) : payload;
 }
 
 export function toPayload(data: SendData, binary: boolean): Uint8Array | string {
-  if (typeof data === "string") return binary ? Buffer.from(data, "utf8") : data;
+  if (typeof data === "string") return binary ? utf8Bytes(data) : data;
   let bytes: Uint8Array;
   if (data instanceof Uint8Array) bytes = data;
   else if (data instanceof ArrayBuffer) bytes = new Uint8Array(data);
