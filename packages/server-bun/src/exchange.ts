@@ -9,19 +9,27 @@ export interface RequestHead {
   remoteAddress: string;
 }
 
-/** Lower-case names, repeats joined with ", " (Bun's `Headers` does both already). */
+/** Bun's `Headers`, which also has a native `toJSON` (not in the DOM's type). */
+interface BunHeaders {
+  toJSON(): Record<string, string | string[]>;
+}
+
+/**
+ * Lower-case names, repeats joined with ", ". Bun's `toJSON` does both in native code, about
+ * twice as fast as `forEach` with a callback, and keeps a header named `__proto__` as the
+ * header it is; only `set-cookie` it leaves as a list.
+ */
 export function requestHead(request: Request, server: BunServer): RequestHead {
-  const headers: Record<string, string> = {};
-  request.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
+  const headers = (request.headers as unknown as BunHeaders).toJSON();
+  const cookies = headers["set-cookie"];
+  if (cookies !== undefined) headers["set-cookie"] = (cookies as string[]).join(", ");
   const href = request.url;
   // `request.url` is absolute: keep path and query, as the other engines report them.
   const path = href.indexOf("/", href.indexOf("//") + 2);
   return {
     method: request.method,
     url: path === -1 ? "/" : href.slice(path),
-    headers,
+    headers: headers as Record<string, string>,
     remoteAddress: server.requestIP(request)?.address ?? "",
   };
 }

@@ -11,10 +11,11 @@ export interface CopiedRequest {
 /** Where `collectHeader` writes: one callback for every request instead of a closure each. */
 let collecting: Record<string, string> = {};
 const collectHeader = (name: string, value: string) => {
-  collecting[name] = name in collecting ? `${collecting[name]}, ${value}` : value;
+  collecting[name] =
+    name in collecting ? `${collecting[name]}${name === "cookie" ? "; " : ", "}${value}` : value;
 };
 
-/** The request's headers: lower-case names, repeats joined with ", ". */
+/** The request's headers: lower-case names, repeats joined with ", " (cookies with "; ", as node:http does). */
 export function copyHeaders(req: HttpRequest): Record<string, string> {
   const headers: Record<string, string> = {};
   collecting = headers;

@@ -1,6 +1,7 @@
 import { HttpError, WebServer } from "@switchboard/core";
 import { describe, expect } from "vitest";
 import type { SuiteContext } from "../support/context.js";
+import { bodyOf, rawRequest } from "../support/raw.js";
 
 class BodiesServer extends WebServer {
   override onInit() {
@@ -14,6 +15,11 @@ class BodiesServer extends WebServer {
         .header("x-count", 2)
         .text("ok"),
     );
+    this.get("/repeated", (req) => ({
+      list: req.header("x-list"),
+      cookie: req.header("cookie"),
+      setCookie: req.header("set-cookie"),
+    }));
     this.get("/returns/text", () => "plain");
     this.get("/returns/bytes", () => new Uint8Array([1, 2, 3]));
     this.get("/returns/json", () => ({ list: [1, 2] }));
@@ -71,6 +77,33 @@ export function bodyCases(ctx: SuiteContext): void {
         duplex: "half",
       } as RequestInit);
       expect(await answer.text()).toBe("HELLO CHUNKED WORLD");
+    });
+
+    // Sent raw: fetch would fold the repeats into one line before they reach the engine.
+    it("joins a repeated request header with a comma, and repeated cookies with a semicolon", async () => {
+      const { address } = await start();
+      const outcome = await rawRequest(
+        address.port,
+        [
+          "GET /repeated HTTP/1.1",
+          "host: x",
+          "x-list: 1",
+          "x-list: 2",
+          "cookie: a=1",
+          "cookie: b=2",
+          "set-cookie: s=1",
+          "set-cookie: s=2",
+          "connection: close",
+          "",
+          "",
+        ].join("\r\n"),
+      );
+      expect(outcome.status).toBe(200);
+      expect(JSON.parse(bodyOf(outcome.text))).toEqual({
+        list: "1, 2",
+        cookie: "a=1; b=2",
+        setCookie: "s=1, s=2",
+      });
     });
 
     it("sends statuses and headers, and turns returned values into text, bytes or JSON", async () => {
