@@ -139,9 +139,9 @@ export async function startServer(
   profileDir?: string,
 ): Promise<ServerProcess> {
   const runtime = runtimeOf(contender);
-  // Bun has no --expose-gc (it has Bun.gc) and no --cpu-prof.
+  // Bun has no --expose-gc (it has Bun.gc); both take the same --cpu-prof flags.
   const execArgv = runtime ? [] : ["--expose-gc"];
-  if (profileDir && !runtime)
+  if (profileDir)
     execArgv.push(
       "--cpu-prof",
       `--cpu-prof-dir=${profileDir}`,
