@@ -111,3 +111,25 @@ describe("ResendRing's copies", () => {
     expect(resent.every((item) => item.binary && item.bytes === item.data.length)).toBe(true);
   });
 });
+
+describe("KeptCopies", () => {
+  it("lets copies of a few KiB share growing chunks while a session is busy, and starts small after a release", () => {
+    const copies = new KeptCopies();
+    const kept: { buffer: ArrayBuffer; at: number }[] = [];
+    const bytes = new Uint8Array(4096);
+    for (let n = 0; n < 64; n++) {
+      const at = copies.copy(bytes.fill(n));
+      kept.push({ buffer: copies.buffer, at });
+    }
+    bytes.fill(255);
+    // 4, 8, 16, 32 KiB, then 64 KiB chunks: 64 copies in 8 allocations, not 64.
+    expect(new Set(kept.map((copy) => copy.buffer)).size).toBe(8);
+    expect(Math.max(...kept.map((copy) => copy.buffer.byteLength))).toBe(64 * 1024);
+    kept.forEach(({ buffer, at }, n) => {
+      expect(new Uint8Array(buffer, at, 4096).every((byte) => byte === n)).toBe(true);
+    });
+    copies.release();
+    copies.copy(new Uint8Array(32));
+    expect(copies.buffer.byteLength).toBe(4096);
+  });
+});
