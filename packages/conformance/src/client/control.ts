@@ -1,3 +1,4 @@
+import type { HostileScript, HostileState } from "./hostile.js";
 import type { RecoveryState } from "./recovery-app.js";
 import type { ClientServersInfo } from "./types.js";
 
@@ -125,6 +126,22 @@ export class ControlClient {
     };
   }
 
+  /**
+   * A server on a bare TCP socket that answers every upgrade as `script` says and sends the
+   * frames it lists, byte for byte (see `HostileScript`); `state` is what it saw.
+   */
+  async hostile(
+    script: HostileScript,
+  ): Promise<{ url: string; state(): Promise<HostileState>; dispose(): Promise<void> }> {
+    const body = JSON.stringify(script);
+    const { id, port } = await this.call<{ id: string; port: number }>("/hostile", {}, body);
+    return {
+      url: `ws://127.0.0.1:${port}/`,
+      state: () => this.call("/hostile-state", { id }),
+      dispose: () => this.call("/dispose", { id }),
+    };
+  }
+
   /** A port where nothing listens. */
   async closedPort(): Promise<number> {
     return (await this.call<{ port: number }>("/closed-port", {})).port;
@@ -136,10 +153,12 @@ export class ControlClient {
     return { port, dispose: () => this.call("/dispose", { id }) };
   }
 
-  async call<T>(path: string, params: Record<string, string>): Promise<T> {
-    // A POST without a body or custom headers needs no CORS preflight from a browser page.
+  async call<T>(path: string, params: Record<string, string>, body?: string): Promise<T> {
+    // A POST without custom headers, its body (if any) text/plain, needs no CORS preflight from
+    // a browser page.
     const response = await fetch(`${this.#base}${path}?${new URLSearchParams(params)}`, {
       method: "POST",
+      ...(body === undefined ? {} : { body }),
     });
     if (!response.ok)
       throw new Error(`control ${path} failed: ${response.status} ${await response.text()}`);
