@@ -154,6 +154,21 @@ export function hostileRecoveryCases(ctx: ClientSuiteContext): void {
         ),
     );
 
+    it("a server that answers without a subprotocol speaks plain WebSocket: data passes as it is", async () =>
+      withHostile(
+        ctx,
+        { protocol: "none", frames: [hostile.text('\x1f["ack",1]'), hostile.text("plain")] },
+        async (server) => {
+          const { client, seen } = watched(ctx, { recover: true });
+          expect(await settled(client.connect(server.url))).toBe("resolved");
+          expect(await within(2000, () => seen.texts.length === 2)).toBe(true);
+          expect(seen.texts).toEqual(['\x1f["ack",1]', "plain"]);
+          expect(client.protocol).toBe("");
+          expect(client.recovered).toBe(false);
+          await expectSound(client, seen);
+        },
+      ));
+
     it("a server that picks a subprotocol the client did not offer is refused", async () =>
       withHostile(ctx, { protocol: "switchboard.recovery.v1+chat", frames: [welcome()] }, async (server) => {
         const { client, seen } = watched(ctx, { recover: true });
