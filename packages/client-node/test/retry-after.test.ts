@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { DEFAULT_RECONNECT, reconnectDelay } from "@switchboard/client-core";
+import { describe, expect, it } from "vitest";
 import { retryAfterMs } from "../src/retry-after.js";
 
 describe("Retry-After", () => {

@@ -48,7 +48,9 @@ export async function hostileServer(script: HostileScript): Promise<HostileServe
           const code = frame.payload.length >= 2 ? frame.payload.readUInt16BE(0) : 1005;
           state.closes.push(code);
           if (current.answerClose !== false) {
-            socket.end(encode({ opcode: 8, base64: frame.payload.subarray(0, 2).toString("base64") }));
+            socket.end(
+              encode({ opcode: 8, base64: frame.payload.subarray(0, 2).toString("base64") }),
+            );
           }
           continue;
         }
@@ -95,8 +97,8 @@ function answer(socket: Socket, head: string, script: HostileScript): void {
   for (const [name, value] of Object.entries(script.headers ?? {})) lines.push(`${name}: ${value}`);
   socket.write(Buffer.from(`${lines.join("\r\n")}\r\n\r\n`, "latin1"));
   send(socket, script.frames ?? []);
-  if (status !== 101 || script.then === "end") socket.end();
-  else if (script.then === "drop") socket.destroy();
+  if (status !== 101 || script.after === "end") socket.end();
+  else if (script.after === "drop") socket.destroy();
 }
 
 /** Writes `frames` in one go, up to a `drop`, which destroys the socket there. */

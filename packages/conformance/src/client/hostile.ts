@@ -19,7 +19,7 @@ export interface HostileScript {
   /** Frames sent after the client's n-th message (from 0): a reply to a request, a welcome. */
   replies?: HostileFrame[][];
   /** After the first frames: stay (default), end the TCP connection, or drop it. */
-  then?: "stay" | "end" | "drop";
+  after?: "stay" | "end" | "drop";
   /** Whether a close frame from the client is answered (default true); false leaves it hanging. */
   answerClose?: boolean;
   /** The script of every connection after the first (default: this one). */

@@ -7,7 +7,15 @@ import type {
   ConformanceEvents,
   ConformanceSchema,
 } from "../types.js";
-import { codeOf, expectSound, type Seen, settled, watched, withHostile, within } from "./hostile-support.js";
+import {
+  codeOf,
+  expectSound,
+  type Seen,
+  settled,
+  watched,
+  withHostile,
+  within,
+} from "./hostile-support.js";
 
 const env = hostile.envelope;
 /** The valid event each case ends with: it must arrive, whatever came before. */
@@ -35,9 +43,15 @@ const MALFORMED: [what: string, frame: HostileFrame][] = [
   ["an error without a body", env([1, "x", 0])],
   ["an error with a numeric code", env([1, "x", 0, { code: 5, message: "m" }])],
   ["an error whose message is an object", env([1, "x", 0, { code: "E", message: {} }])],
-  ["binary with no end of header", hostile.bytes([0x1e, ...new TextEncoder().encode('[1,"e","tick",5]')])],
+  [
+    "binary with no end of header",
+    hostile.bytes([0x1e, ...new TextEncoder().encode('[1,"e","tick",5]')]),
+  ],
   ["binary with an invalid UTF-8 header", hostile.bytes([0x1e, 0xff, 0xfe, 0x1e, 1])],
-  ["binary with an unknown type", hostile.bytes([0x1e, ...new TextEncoder().encode('[1,"zz","tick"]'), 0x1e, 1])],
+  [
+    "binary with an unknown type",
+    hostile.bytes([0x1e, ...new TextEncoder().encode('[1,"zz","tick"]'), 0x1e, 1]),
+  ],
 ];
 
 /** A tick schema from zod, an optional peer of the suite. */
@@ -76,14 +90,16 @@ export function hostileEventCases(ctx: ClientSuiteContext): void {
   }
 
   describe("hostile events server", () => {
-    it.for(MALFORMED)("%s is refused with INVALID_PAYLOAD and the next event still arrives", async ([, frame], test) =>
-      against(test, { frames: [frame, LAST_TICK] }, {}, async ({ seen, ticks }) => {
-        expect(await within(2000, () => ticks.length > 0)).toBe(true);
-        expect(ticks).toEqual([7]);
-        expect(seen.texts).toEqual([]);
-        expect(seen.frames).toEqual([]);
-        expect(seen.errors.map(codeOf)).toEqual(["INVALID_PAYLOAD"]);
-      }),
+    it.for(MALFORMED)(
+      "%s is refused with INVALID_PAYLOAD and the next event still arrives",
+      async ([, frame], test) =>
+        against(test, { frames: [frame, LAST_TICK] }, {}, async ({ seen, ticks }) => {
+          expect(await within(2000, () => ticks.length > 0)).toBe(true);
+          expect(ticks).toEqual([7]);
+          expect(seen.texts).toEqual([]);
+          expect(seen.frames).toEqual([]);
+          expect(seen.errors.map(codeOf)).toEqual(["INVALID_PAYLOAD"]);
+        }),
     );
 
     it("a server that answers without a subprotocol: not negotiated, and envelopes stay raw messages", async (test) =>
@@ -142,22 +158,32 @@ export function hostileEventCases(ctx: ClientSuiteContext): void {
       ["no message", { code: "E" }],
       ["a body of null", null],
       ["a body that is a string", "E"],
-    ] as const)("an error reply with %s settles the request with a typed error", async ([, body], test) =>
-      against(test, { replies: [[env([1, "x", 1, body])]] }, { requestTimeoutMs: 300 }, async ({ events }) => {
-        const error = await events.request("add", { a: 1, b: 2 }).then(
-          () => undefined,
-          (failure: unknown) => failure as { code?: unknown; message?: unknown; event?: unknown; issues?: unknown },
-        );
-        expect(codeOf(error)).not.toMatch(/^untyped/);
-        expect(typeof error?.message).toBe("string");
-        expect(error?.event === undefined || typeof error.event === "string").toBe(true);
-        expect(error?.issues === undefined || Array.isArray(error.issues)).toBe(true);
-      }),
+    ] as const)(
+      "an error reply with %s settles the request with a typed error",
+      async ([, body], test) =>
+        against(
+          test,
+          { replies: [[env([1, "x", 1, body])]] },
+          { requestTimeoutMs: 300 },
+          async ({ events }) => {
+            const error = await events.request("add", { a: 1, b: 2 }).then(
+              () => undefined,
+              (failure: unknown) =>
+                failure as { code?: unknown; message?: unknown; event?: unknown; issues?: unknown },
+            );
+            expect(codeOf(error)).not.toMatch(/^untyped/);
+            expect(typeof error?.message).toBe("string");
+            expect(error?.event === undefined || typeof error.event === "string").toBe(true);
+            expect(error?.issues === undefined || Array.isArray(error.issues)).toBe(true);
+          },
+        ),
     );
 
     it("__proto__ and constructor, as keys and as names, pollute nothing and reach only their own handlers", async (test) => {
       const frames = [
-        env('[1,"e","tick",{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}}}]'),
+        env(
+          '[1,"e","tick",{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}}}]',
+        ),
         env('[2,"e","__proto__",{"polluted":1}]'),
         env([3, "e", "constructor", 3]),
         env([4, "e", "toString", 4]),
@@ -166,20 +192,27 @@ export function hostileEventCases(ctx: ClientSuiteContext): void {
         env([7, "r", "__proto__", 7]),
         env([8, "e", "hasOwnProperty", 8]),
       ];
-      await against(test, { frames: [...frames, LAST_TICK] }, {}, async ({ events, seen, ticks, server }) => {
-        // Nobody listens to these names: next() has them.
-        expect(await within(2000, () => ticks.length === 2)).toBe(true);
-        const first = ticks[0] as Record<string, unknown>;
-        expect(Object.hasOwn(first, "__proto__")).toBe(true);
-        expect(Object.getPrototypeOf(first)).toBe(Object.prototype);
-        expect(await events.next("constructor", { timeout: 1000 })).toBe(3);
-        expect(await events.next("toString", { timeout: 1000 })).toBe(4);
-        expect(await events.next("hasOwnProperty", { timeout: 1000 })).toBe(8);
-        // The two requests nobody handles are answered UNKNOWN_EVENT and reported.
-        expect(seen.errors.map(codeOf)).toEqual(["UNKNOWN_EVENT", "UNKNOWN_EVENT"]);
-        const answers = (await server.state()).received.filter((text) => text.includes("UNKNOWN_EVENT"));
-        expect(answers).toHaveLength(2);
-      });
+      await against(
+        test,
+        { frames: [...frames, LAST_TICK] },
+        {},
+        async ({ events, seen, ticks, server }) => {
+          // Nobody listens to these names: next() has them.
+          expect(await within(2000, () => ticks.length === 2)).toBe(true);
+          const first = ticks[0] as Record<string, unknown>;
+          expect(Object.hasOwn(first, "__proto__")).toBe(true);
+          expect(Object.getPrototypeOf(first)).toBe(Object.prototype);
+          expect(await events.next("constructor", { timeout: 1000 })).toBe(3);
+          expect(await events.next("toString", { timeout: 1000 })).toBe(4);
+          expect(await events.next("hasOwnProperty", { timeout: 1000 })).toBe(8);
+          // The two requests nobody handles are answered UNKNOWN_EVENT and reported.
+          expect(seen.errors.map(codeOf)).toEqual(["UNKNOWN_EVENT", "UNKNOWN_EVENT"]);
+          const answers = (await server.state()).received.filter((text) =>
+            text.includes("UNKNOWN_EVENT"),
+          );
+          expect(answers).toHaveLength(2);
+        },
+      );
     });
 
     it("a payload nested 100,000 deep is refused by its schema, and the client goes on", async (test) => {
@@ -187,11 +220,16 @@ export function hostileEventCases(ctx: ClientSuiteContext): void {
       if (!tick) return test.skip("zod is not installed (an optional peer of the suite)");
       const depth = 100_000;
       const deep = env(`[1,"e","tick",${"[".repeat(depth)}${"]".repeat(depth)}]`);
-      await against(test, { frames: [deep, LAST_TICK] }, { schemas: { serverEvents: { tick } } }, async ({ seen, ticks }) => {
-        expect(await within(3000, () => ticks.length > 0)).toBe(true);
-        expect(ticks).toEqual([7]);
-        expect(seen.errors.map(codeOf)).toEqual(["INVALID_PAYLOAD"]);
-      });
+      await against(
+        test,
+        { frames: [deep, LAST_TICK] },
+        { schemas: { serverEvents: { tick } } },
+        async ({ seen, ticks }) => {
+          expect(await within(3000, () => ticks.length > 0)).toBe(true);
+          expect(ticks).toEqual([7]);
+          expect(seen.errors.map(codeOf)).toEqual(["INVALID_PAYLOAD"]);
+        },
+      );
     });
 
     it("bytes where the schema wants a number are refused", async (test) => {
@@ -199,11 +237,16 @@ export function hostileEventCases(ctx: ClientSuiteContext): void {
       if (!tick) return test.skip("zod is not installed (an optional peer of the suite)");
       const header = new TextEncoder().encode('[1,"e","tick"]');
       const frames = [hostile.bytes([0x1e, ...header, 0x1e, 1, 2, 3]), LAST_TICK];
-      await against(test, { frames }, { schemas: { serverEvents: { tick } } }, async ({ seen, ticks }) => {
-        expect(await within(2000, () => ticks.length > 0)).toBe(true);
-        expect(ticks).toEqual([7]);
-        expect(seen.errors.map(codeOf)).toEqual(["INVALID_PAYLOAD"]);
-      });
+      await against(
+        test,
+        { frames },
+        { schemas: { serverEvents: { tick } } },
+        async ({ seen, ticks }) => {
+          expect(await within(2000, () => ticks.length > 0)).toBe(true);
+          expect(ticks).toEqual([7]);
+          expect(seen.errors.map(codeOf)).toEqual(["INVALID_PAYLOAD"]);
+        },
+      );
     });
   });
 }
