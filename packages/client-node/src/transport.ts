@@ -23,16 +23,6 @@ export function wsTransport(
   let failure: Error | undefined;
   let status: number | undefined;
   let retryAfter: number | undefined;
-  // An answer without a subprotocol means "none picked" to browsers, and to RFC 6455; ws fails
-  // it when some were offered, so that a Node client could not reach a server a page reaches
-  // (a plain server, to a client with recovery or typed events). Let ws pass it, as "".
-  const offered = ([] as string[]).concat(options.protocols);
-  ws.on("upgrade", (response) => {
-    if (offered.length && response.headers["sec-websocket-protocol"] === undefined) {
-      response.headers["sec-websocket-protocol"] = offered[0];
-      Object.defineProperty(ws, "protocol", { value: "" });
-    }
-  });
   ws.on("open", events.onopen);
   ws.on("message", (data: Buffer, binary: boolean) => {
     // A closing WebSocket delivers nothing in browsers (the message was sent before the server
