@@ -102,13 +102,14 @@ export function hostileEventCases(ctx: ClientSuiteContext): void {
         }),
     );
 
-    it("a server that answers without a subprotocol: not negotiated, and envelopes stay raw messages", async (test) =>
-      withHostile(ctx, { protocol: "none", frames: [LAST_TICK] }, async (server) => {
-        const { client, seen } = watched(ctx);
+    it("a server that picks the application's own subprotocol: not negotiated, and envelopes stay raw messages", async (test) =>
+      withHostile(ctx, { protocol: "chat.v1", frames: [LAST_TICK] }, async (server) => {
+        const { client, seen } = watched(ctx, { protocols: ["chat.v1"] });
         const events = ctx.events(client);
         if (!events) return test.skip("this client package offers no typed events (createEvents)");
         expect(await settled(client.connect(server.url))).toBe("resolved");
         expect(events.negotiated).toBe(false);
+        expect(client.protocol).toBe("chat.v1");
         expect(await within(2000, () => seen.texts.length === 1)).toBe(true);
         expect(seen.texts).toEqual(['\x1e[999,"e","tick",7]']);
         await expectSound(client, seen);
