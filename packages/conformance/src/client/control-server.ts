@@ -9,7 +9,6 @@ import { EventsServer } from "./events-app.js";
 import type { HostileScript } from "./hostile.js";
 import { type HostileServer, hostileServer } from "./hostile-server.js";
 import { ProbeServer } from "./probe-server.js";
-import { type RawCloser, rawCloser } from "./raw-closer.js";
 import { RecoveryApp } from "./recovery-app.js";
 
 /** A server backend the client suite runs against, e.g. `{ name: "ws", backend: () => wsBackend() }`. */
@@ -36,7 +35,6 @@ export interface UnavailableBackend {
 interface Managed {
   dispose(): Promise<void>;
   server?: WebServer;
-  raw?: RawCloser;
   proxy?: CutProxy;
   hostile?: HostileServer;
   port: number;
@@ -130,12 +128,6 @@ export async function startControlServer(
       });
       return { id, port };
     },
-    async "/raw-close"(params) {
-      const raw = await rawCloser(Number(params.get("code")), params.get("reason") ?? "");
-      const id = String(nextId++);
-      managed.set(id, { port: raw.port, raw, dispose: () => raw.close() });
-      return { id, port: raw.port };
-    },
     async "/hostile"(params) {
       const script = JSON.parse(params.get("body") ?? "{}") as HostileScript;
       const hostile = await hostileServer(script);
@@ -147,9 +139,6 @@ export async function startControlServer(
       const hostile = managed.get(params.get("id") ?? "")?.hostile;
       if (!hostile) throw new Error(`no hostile server ${params.get("id")}`);
       return hostile.state();
-    },
-    async "/raw-state"(params) {
-      return { upgrades: rawOf(params).upgrades() };
     },
     async "/proxy"(params) {
       const proxy = await CutProxy.open(entryOf(params).port);
@@ -185,12 +174,6 @@ export async function startControlServer(
     const proxy = managed.get(id ?? "")?.proxy;
     if (!proxy) throw new Error(`no proxy ${id}`);
     return proxy;
-  }
-
-  function rawOf(params: URLSearchParams): RawCloser {
-    const entry = managed.get(params.get("id") ?? "");
-    if (!entry?.raw) throw new Error(`no raw server ${params.get("id")}`);
-    return entry.raw;
   }
 
   function serverOf(params: URLSearchParams): WebServer {

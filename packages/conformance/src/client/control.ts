@@ -1,4 +1,4 @@
-import type { HostileScript, HostileState } from "./hostile.js";
+import { type HostileScript, type HostileState, hostile } from "./hostile.js";
 import type { RecoveryState } from "./recovery-app.js";
 import type { ClientServersInfo } from "./types.js";
 
@@ -97,12 +97,11 @@ export class ControlClient {
     code: number,
     reason: string,
   ): Promise<{ url: string; upgrades(): Promise<number>; dispose(): Promise<void> }> {
-    const params = { code: String(code), reason };
-    const { id, port } = await this.call<{ id: string; port: number }>("/raw-close", params);
+    const server = await this.hostile({ frames: [hostile.close(code, reason)], after: "end" });
     return {
-      url: `ws://127.0.0.1:${port}/`,
-      upgrades: async () => (await this.call<{ upgrades: number }>("/raw-state", { id })).upgrades,
-      dispose: () => this.call("/dispose", { id }),
+      url: server.url,
+      upgrades: async () => (await server.state()).upgrades,
+      dispose: server.dispose,
     };
   }
 
