@@ -46,6 +46,8 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   /** Bumped whenever an attempt is abandoned, so that its late events are ignored. */
   #attemptId = 0;
   #retries = 0;
+  /** When the connection opened: one that drops within `maxDelay` was another failed attempt. */
+  #openedAt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** Whether the pending retry waits out a backoff the client chose, not a wait the server asked for. */
   #cuttable?: boolean;
@@ -203,7 +205,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
             if (!live()) return;
             clearTimeout(this.#timer);
             this.#state = "open";
-            this.#retries = 0;
+            this.#openedAt = Date.now();
             // Queued messages go first: they were sent before anything onOpen sends.
             for (const payload of this.#queue.splice(0)) this.#transport?.send(payload);
             settle(this.#openWaiters);
@@ -267,7 +269,15 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
   #lost(error: ClientError, opened?: boolean): void {
     const { info } = error;
     const policy = this.#options.reconnect;
-    const retries = this.#retries;
+    // A connection that stayed up longer than the longest backoff ends a run of failures; one
+    // that drops sooner (a server that closes right after every open) counts as a failed
+    // attempt, so that the backoff keeps growing and maxRetries ends it.
+    // (Without a policy nothing is retried: NaN keeps the count, which is not used.)
+    const retries =
+      opened && this.#openedAt + (policy?.maxDelay as number) < Date.now()
+        ? // biome-ignore lint/suspicious/noAssignInExpressions: one expression costs the page's bundle, at its budget, 2 bytes less.
+          (this.#retries = 0)
+        : this.#retries;
     const quiet = opened && (this.#state === "closing" || !policy);
     // A shouldReconnect that throws means no.
     const stop = quiet

@@ -41,7 +41,10 @@ export interface ReconnectOptions {
   factor?: number;
   /** Spreads each delay by up to ±`jitter` of itself (0 to 1), so clients do not retry in lockstep. Default 0.5. */
   jitter?: number;
-  /** Failed attempts in a row before giving up with `RECONNECT_FAILED`. Default Infinity. */
+  /**
+   * Failed attempts in a row before giving up with `RECONNECT_FAILED`; a connection that drops
+   * within `maxDelay` of opening counts as one. Default Infinity.
+   */
   maxRetries?: number;
   /**
    * Whether to retry after a close or a failed attempt; replaces the default policy,

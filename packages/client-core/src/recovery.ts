@@ -7,7 +7,6 @@ import {
   ResendBuffer,
   readText,
   recoveryOffer,
-  utf8Decoder,
 } from "@switchboard/protocol";
 import type { WebSocketClientBase } from "./client.js";
 import type { Transport, TransportEvents, TransportOptions } from "./transport.js";
@@ -44,7 +43,7 @@ export function recovery(client: WebSocketClientBase): ClientRecovery {
   const create = seam.createTransport.bind(client);
   seam.createTransport = (url, options, events) =>
     session.wrap(
-      (inner, protocols) => create(url, { ...options, protocols }, inner),
+      (inner, protocols) => create(url, { ...options, protocols, text: true }, inner),
       events,
       options.protocols,
     );
@@ -99,19 +98,21 @@ function sessionRecovery(): ClientRecovery {
           onmessage: (event, binary = typeof event.data !== "string") => {
             let { data } = event;
             if (!plain && !binary) {
-              const text = typeof data === "string" ? data : utf8Decoder.decode(data);
-              const read = readText(text);
+              const read = readText(data as string);
               if ("control" in read) {
-                if (!control(read.control)) inner.close(4002, "bad recovery message");
+                // A broken protocol: 4002 says it all (docs/recovery.md), a reason would only
+                // cost the page bytes. The transport delivers nothing more once closing.
+                if (!control(read.control)) inner.close(4002, "");
                 else if (hello) {
                   hello = false;
                   events.onopen();
                 }
                 return;
               }
-              if (text !== read.data) data = read.data;
+              data = read.data;
             }
-            if (hello && !plain) return;
+            // Data before the welcome: the server skipped its answer.
+            if (hello && !plain) return inner.close(4002, "");
             if (!plain) inbound.count();
             events.onmessage({ data }, binary);
           },
@@ -127,8 +128,10 @@ function sessionRecovery(): ClientRecovery {
       );
       /** Handles a control message; false when it breaks the protocol. */
       const control = (message: Control | undefined): boolean => {
-        if (message?.[0] === "ack") return outbound.ack(message[1]);
-        if (message?.[0] !== "welcome" || !hello) return false;
+        // Once welcomed only acks may come; before, only the welcome (an ack would open the
+        // connection unwelcomed).
+        if (!hello) return message?.[0] === "ack" && outbound.ack(message[1]);
+        if (message?.[0] !== "welcome") return false;
         const [, id, recovered, received] = message;
         self.recovered = recovered && id === session && outbound.covers(received);
         if (recovered && !self.recovered) return false;
@@ -162,7 +165,7 @@ function sessionRecovery(): ClientRecovery {
           outbound.push({ data: binary ? data.slice() : wire, binary, bytes: 0 });
           inner.send(wire);
         },
-        close: (code, reason) => inner.close(code, reason),
+        close: inner.close.bind(inner),
       };
     },
   };

@@ -18,7 +18,10 @@ export interface TransportEvents {
    * whether it is bytes; TEXT may come as its UTF-8 bytes with `binary` false.
    */
   onmessage(event: { data: string | ArrayBuffer | Uint8Array }, binary?: boolean): void;
-  /** The connection is gone (or never opened); called exactly once. */
+  /**
+   * The connection is gone (or never opened); called exactly once. Once `close()` was called
+   * no message is delivered any more, as browsers do.
+   */
   onclose(event: TransportClose): void;
 }
 
@@ -56,4 +59,6 @@ export interface Transport {
 export interface TransportOptions {
   /** The subprotocols to offer, as the `WebSocket` constructor takes them. */
   protocols: string | string[];
+  /** Deliver TEXT messages as strings, never as their UTF-8 bytes (browsers always do). */
+  text?: boolean;
 }

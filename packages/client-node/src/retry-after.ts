@@ -12,6 +12,8 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
     : /[a-z]/i.test(value)
       ? Date.parse(value) - now
       : Number.NaN;
-  // Capped at the longest delay setTimeout takes: beyond it a timer fires at once.
-  return Number.isNaN(ms) ? undefined : Math.min(Math.max(0, ms), MAX_TIMER_MS);
+  // Capped at half the longest delay setTimeout takes: beyond it a timer fires at once, and the
+  // client spreads the wait upwards by its jitter (at most 1, so at most double). A far
+  // Retry-After would otherwise become a retry at once, and a hostile server a tight loop.
+  return Number.isNaN(ms) ? undefined : Math.min(Math.max(0, ms), MAX_TIMER_MS / 2);
 }

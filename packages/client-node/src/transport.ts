@@ -5,6 +5,7 @@ import { retryAfterMs } from "./retry-after.js";
 /** What the Node client adds to each connection attempt. */
 export interface NodeTransportOptions {
   protocols: string | string[];
+  text?: boolean | undefined;
   headers: Record<string, string> | undefined;
 }
 
@@ -24,9 +25,17 @@ export function wsTransport(
   let retryAfter: number | undefined;
   ws.on("open", events.onopen);
   ws.on("message", (data: Buffer, binary: boolean) => {
-    // A plain Uint8Array view over ws's buffer: no copy, and no Buffer leaking into the API.
+    // A closing WebSocket delivers nothing in browsers (the message was sent before the server
+    // saw the close); ws would, so the two clients behave alike.
+    if (ws.readyState !== WebSocket.OPEN) return;
     events.onmessage(
-      { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) },
+      {
+        data:
+          options.text && !binary
+            ? data.toString()
+            : // A plain Uint8Array view over ws's buffer: no copy, and no Buffer leaking into the API.
+              new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      },
       binary,
     );
   });

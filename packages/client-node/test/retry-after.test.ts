@@ -1,3 +1,4 @@
+import { DEFAULT_RECONNECT, reconnectDelay } from "@switchboard/client-core";
 import { describe, expect, it } from "vitest";
 import { retryAfterMs } from "../src/retry-after.js";
 
@@ -14,6 +15,16 @@ describe("Retry-After", () => {
     expect(retryAfterMs("Tue, 01 Dec 2026 09:00:00 GMT", now)).toBe(0);
     for (const bad of [undefined, "", "soon", "-5", "1.5"]) {
       expect(retryAfterMs(bad, now), String(bad)).toBeUndefined();
+    }
+  });
+
+  it("keeps a far wait, spread by the largest jitter, within what a timer takes", () => {
+    const longest = 2 ** 31 - 1;
+    for (const far of ["99999999999", "2147483", "Fri, 31 Dec 9999 23:59:59 GMT"]) {
+      const asked = retryAfterMs(far, now)!;
+      expect(asked, far).toBe(longest / 2);
+      const policy = { ...DEFAULT_RECONNECT, jitter: 1 };
+      expect(reconnectDelay(0, policy, asked, 1), far).toBeLessThanOrEqual(longest);
     }
   });
 });

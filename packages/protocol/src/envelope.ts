@@ -42,21 +42,30 @@ export interface EventCodec {
 
 /** Whether a decoded array is a well-formed envelope. */
 export function isEnvelope(value: unknown): value is Envelope {
-  if (!Array.isArray(value) || value.length < 3 || value.length > 4) return false;
+  if (!Array.isArray(value) || value.length > 4) return false;
+  // Shorter arrays leave `target` undefined, which no branch takes.
   const [id, type, target, data] = value as unknown[];
-  if (!isId(id) || id === 0) return false;
-  if (type === "e" || type === "q") return typeof target === "string" && target !== "";
-  if (!isId(target)) return false;
-  if (type === "r") return true;
   const error = data as WireError | undefined;
-  return type === "x" && typeof error?.code === "string" && typeof error.message === "string";
+  return (
+    !!id &&
+    isId(id) &&
+    (type === "e" || type === "q"
+      ? typeof target === "string" && target !== ""
+      : isId(target) &&
+        (type === "r" ||
+          (type === "x" &&
+            typeof error?.code === "string" &&
+            typeof error.message === "string" &&
+            typeof (error.event ?? "") === "string" &&
+            Array.isArray(error.issues ?? []))))
+  );
 }
 
 /**
- * `codec`, refusing every decoded value that is not a well-formed envelope, for a side whose
- * peers are untrusted (the server). The peer refuses what `decode` throws for as a malformed
- * envelope; without this check a malformed envelope is still refused, when dispatching it
- * fails, which is enough for a client and keeps the check out of the browser bundle.
+ * `codec`, refusing every decoded value that is not a well-formed envelope. The peer checks
+ * every message with `isEnvelope` itself (a client's server is no more trusted than a server's
+ * client: a malformed envelope could otherwise reach an event's handlers past its schema); this
+ * wrapper is for code that decodes envelopes outside a peer.
  */
 export function strictCodec(codec: EventCodec): EventCodec {
   return {

@@ -34,8 +34,9 @@ export const jsonCodec: EventCodec = {
     if (text) return JSON.parse(data.slice(1));
     const end = binary ? data.indexOf(MARK, 1) : data.length;
     const value = JSON.parse(utf8Decoder.decode(data.subarray(1, end < 0 ? 1 : end)));
-    // A copy: the engine may reuse the message's memory once the callback returns.
-    if (binary && Array.isArray(value) && value.length === 3) value.push(data.slice(end + 1));
+    // A copy: the engine may reuse the message's memory once the callback returns. Whatever is
+    // not an array throws here or fails the peer's check.
+    if (binary && value.length === 3) value.push(data.slice(end + 1));
     return value;
   },
 };

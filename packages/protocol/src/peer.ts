@@ -1,4 +1,4 @@
-import type { Envelope, Frame, MessageId } from "./envelope.js";
+import { type Envelope, type Frame, isEnvelope, type MessageId } from "./envelope.js";
 import { EventError, toWire } from "./errors.js";
 import type { PeerConfig } from "./options.js";
 import type { RequestOptions } from "./spec.js";
@@ -191,9 +191,11 @@ export function createPeer(config: PeerConfig, host: PeerHost): EventPeer {
     receive(data, binary) {
       let result: Promise<void> | undefined;
       try {
-        const envelope = config.codec.decode(data, binary);
-        if (!envelope) return false;
-        const message = envelope as Envelope;
+        const message = config.codec.decode(data, binary);
+        if (message === undefined) return false;
+        // Checked here, on both sides: an unknown type or a name that is not one must never be
+        // dispatched (it would reach an event's handlers past its schema).
+        if (!isEnvelope(message)) throw 0;
         result = chain ? chain.then(() => dispatch(message)) : dispatch(message);
       } catch {
         refuse(error("INVALID_PAYLOAD", "malformed envelope"));

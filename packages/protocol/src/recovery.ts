@@ -54,12 +54,11 @@ export function encodeControl(control: Control): string {
 export function readText(text: string): { data: string } | { control: Control | undefined } {
   if (text.charCodeAt(0) !== 0x1f) return { data: text };
   if (text.charCodeAt(1) === 0x1f) return { data: text.slice(1) };
+  let value: unknown;
   try {
-    const value = JSON.parse(text.slice(1)) as unknown;
-    return { control: isControl(value) ? value : undefined };
-  } catch {
-    return { control: undefined };
-  }
+    value = JSON.parse(text.slice(1));
+  } catch {}
+  return { control: isControl(value) ? value : undefined };
 }
 
 /** `\x1f["ack",` as bytes: how every ack starts. */

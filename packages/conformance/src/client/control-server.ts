@@ -6,8 +6,9 @@ import { CutProxy } from "../support/cut-proxy.js";
 import type { Skip } from "../support/runner.js";
 import type { ServerApp } from "./control.js";
 import { EventsServer } from "./events-app.js";
+import type { HostileScript } from "./hostile.js";
+import { type HostileServer, hostileServer } from "./hostile-server.js";
 import { ProbeServer } from "./probe-server.js";
-import { type RawCloser, rawCloser } from "./raw-closer.js";
 import { RecoveryApp } from "./recovery-app.js";
 
 /** A server backend the client suite runs against, e.g. `{ name: "ws", backend: () => wsBackend() }`. */
@@ -34,8 +35,8 @@ export interface UnavailableBackend {
 interface Managed {
   dispose(): Promise<void>;
   server?: WebServer;
-  raw?: RawCloser;
   proxy?: CutProxy;
+  hostile?: HostileServer;
   port: number;
 }
 
@@ -127,14 +128,17 @@ export async function startControlServer(
       });
       return { id, port };
     },
-    async "/raw-close"(params) {
-      const raw = await rawCloser(Number(params.get("code")), params.get("reason") ?? "");
+    async "/hostile"(params) {
+      const script = JSON.parse(params.get("body") ?? "{}") as HostileScript;
+      const hostile = await hostileServer(script);
       const id = String(nextId++);
-      managed.set(id, { port: raw.port, raw, dispose: () => raw.close() });
-      return { id, port: raw.port };
+      managed.set(id, { port: hostile.port, hostile, dispose: () => hostile.close() });
+      return { id, port: hostile.port };
     },
-    async "/raw-state"(params) {
-      return { upgrades: rawOf(params).upgrades() };
+    async "/hostile-state"(params) {
+      const hostile = managed.get(params.get("id") ?? "")?.hostile;
+      if (!hostile) throw new Error(`no hostile server ${params.get("id")}`);
+      return hostile.state();
     },
     async "/proxy"(params) {
       const proxy = await CutProxy.open(entryOf(params).port);
@@ -172,12 +176,6 @@ export async function startControlServer(
     return proxy;
   }
 
-  function rawOf(params: URLSearchParams): RawCloser {
-    const entry = managed.get(params.get("id") ?? "");
-    if (!entry?.raw) throw new Error(`no raw server ${params.get("id")}`);
-    return entry.raw;
-  }
-
   function serverOf(params: URLSearchParams): WebServer {
     return entryOf(params).server!;
   }
@@ -190,12 +188,24 @@ export async function startControlServer(
     if (req.method === "OPTIONS")
       return void res.writeHead(204, { "access-control-allow-methods": "POST" }).end();
     if (!route) return void res.writeHead(404).end("no such control route");
-    route(url.searchParams).then(
+    // A long argument (a hostile server's script) comes as the body, text/plain.
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      if (chunks.length) url.searchParams.set("body", Buffer.concat(chunks).toString());
+      answer(route, url.searchParams, res);
+    });
+  });
+  const answer = (
+    route: (params: URLSearchParams) => Promise<unknown>,
+    params: URLSearchParams,
+    res: ServerResponse,
+  ) =>
+    route(params).then(
       (body) =>
         res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body)),
       (error: unknown) => res.writeHead(500, { "content-type": "text/plain" }).end(String(error)),
     );
-  });
   const port = await listenTcp(http, 0);
   return {
     url: `http://${HOST}:${port}`,

@@ -1,3 +1,4 @@
+import { type HostileScript, type HostileState, hostile } from "./hostile.js";
 import type { RecoveryState } from "./recovery-app.js";
 import type { ClientServersInfo } from "./types.js";
 
@@ -96,12 +97,11 @@ export class ControlClient {
     code: number,
     reason: string,
   ): Promise<{ url: string; upgrades(): Promise<number>; dispose(): Promise<void> }> {
-    const params = { code: String(code), reason };
-    const { id, port } = await this.call<{ id: string; port: number }>("/raw-close", params);
+    const server = await this.hostile({ frames: [hostile.close(code, reason)], after: "end" });
     return {
-      url: `ws://127.0.0.1:${port}/`,
-      upgrades: async () => (await this.call<{ upgrades: number }>("/raw-state", { id })).upgrades,
-      dispose: () => this.call("/dispose", { id }),
+      url: server.url,
+      upgrades: async () => (await server.state()).upgrades,
+      dispose: server.dispose,
     };
   }
 
@@ -125,6 +125,22 @@ export class ControlClient {
     };
   }
 
+  /**
+   * A server on a bare TCP socket that answers every upgrade as `script` says and sends the
+   * frames it lists, byte for byte (see `HostileScript`); `state` is what it saw.
+   */
+  async hostile(
+    script: HostileScript,
+  ): Promise<{ url: string; state(): Promise<HostileState>; dispose(): Promise<void> }> {
+    const body = JSON.stringify(script);
+    const { id, port } = await this.call<{ id: string; port: number }>("/hostile", {}, body);
+    return {
+      url: `ws://127.0.0.1:${port}/`,
+      state: () => this.call("/hostile-state", { id }),
+      dispose: () => this.call("/dispose", { id }),
+    };
+  }
+
   /** A port where nothing listens. */
   async closedPort(): Promise<number> {
     return (await this.call<{ port: number }>("/closed-port", {})).port;
@@ -136,10 +152,12 @@ export class ControlClient {
     return { port, dispose: () => this.call("/dispose", { id }) };
   }
 
-  async call<T>(path: string, params: Record<string, string>): Promise<T> {
-    // A POST without a body or custom headers needs no CORS preflight from a browser page.
+  async call<T>(path: string, params: Record<string, string>, body?: string): Promise<T> {
+    // A POST without custom headers, its body (if any) text/plain, needs no CORS preflight from
+    // a browser page.
     const response = await fetch(`${this.#base}${path}?${new URLSearchParams(params)}`, {
       method: "POST",
+      ...(body === undefined ? {} : { body }),
     });
     if (!response.ok)
       throw new Error(`control ${path} failed: ${response.status} ${await response.text()}`);

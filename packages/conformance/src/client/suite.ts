@@ -3,6 +3,10 @@ import { cases } from "../support/runner.js";
 import { closingCases } from "./cases/closing.js";
 import { errorCases } from "./cases/errors.js";
 import { eventCases } from "./cases/events.js";
+import { hostileEventCases } from "./cases/hostile-events.js";
+import { hostileFuzzCases } from "./cases/hostile-fuzz.js";
+import { hostileRecoveryCases } from "./cases/hostile-recovery.js";
+import { hostileTransportCases } from "./cases/hostile-transport.js";
 import { messageCases } from "./cases/messages.js";
 import { reconnectCases } from "./cases/reconnect.js";
 import { reconnectPolicyCases } from "./cases/reconnect-policy.js";
@@ -62,6 +66,16 @@ export function clientConformance(options: ClientConformanceOptions): void {
         runner.checkSkips();
       });
     }
+    // Hostile servers are bare TCP sockets in the control server: no backend runs them, so
+    // their cases run once, not once per backend.
+    describe("against hostile servers", () => {
+      const runner = cases({ timeoutMs: TEST_TIMEOUT_MS, skip: [], label: "hostile" });
+      const ctx = clientSuiteContext(options, info.backends[0] ?? "", info, runner.it);
+      hostileTransportCases(ctx);
+      hostileRecoveryCases(ctx);
+      hostileEventCases(ctx);
+      hostileFuzzCases(ctx);
+    });
     for (const [backend, reason] of unavailable) {
       describe(`against the ${backend} backend`, () => {
         it.skip(`cannot run: ${reason}`, () => {});

@@ -164,7 +164,11 @@ export interface ConformanceEventOptions {
   schemas?: {
     /** By server event name. */
     serverEvents?: Record<string, ConformanceSchema>;
+    /** By the name of a request the client makes: the schema of the server's answer. */
+    clientRequests?: Record<string, { response?: ConformanceSchema }>;
   };
+  /** How long a request waits for its answer by default, in ms. */
+  requestTimeoutMs?: number;
   /** Requests the client may have in flight. */
   maxInFlightRequests?: number;
   /** Invalid messages from the server before the client closes. */
