@@ -29,6 +29,9 @@ export interface EventClientOptions<S extends EventSpec> extends EventOptions<S>
   maxUnreadEvents?: number;
 }
 
+/** How many event names nobody listens to may have payloads kept for a later `next()`. */
+const MAX_UNASKED_NAMES = 100;
+
 /** A kept payload, in a box. */
 type Boxed = [payload: unknown];
 
@@ -62,6 +65,8 @@ export class EventClient<S extends EventSpec = EventSpec> {
   /** Per event name, created by the first `next()` or by an event nobody listens to. */
   readonly #inboxes = new Map<string, Inbox<Boxed>>();
   readonly #limit: number;
+  /** Events dropped because their names were past `MAX_UNASKED_NAMES`. */
+  #unasked = 0;
   #negotiated: boolean | undefined;
 
   constructor(client: WebSocketClientBase, options: EventClientOptions<S> = {}) {
@@ -198,9 +203,17 @@ export class EventClient<S extends EventSpec = EventSpec> {
     for (const listener of listeners?.slice() ?? [])
       guard(client, () => listener(payload as never));
     // Kept for next() unless only listeners want it; the server may emit events a page ignores.
-    const inbox = listeners ? this.#inboxes.get(name) : this.#inbox(name);
-    // Boxed: a payload of 0, "" or undefined must not read as the end.
-    if (inbox?.push([payload])) report(client, new ClientError("MESSAGES_DROPPED", name));
+    // Names nobody asked for are kept for at most MAX_UNASKED_NAMES: a server inventing a new
+    // name per event must not grow the client without bound.
+    const inboxes = this.#inboxes;
+    const inbox =
+      listeners || (!inboxes.has(name) && inboxes.size >= MAX_UNASKED_NAMES)
+        ? inboxes.get(name)
+        : this.#inbox(name);
+    // Boxed: a payload of 0, "" or undefined must not read as the end. Reported once per
+    // inbox until it is read, and once for the names past the bound.
+    if (inbox ? inbox.push([payload]) : !listeners && !this.#unasked++)
+      report(client, new ClientError("MESSAGES_DROPPED", name));
     return true;
   }
 }

@@ -233,6 +233,24 @@ export function hostileEventCases(ctx: ClientSuiteContext): void {
       );
     });
 
+    it("events of a thousand names nobody asked for keep a bounded number of names, say so once, and stop nothing", async (test) => {
+      const names = Array.from({ length: 1000 }, (_, i) => env([i + 1, "e", `n${i}`, i]));
+      await against(
+        test,
+        { frames: [...names, LAST_TICK] },
+        {},
+        async ({ events, seen, ticks }) => {
+          expect(await within(5000, () => ticks.length > 0)).toBe(true);
+          // The first names are kept for a later next(), as any event nobody listens to.
+          expect(await events.next("n0", { timeout: 1000 })).toBe(0);
+          expect(await events.next("n99", { timeout: 1000 })).toBe(99);
+          // Past the bound: dropped, and reported once, not once per event.
+          expect(await settled(events.next("n999", { timeout: 200 }))).toBe("TIMEOUT");
+          expect(seen.errors.map(codeOf)).toEqual(["MESSAGES_DROPPED"]);
+        },
+      );
+    });
+
     it("bytes where the schema wants a number are refused", async (test) => {
       const tick = await numberSchema();
       if (!tick) return test.skip("zod is not installed (an optional peer of the suite)");
