@@ -192,7 +192,8 @@ export function createPeer(config: PeerConfig, host: PeerHost): EventPeer {
       let result: Promise<void> | undefined;
       try {
         const envelope = config.codec.decode(data, binary);
-        if (!envelope) return false;
+        // Only undefined means "not an envelope": a marked `null` or `0` is a malformed one.
+        if (envelope === undefined) return false;
         const message = envelope as Envelope;
         result = chain ? chain.then(() => dispatch(message)) : dispatch(message);
       } catch {
