@@ -82,7 +82,18 @@ export function checkHandshake(request: UpgradeRequest): HandshakeRefusal | unde
   // a token could carry anything into the response head.
   if (!offeredProtocols(request).every((protocol) => TOKEN.test(protocol)))
     return refuse(400, "invalid Sec-WebSocket-Protocol (each protocol must be a token)");
+  // ws refuses an empty element or a name offered twice with its own 400; uWebSockets.js and
+  // Bun take them: core refuses them first, so every engine answers the same.
+  if (!isProtocolList(request.headers["sec-websocket-protocol"]))
+    return refuse(400, "invalid Sec-WebSocket-Protocol (an empty or repeated protocol)");
   return undefined;
+}
+
+/** Whether a Sec-WebSocket-Protocol value lists each protocol once, with no empty element. */
+function isProtocolList(header: string | undefined): boolean {
+  if (header === undefined) return true;
+  const names = header.split(",").map((name) => name.trim());
+  return !names.includes("") && new Set(names).size === names.length;
 }
 
 /**
