@@ -104,6 +104,19 @@ export function isUpgradeRequest(headers: Readonly<Record<string, string>>): boo
   return headers["upgrade"] !== undefined && listsToken(headers["connection"], "upgrade");
 }
 
+/**
+ * What an engine may negotiate of a Sec-WebSocket-Extensions offer: its permessage-deflate
+ * elements only. uWebSockets.js also agrees to the obsolete `x-webkit-deflate-frame`, which no
+ * other engine speaks; an engine handed this value cannot.
+ */
+export function extensionOffer(header: string | undefined): string {
+  if (!header) return "";
+  return header
+    .split(",")
+    .filter((offer) => offer.split(";", 1)[0]?.trim().toLowerCase() === "permessage-deflate")
+    .join(",");
+}
+
 /** The subprotocols a client offered, in its order of preference. */
 export function offeredProtocols(request: UpgradeRequest): string[] {
   const header = request.headers["sec-websocket-protocol"];
