@@ -9,6 +9,8 @@ import { errorCases } from "./cases/errors.js";
 import { eventCases } from "./cases/events.js";
 import { flowControlCases } from "./cases/flow-control.js";
 import { handshakeCases } from "./cases/handshake.js";
+import { hostileHttpCases } from "./cases/hostile-http.js";
+import { hostileProtocolCases } from "./cases/hostile-protocols.js";
 import { httpFramingCases } from "./cases/http-framing.js";
 import { httpLimitCases } from "./cases/http-limits.js";
 import { lifecycleCases } from "./cases/lifecycle.js";
@@ -81,6 +83,8 @@ export function serverConformance(options: ServerConformanceOptions): void {
     recoveryHandoffCases(ctx);
     transportCases(ctx);
     badInputCases(ctx);
+    hostileProtocolCases(ctx);
+    hostileHttpCases(ctx);
     loadCases(ctx);
     messageBoundCases(ctx);
     deflateCases(ctx);

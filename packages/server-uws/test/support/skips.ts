@@ -49,7 +49,13 @@ const BUILD_LIMITS: Record<UwsBuildName, Skip[]> = {
         "uWebSockets.js 20.30 parses at most 50 head lines (MAX_HEADERS, compile-time) and never answers a longer head (20.57 answers 431); core never sees it",
       tests: [
         "answers a request of 60 header lines within maxHeaderBytes (200, or 431 from an engine that counts lines)",
+        "answers 500 header lines (200 or 431), and 5,000 with 431 or a closed connection",
       ],
+    },
+    {
+      reason:
+        "uWebSockets.js 20.30 answers nothing on a connection where a GET is pipelined behind a HEAD (not the HEAD either) until its 10 s idle timeout: endWithoutBody leaves the HEAD's response pending; a HEAD on its own is answered",
+      tests: ["answers a pipelined HEAD without a body, and the request after it"],
     },
   ],
   "uWebSockets.js 20.57.0": [
