@@ -9,6 +9,7 @@ import { errorCases } from "./cases/errors.js";
 import { eventCases } from "./cases/events.js";
 import { flowControlCases } from "./cases/flow-control.js";
 import { handshakeCases } from "./cases/handshake.js";
+import { hostileFuzzCases } from "./cases/hostile-fuzz.js";
 import { hostileHttpCases } from "./cases/hostile-http.js";
 import { hostileProtocolCases } from "./cases/hostile-protocols.js";
 import { httpFramingCases } from "./cases/http-framing.js";
@@ -85,6 +86,7 @@ export function serverConformance(options: ServerConformanceOptions): void {
     badInputCases(ctx);
     hostileProtocolCases(ctx);
     hostileHttpCases(ctx);
+    hostileFuzzCases(ctx);
     loadCases(ctx);
     messageBoundCases(ctx);
     deflateCases(ctx);

@@ -7,7 +7,7 @@ import {
   EventError,
   EventHub,
   HttpError,
-  type Opcode,
+  Opcode,
   SwitchboardError,
   serveStatic,
   WebServer,
@@ -41,6 +41,8 @@ export class HostileTarget extends WebServer {
   readonly reached: string[] = [];
   /** Every error `onError` was given. */
   readonly errors: unknown[] = [];
+  /** TEXT messages that reached user code although they are not UTF-8: must stay 0. */
+  invalidText = 0;
   /** Channels opened and closed. */
   opened = 0;
   closed = 0;
@@ -72,12 +74,24 @@ export class HostileTarget extends WebServer {
   }
 
   override onWsMessageFrame(channel: Channel, data: Uint8Array, opcode: Opcode) {
+    if (opcode === Opcode.TEXT && !isUtf8(data)) this.invalidText++;
     this.delivered.push(Buffer.from(data).toString("latin1"));
     this.send(channel, data, opcode);
   }
 
   override onError(error: unknown) {
     this.errors.push(error);
+  }
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+function isUtf8(data: Uint8Array): boolean {
+  try {
+    strictUtf8.decode(data);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -154,6 +168,7 @@ export async function expectHealthy(
   expect(fieldsOf((await events.next()).text).slice(1)).toEqual(["r", 1, 5]);
   await events.close();
   expect(server.errors.filter((error) => !isTyped(error))).toEqual([]);
+  expect(server.invalidText).toBe(0);
   expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
   await eventually(() => server.clientCount === 0, 5000, "every channel gone");
   expect(server.closed).toBe(server.opened);
