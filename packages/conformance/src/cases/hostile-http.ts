@@ -8,6 +8,13 @@ import { bodyOf, type RawOutcome, rawRequest, upgradeRequest } from "../support/
 import { RawSocket } from "../support/raw-socket.js";
 
 const head = (lines: string[]) => `${lines.join("\r\n")}\r\n\r\n`;
+/** The head of a chunked upload on a connection that closes after it. */
+const CHUNKED_UPLOAD = head([
+  "POST /upload HTTP/1.1",
+  "host: x",
+  "transfer-encoding: chunked",
+  "connection: close",
+]);
 const SMUGGLED = "GET /smuggled HTTP/1.1\r\nhost: x\r\n\r\n";
 const size = SMUGGLED.length.toString(16);
 
@@ -278,12 +285,7 @@ export function hostileHttpCases(ctx: SuiteContext): void {
       const running = await startTarget(ctx);
       const outcome = await rawRequest(
         running.address.port,
-        head([
-          "POST /upload HTTP/1.1",
-          "host: x",
-          "transfer-encoding: chunked",
-          "connection: close",
-        ]) + '3;name=value;quoted="a;b"\r\nabc\r\n2\r\nde\r\n0\r\n\r\n',
+        CHUNKED_UPLOAD + '3;name=value;quoted="a;b"\r\nabc\r\n2\r\nde\r\n0\r\n\r\n',
       );
       expect(uncontained(outcome)).toBeUndefined();
       expect([0, 200, 400]).toContain(outcome.status);
@@ -295,12 +297,7 @@ export function hostileHttpCases(ctx: SuiteContext): void {
       const running = await startTarget(ctx);
       const outcome = await rawRequest(
         running.address.port,
-        head([
-          "POST /upload HTTP/1.1",
-          "host: x",
-          "transfer-encoding: chunked",
-          "connection: close",
-        ]) + "3\r\nabc\r\n0\r\nx-trailer: 1\r\n\r\n",
+        CHUNKED_UPLOAD + "3\r\nabc\r\n0\r\nx-trailer: 1\r\n\r\n",
       );
       expect(outcome.text.match(/HTTP\/1\.1 \d{3}/g)).toEqual(["HTTP/1.1 200"]);
       expect(bodyOf(outcome.text)).toBe("3");
@@ -335,34 +332,35 @@ export function hostileHttpCases(ctx: SuiteContext): void {
       await expectHealthy(running);
     });
 
-    it("answers 20 pipelined requests in order, a GET with a body among them", async () => {
-      const running = await startTarget(ctx);
-      const gets = Array.from({ length: 20 }, () => head(["GET /ping HTTP/1.1", "host: x"]));
-      const outcome = await rawRequest(
-        running.address.port,
-        gets.join("") +
-          head(["GET /ping HTTP/1.1", "host: x", "content-length: 5"]) +
-          "hello" +
-          head(["GET /ping HTTP/1.1", "host: x", "connection: close"]),
-      );
-      expect(outcome.text.match(/HTTP\/1\.1 200/g)?.length).toBe(22);
-      expect(outcome.text.match(/pong/g)?.length).toBe(22);
-      expect(outcome.closedByServer).toBe(true);
-      await expectHealthy(running);
-    });
-
-    it("answers a pipelined HEAD without a body, and the request after it", async () => {
-      const running = await startTarget(ctx);
-      const outcome = await rawRequest(
-        running.address.port,
-        head(["HEAD /ping HTTP/1.1", "host: x"]) +
-          head(["GET /ping HTTP/1.1", "host: x", "connection: close"]),
-      );
-      expect(outcome.text.match(/HTTP\/1\.1 200/g)?.length).toBe(2);
-      expect(outcome.text.match(/pong/g)?.length).toBe(1);
-      expect(outcome.closedByServer).toBe(true);
-      await expectHealthy(running);
-    });
+    it.each(
+      [
+        [
+          "20 pipelined requests in order, a GET with a body among them",
+          [
+            ...Array.from({ length: 20 }, () => head(["GET /ping HTTP/1.1", "host: x"])),
+            `${head(["GET /ping HTTP/1.1", "host: x", "content-length: 5"])}hello`,
+          ],
+          22, // answers with a body: each GET
+        ],
+        [
+          "a pipelined HEAD without a body, and the request after it",
+          [head(["HEAD /ping HTTP/1.1", "host: x"])],
+          1,
+        ],
+      ] as const,
+      ([what]) => `answers ${what}`,
+      async ([, requests, bodies]) => {
+        const running = await startTarget(ctx);
+        const outcome = await rawRequest(
+          running.address.port,
+          requests.join("") + head(["GET /ping HTTP/1.1", "host: x", "connection: close"]),
+        );
+        expect(outcome.text.match(/HTTP\/1\.1 200/g)?.length).toBe(requests.length + 1);
+        expect(outcome.text.match(/pong/g)?.length).toBe(bodies);
+        expect(outcome.closedByServer).toBe(true);
+        await expectHealthy(running);
+      },
+    );
 
     it("a request followed by a half-close is answered or dropped, and the connection is closed", async () => {
       const running = await startTarget(ctx);

@@ -17,6 +17,7 @@ import { expect } from "vitest";
 import { eventually, TestClient } from "./client.js";
 import type { Running, SuiteContext } from "./context.js";
 import { EVENTS_PROTOCOL } from "./event-wire.js";
+import { framingRoutes } from "./framing-routes.js";
 
 /** What only a file outside the static root holds: a response that contains it escaped the root. */
 export const SECRET = "outside-the-root-7f3a";
@@ -52,15 +53,7 @@ export class HostileTarget extends WebServer {
 
   override onInit() {
     this.use(cors({ origins: ["https://good.example"], credentials: true }));
-    this.get("/ping", () => "pong");
-    this.post("/upload", async (req) => {
-      this.reached.push("upload");
-      return `${(await req.bytes()).byteLength}`;
-    });
-    this.get("/smuggled", () => {
-      this.reached.push("smuggled");
-      return "smuggled";
-    });
+    framingRoutes(this, this.reached);
     this.get("/users/:id", (req) => `user ${req.params["id"]}`);
     this.get("/static/*", serveStatic(staticDir()));
   }
