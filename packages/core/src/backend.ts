@@ -20,7 +20,7 @@ export {
   unsupportedDeflate,
   uwsCompression,
 } from "./deflate.js";
-export { isUpgradeRequest } from "./handshake.js";
+export { extensionOffer, isUpgradeRequest } from "./handshake.js";
 export { uwsClose } from "./message-policy.js";
 export { rejection } from "./response-head.js";
 export type {

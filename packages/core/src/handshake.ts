@@ -82,7 +82,18 @@ export function checkHandshake(request: UpgradeRequest): HandshakeRefusal | unde
   // a token could carry anything into the response head.
   if (!offeredProtocols(request).every((protocol) => TOKEN.test(protocol)))
     return refuse(400, "invalid Sec-WebSocket-Protocol (each protocol must be a token)");
+  // ws refuses an empty element or a name offered twice with its own 400; uWebSockets.js and
+  // Bun take them: core refuses them first, so every engine answers the same.
+  if (!isProtocolList(request.headers["sec-websocket-protocol"]))
+    return refuse(400, "invalid Sec-WebSocket-Protocol (an empty or repeated protocol)");
   return undefined;
+}
+
+/** Whether a Sec-WebSocket-Protocol value lists each protocol once, with no empty element. */
+function isProtocolList(header: string | undefined): boolean {
+  if (header === undefined) return true;
+  const names = header.split(",").map((name) => name.trim());
+  return !names.includes("") && new Set(names).size === names.length;
 }
 
 /**
@@ -91,6 +102,19 @@ export function checkHandshake(request: UpgradeRequest): HandshakeRefusal | unde
  */
 export function isUpgradeRequest(headers: Readonly<Record<string, string>>): boolean {
   return headers["upgrade"] !== undefined && listsToken(headers["connection"], "upgrade");
+}
+
+/**
+ * What an engine may negotiate of a Sec-WebSocket-Extensions offer: its permessage-deflate
+ * elements only. uWebSockets.js also agrees to the obsolete `x-webkit-deflate-frame`, which no
+ * other engine speaks; an engine handed this value cannot.
+ */
+export function extensionOffer(header: string | undefined): string {
+  if (!header) return "";
+  return header
+    .split(",")
+    .filter((offer) => offer.split(";", 1)[0]?.trim().toLowerCase() === "permessage-deflate")
+    .join(",");
 }
 
 /** The subprotocols a client offered, in its order of preference. */

@@ -1,4 +1,4 @@
-import { innerProtocol } from "@switchboard/protocol";
+import { innerProtocol, RECOVERY_PROTOCOL } from "@switchboard/protocol";
 import type { Admission, WsUpgradeRequest } from "./admission.js";
 import type { Channel, SendData } from "./channel.js";
 import { Connection } from "./connection.js";
@@ -249,7 +249,7 @@ export class WebServer<Data = unknown> {
     if (this.#hooks.onWsUpgrade) return this.#hooks.onWsUpgrade.call(this, request, admission);
     // A recovery token only where recovery is on: elsewhere its client falls back to plain.
     const protocols = request.protocols;
-    const protocol = this.#recovery ? protocols[0] : protocols.find(isPlainProtocol);
+    const protocol = protocols.find(this.#recovery ? isAgreeable : isPlainProtocol);
     return admission.accept({ protocol });
   }
   /** A client connected. */
@@ -629,7 +629,16 @@ export class WebServer<Data = unknown> {
   }
 }
 
-/** A subprotocol that is not a recovery token. */
+/**
+ * A subprotocol that is not a recovery token, nor one that only looks like it:
+ * `switchboard.recovery.v1+` names no inner protocol, and a client that offered it expects
+ * recovery, which the connection would not speak.
+ */
 function isPlainProtocol(protocol: string): boolean {
-  return innerProtocol(protocol) === undefined;
+  return innerProtocol(protocol) === undefined && !protocol.startsWith(`${RECOVERY_PROTOCOL}+`);
+}
+
+/** What the default upgrade agrees to on a server with recovery: a recovery token or a plain one. */
+function isAgreeable(protocol: string): boolean {
+  return innerProtocol(protocol) !== undefined || isPlainProtocol(protocol);
 }

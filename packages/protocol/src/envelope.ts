@@ -73,7 +73,7 @@ export function strictCodec(codec: EventCodec): EventCodec {
     encode: (envelope) => codec.encode(envelope),
     decode(data, binary) {
       const value = codec.decode(data, binary);
-      if (value && !isEnvelope(value)) throw new TypeError("malformed envelope");
+      if (value !== undefined && !isEnvelope(value)) throw new TypeError("malformed envelope");
       return value;
     },
   };

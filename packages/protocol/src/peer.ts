@@ -46,6 +46,9 @@ type Waiting = [
   live: boolean,
 ];
 
+/** The most of an unknown name a refusal repeats (as schema issues are cut to 200 characters). */
+const MAX_ECHOED_NAME = 200;
+
 /** A table's own entry: an event named "constructor" must not find Object's. */
 const own = <T>(table: Record<string, T>, name: string): T | undefined =>
   Object.hasOwn(table, name) ? table[name] : undefined;
@@ -101,8 +104,11 @@ export function createPeer(config: PeerConfig, host: PeerHost): EventPeer {
     reply(re, 0, reason);
     host.invalid(reason, config.maxInvalidPayloads > 0 && invalid >= config.maxInvalidPayloads);
   };
-  const unknown = (name: string, re?: MessageId) =>
-    refuse(error("UNKNOWN_EVENT", `no handler for ${name}`, name), re);
+  /** The name is the peer's: it goes back cut, so a long one is not echoed twice over. */
+  const unknown = (name: string, re?: MessageId) => {
+    const shown = name.length > MAX_ECHOED_NAME ? `${name.slice(0, MAX_ECHOED_NAME)}…` : name;
+    refuse(error("UNKNOWN_EVENT", `no handler for ${shown}`, shown), re);
+  };
 
   const answer = (id: MessageId, name: string, value: unknown) => {
     const handler = host.answerer(name);
@@ -192,6 +198,7 @@ export function createPeer(config: PeerConfig, host: PeerHost): EventPeer {
       let result: Promise<void> | undefined;
       try {
         const message = config.codec.decode(data, binary);
+        // Only undefined means "not an envelope": a marked `null` or `0` is a malformed one.
         if (message === undefined) return false;
         // Checked here, on both sides: an unknown type or a name that is not one must never be
         // dispatched (it would reach an event's handlers past its schema).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isEnvelope, jsonCodec } from "../src/index.js";
+import { isEnvelope, jsonCodec, strictCodec } from "../src/index.js";
 
 describe("the JSON codec", () => {
   it("writes an envelope as U+001E and a JSON array, leaving out undefined data", () => {
@@ -54,5 +54,13 @@ describe("the JSON codec", () => {
     ]) {
       expect(isEnvelope(bad)).toBe(false);
     }
+  });
+
+  it("the strict codec refuses a marked message whose JSON is falsy, instead of taking it for raw", () => {
+    const strict = strictCodec(jsonCodec);
+    for (const json of ["null", "0", "false", '""']) {
+      expect(() => strict.decode(`\x1e${json}`, false), json).toThrow("malformed envelope");
+    }
+    expect(strict.decode("null", false)).toBeUndefined();
   });
 });

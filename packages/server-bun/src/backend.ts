@@ -162,9 +162,11 @@ function upgrade(
     accept(protocol, context) {
       if (decided) return;
       const data: SocketData = { context, protocol };
+      // Always set: without it Bun agrees to the first protocol the client offered, which core
+      // did not choose (an empty value sends none).
       const upgraded = server.upgrade(request, {
         data,
-        ...(protocol && { headers: { "sec-websocket-protocol": protocol } }),
+        headers: { "sec-websocket-protocol": protocol },
       });
       if (upgraded) answer(undefined);
       else reject(...rejection(400, "not a WebSocket handshake"));

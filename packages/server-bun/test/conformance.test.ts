@@ -8,6 +8,11 @@ serverConformance({
   skip: [
     {
       reason:
+        "Bun.serve 1.4 ends a chunked body at its last chunk and reads the trailer section after it as the next request (answered 400); core never sees it",
+      tests: ["reads a chunked body's trailer section as part of its request: one answer"],
+    },
+    {
+      reason:
         "Bun.serve 1.4 sends every streamed body chunked and drops a Content-Length set for it; a body sent whole keeps its length",
       tests: [
         "sends a streamed body of known length with its Content-Length",

@@ -121,7 +121,7 @@ export class UwsExchange implements HttpExchange {
     else {
       // uWS does not count endWithoutBody as responding: it still wants onAborted.
       this.#watchAbort();
-      res.endWithoutBody(next.length, next.close);
+      endWithoutBody(res, next.length, next.close);
     }
   }
 
@@ -185,7 +185,7 @@ export class UwsExchange implements HttpExchange {
     if (!withoutBody) res.end(chunk ?? new Uint8Array(0), closing);
     else {
       this.#watchAbort();
-      res.endWithoutBody(head?.length, closing);
+      endWithoutBody(res, head?.length, closing);
     }
   }
 
@@ -282,6 +282,22 @@ export class UwsExchange implements HttpExchange {
       return true;
     });
   }
+}
+
+/**
+ * Ends a response that has no body (HEAD, 204, 304). Its length goes as a header of ours:
+ * uWebSockets.js 20.30's `endWithoutBody(length)` leaves the response waiting for that many
+ * bytes, and a request pipelined behind it (a GET after a HEAD) is never answered.
+ */
+function endWithoutBody(res: HttpResponse, length: number | undefined, close: boolean): void {
+  // Closing, nothing can follow; without a length, there is nothing to wait for.
+  if (close || length === undefined) {
+    res.endWithoutBody(length, close);
+    return;
+  }
+  res.writeHeader("content-length", String(length));
+  // Without arguments: an explicit undefined is read as a length.
+  res.endWithoutBody();
 }
 
 /** Status line and headers; uWS writes Content-Length (and Connection: close) itself. */

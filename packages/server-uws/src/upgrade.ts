@@ -1,6 +1,7 @@
 import type { HttpResponse, us_socket_context_t } from "uWebSockets.js";
 import {
   type EngineHost,
+  extensionOffer,
   type ResponseHead,
   reasonPhrase,
   rejection,
@@ -100,7 +101,7 @@ export class UwsUpgrade implements UpgradeRequest, UpgradeResponder {
       data,
       this.headers["sec-websocket-key"] ?? "",
       protocol,
-      this.headers["sec-websocket-extensions"] ?? "",
+      extensionOffer(this.headers["sec-websocket-extensions"]),
       context,
     );
   }

@@ -2,6 +2,7 @@ import { connect } from "node:net";
 import { WebServer, type WebServerOptions } from "@switchboard/core";
 import { describe, expect } from "vitest";
 import type { SuiteContext } from "../support/context.js";
+import { framingRoutes } from "../support/framing-routes.js";
 import { bodyOf, rawRequest } from "../support/raw.js";
 
 /** Records every request that reached a route, so a smuggled one shows. */
@@ -9,15 +10,7 @@ class FramingServer extends WebServer {
   readonly reached: string[] = [];
 
   override onInit() {
-    this.post("/upload", async (req) => {
-      this.reached.push("upload");
-      return `${(await req.bytes()).byteLength}`;
-    });
-    this.get("/smuggled", () => {
-      this.reached.push("smuggled");
-      return "smuggled";
-    });
-    this.get("/ping", () => "pong");
+    framingRoutes(this, this.reached);
   }
 }
 
