@@ -10,13 +10,14 @@ const entry = fileURLToPath(new URL("../dist/index.js", import.meta.url));
  * with recovery imported (issue 18), 4 KB with typed events (issue 22).
  *
  * With recovery the goal is met, and it is the budget: 3999 B. The other two are not: the
- * client alone is 2816 B, the client with typed events 5349 B; their budgets are those figures
+ * client alone is 2816 B, the client with typed events 5385 B; their budgets are those figures
  * with a little room, so that growth fails here. (Before the hostile-server fixes: 2787, 5151
  * and 3996 B. The client's 29 B are the reconnect count that a connection dropping within
  * `maxDelay` of opening no longer resets; typed events add 133 B more, the peer's check of
  * every envelope it receives, `isEnvelope`, without which a server could reach an event's
  * handlers past its schema, and 36 B the bound on how many event names nobody listens to
- * keep payloads; the recovery fixes paid for themselves.)
+ * keep payloads, and 36 B the peer's refusal of marked non-envelopes (`null`, `0`) and its
+ * bound on how much of an unknown name a refusal repeats; the recovery fixes paid for themselves.)
  *
  * Why the client is not at 2.5 KB: with every string literal blanked out (error codes, state
  * and option names, which are its API) its bundle still gzips to 2452 B, so 2500 B means less
@@ -53,7 +54,7 @@ const budgets = [
   {
     what: "the client with typed events",
     names: ["WebSocketClient", "EventClient", "EventError"],
-    budget: 5370,
+    budget: 5400,
     goal: 4000,
   },
   {
