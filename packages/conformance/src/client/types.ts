@@ -165,7 +165,13 @@ export interface ConformanceEventOptions {
     /** By server event name. */
     serverEvents?: Record<string, ConformanceSchema>;
     /** By the name of a request the client makes: the schema of the server's answer. */
-    clientRequests?: Record<string, { response?: ConformanceSchema }>;
+    clientRequests?: Record<
+      string,
+      {
+        /** The schema the server's answer must pass. */
+        response?: ConformanceSchema;
+      }
+    >;
   };
   /** How long a request waits for its answer by default, in ms. */
   requestTimeoutMs?: number;
