@@ -78,22 +78,16 @@ export function checkHandshake(request: UpgradeRequest): HandshakeRefusal | unde
   }
   if (!KEY.test(headers["sec-websocket-key"] ?? ""))
     return refuse(400, "missing or invalid Sec-WebSocket-Key");
+  const listed = listedProtocols(request);
   // Engines differ (ws refuses, uWebSockets.js echoes whatever was offered): a name that is not
   // a token could carry anything into the response head.
-  if (!offeredProtocols(request).every((protocol) => TOKEN.test(protocol)))
+  if (!listed.every((protocol) => protocol === "" || TOKEN.test(protocol)))
     return refuse(400, "invalid Sec-WebSocket-Protocol (each protocol must be a token)");
   // ws refuses an empty element or a name offered twice with its own 400; uWebSockets.js and
   // Bun take them: core refuses them first, so every engine answers the same.
-  if (!isProtocolList(request.headers["sec-websocket-protocol"]))
+  if (listed.includes("") || new Set(listed).size !== listed.length)
     return refuse(400, "invalid Sec-WebSocket-Protocol (an empty or repeated protocol)");
   return undefined;
-}
-
-/** Whether a Sec-WebSocket-Protocol value lists each protocol once, with no empty element. */
-function isProtocolList(header: string | undefined): boolean {
-  if (header === undefined) return true;
-  const names = header.split(",").map((name) => name.trim());
-  return !names.includes("") && new Set(names).size === names.length;
 }
 
 /**
@@ -119,12 +113,13 @@ export function extensionOffer(header: string | undefined): string {
 
 /** The subprotocols a client offered, in its order of preference. */
 export function offeredProtocols(request: UpgradeRequest): string[] {
+  return listedProtocols(request).filter(Boolean);
+}
+
+/** The Sec-WebSocket-Protocol list as sent, trimmed, empty elements included. */
+function listedProtocols(request: UpgradeRequest): string[] {
   const header = request.headers["sec-websocket-protocol"];
-  if (!header) return [];
-  return header
-    .split(",")
-    .map((p) => p.trim())
-    .filter(Boolean);
+  return header === undefined ? [] : header.split(",").map((name) => name.trim());
 }
 
 function refuse(status: number, body: string): HandshakeRefusal {
