@@ -42,22 +42,19 @@ export interface EventCodec {
 
 /** Whether a decoded array is a well-formed envelope. */
 export function isEnvelope(value: unknown): value is Envelope {
-  if (!Array.isArray(value) || value.length > 4) return false;
-  // Shorter arrays leave `target` undefined, which no branch takes.
+  if (!Array.isArray(value) || value.length < 3 || value.length > 4) return false;
   const [id, type, target, data] = value as unknown[];
+  if (!isId(id) || id === 0) return false;
+  if (type === "e" || type === "q") return typeof target === "string" && target !== "";
+  if (!isId(target)) return false;
+  if (type === "r") return true;
   const error = data as WireError | undefined;
   return (
-    !!id &&
-    isId(id) &&
-    (type === "e" || type === "q"
-      ? typeof target === "string" && target !== ""
-      : isId(target) &&
-        (type === "r" ||
-          (type === "x" &&
-            typeof error?.code === "string" &&
-            typeof error.message === "string" &&
-            typeof (error.event ?? "") === "string" &&
-            Array.isArray(error.issues ?? []))))
+    type === "x" &&
+    typeof error?.code === "string" &&
+    typeof error.message === "string" &&
+    typeof (error.event ?? "") === "string" &&
+    Array.isArray(error.issues ?? [])
   );
 }
 
