@@ -193,6 +193,12 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     let url = "";
     const failed = (code: ClientErrorCode, detail: unknown, cause?: unknown) =>
       attemptError(code, url, detail, cause);
+    // From the start: a URL function that never settles times out too.
+    const timeout = this.#options.connectTimeout;
+    this.#timer = setTimeout(() => {
+      this.#abandon();
+      this.#lost(failed("CONNECT_TIMEOUT", `${timeout} ms`));
+    }, timeout);
     try {
       const source = this.#url;
       url = checkUrl(typeof source === "function" ? await source() : source);
@@ -243,13 +249,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
       if (live()) {
         this.#lost(error instanceof ClientError ? error : failed("CONNECT_FAILED", error, error));
       }
-      return;
     }
-    const timeout = this.#options.connectTimeout;
-    this.#timer = setTimeout(() => {
-      this.#abandon();
-      this.#lost(failed("CONNECT_TIMEOUT", `${timeout} ms`));
-    }, timeout);
   }
 
   /** Drops the connection or attempt in flight (or the wait before one); what it reports later is ignored. */
@@ -301,6 +301,8 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     const asked = Math.max(code === 1008 ? policy!.maxDelay : 0, retryAfter);
     this.#state = "reconnecting";
     this.#cuttable = !asked;
+    // An attempt that failed before its timeout: that timer must not fire on the next attempt.
+    clearTimeout(this.#timer);
     this.#timer = setTimeout(
       () => this.#attempt(),
       reconnectDelay(this.#retries++, policy!, asked),

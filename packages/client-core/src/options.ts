@@ -60,7 +60,7 @@ export interface ReconnectOptions {
 
 /** Limits and timeouts; every one is a number ≥ 0. */
 export interface ClientLimits {
-  /** How long one connection attempt may take, in ms. Default 10000. */
+  /** How long one connection attempt may take, in ms, counted from its start (a URL function included). Default 10000. */
   connectTimeout?: number;
   /** Messages `send` queues while (re)connecting; beyond it `send` throws `QUEUE_FULL`. Default 1000. */
   maxQueuedMessages?: number;
@@ -133,7 +133,7 @@ function withDefaults<T extends object>(defaults: T, given: object | true): T {
     // Numbers are ≥ 0 (NaN is not), callbacks are functions.
     if (
       typeof value !== typeof defaults[key] ||
-      !((value as number) >= 0 || value instanceof Function)
+      !((value as number) >= 0 || typeof value === "function")
     )
       invalid(key, value);
     resolved[key] = value as T[typeof key];

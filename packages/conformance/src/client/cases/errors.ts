@@ -26,6 +26,14 @@ export function errorCases(ctx: ClientSuiteContext): void {
       }
     });
 
+    it("connect() with a URL function that never settles rejects with CONNECT_TIMEOUT", async () => {
+      const client = ctx.client({ connectTimeout: 100 });
+      expect(await failureCode(client.connect(() => new Promise<string>(() => {})))).toBe(
+        "CONNECT_TIMEOUT",
+      );
+      expect(client.isConnected).toBe(false);
+    });
+
     it("bad URLs reject with INVALID_URL and are never retried", async () => {
       for (const url of ["not a url", "ftp://127.0.0.1/", "", "ws://"]) {
         const client = ctx.client({ reconnect: { initialDelay: 1, maxRetries: 3 } });

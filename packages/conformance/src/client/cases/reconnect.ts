@@ -148,5 +148,32 @@ export function reconnectCases(ctx: ClientSuiteContext): void {
         "queued before the first open",
       );
     });
+
+    it("a failed attempt's connectTimeout never fires on the connection that follows it", async () => {
+      const server = await ctx.server("probe");
+      await server.stop();
+      const errors: string[] = [];
+      let closes = 0;
+      const client = ctx.client({
+        reconnect: FAST,
+        connectTimeout: 300,
+        onError: (error) => errors.push(codeOf(error)),
+        onClose: () => {
+          closes++;
+        },
+      });
+      const connected = client.connect(server.wsUrl());
+      await until(() => errors.length >= 2, "two failed attempts");
+      await server.restart();
+      await connected;
+      // Past the timeout of every attempt that failed before the server came back.
+      await sleep(600);
+      expect(client.isConnected).toBe(true);
+      expect(closes).toBe(0);
+      expect(errors).not.toContain("CONNECT_TIMEOUT");
+      client.send("still here");
+      expect((await client.nextMessage({ timeout: TIMEOUT })).text).toBe("still here");
+      await client.close();
+    });
   });
 }
