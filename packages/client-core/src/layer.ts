@@ -12,8 +12,8 @@ export interface ClientLayer {
   readonly protocol: string;
   /** A connection opened; the messages queued meanwhile are written right after. */
   opened(transport: Transport): void;
-  /** A message arrived: true when the layer took it, and the raw callbacks never see it. */
-  received(payload: string | Uint8Array, binary: boolean): boolean;
+  /** A message arrived: truthy when the layer took it (a promise while an async schema runs), and the raw callbacks never see it. */
+  received(payload: string | Uint8Array, binary: boolean): boolean | Promise<void>;
   /** A connection ended (`final` false), or the client is closed for good (`final` true). */
   closed(final: boolean): void;
 }

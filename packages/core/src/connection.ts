@@ -11,6 +11,9 @@ import { isThenable } from "./thenable.js";
 
 type State = "open" | "closing" | "closed";
 
+/** What a waiting message costs besides its bytes: its closures and promises (about 750 bytes measured). */
+const QUEUED_MESSAGE_OVERHEAD = 1024;
+
 /**
  * The small state of a connection, as bits of one field: one slot per connection instead of
  * three (a fragmented message's kind, a pending drain, the heartbeat's answered ping).
@@ -46,6 +49,8 @@ interface RareState {
    * sent), so `onWsClose` gets this one on every engine; the peer has `closeTimeoutMs` to answer.
    */
   sentClose: { code: number; reason: string; timer: NodeJS.Timeout } | undefined;
+  /** Bytes of the messages waiting for an async callback, as `maxQueuedMessageBytes` counts them. */
+  queuedBytes: number;
   /** Who awaits `drain()`. */
   drainWaiters: { resolve: () => void; reject: (error: Error) => void }[] | undefined;
 }
@@ -129,7 +134,8 @@ export class Connection extends Sequencer implements SocketEvents {
     // A message proves the peer is alive and not idle.
     this.#flags |= Flag.ANSWERED_PING;
     this.#quietScans = 0;
-    if (messageSize(data, context.maxMessageBytes) > context.maxMessageBytes) {
+    const size = messageSize(data, context.maxMessageBytes);
+    if (size > context.maxMessageBytes) {
       this.closeSocket(CloseCode.MESSAGE_TOO_BIG, "message too big");
       return;
     }
@@ -139,7 +145,7 @@ export class Connection extends Sequencer implements SocketEvents {
       return;
     }
     if (!this.idle) {
-      this.run(() => context.deliver(channel, data, binary), this.#failed("onWsMessage"));
+      this.#queue(data, binary, size);
       return;
     }
     // The common case, inline: no closure and no promise per message.
@@ -149,6 +155,26 @@ export class Connection extends Sequencer implements SocketEvents {
     } catch (error) {
       context.report(error, "onWsMessage", channel);
     }
+  }
+
+  /**
+   * A message behind an async callback waits for it, in order. What waits is bounded: a peer
+   * that sends faster than the callbacks finish would otherwise fill the server's memory.
+   */
+  #queue(data: Uint8Array | string, binary: boolean, size: number): void {
+    const context = this.#context;
+    const rare = this.#rareState();
+    const cost = size + QUEUED_MESSAGE_OVERHEAD;
+    if (rare.queuedBytes + cost > context.maxQueuedMessageBytes) {
+      context.queueOverflowed(this.channel);
+      this.closeSocket(CloseCode.POLICY_VIOLATION, "too many messages waiting");
+      return;
+    }
+    rare.queuedBytes += cost;
+    this.run(() => {
+      rare.queuedBytes -= cost;
+      return context.deliver(this.channel, data, binary);
+    }, this.#failed("onWsMessage"));
   }
 
   close(code: number, reason: string): void {
@@ -362,6 +388,7 @@ export class Connection extends Sequencer implements SocketEvents {
       tokensAt: 0,
       held: undefined,
       sentClose: undefined,
+      queuedBytes: 0,
       drainWaiters: undefined,
     };
     return this.#rare;

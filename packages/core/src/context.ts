@@ -15,6 +15,7 @@ export interface ServerContext {
   readonly flow: FlowLimits;
   readonly maxMessageBytes: number;
   readonly maxMessagesPerSecond: number;
+  readonly maxQueuedMessageBytes: number;
   /** How long a peer has to answer a close frame the server sent before it is dropped. */
   readonly closeTimeoutMs: number;
   /** True while the server shuts down: a socket that opens now is closed at once. */
@@ -25,12 +26,14 @@ export interface ServerContext {
   deliver(channel: Channel, data: Uint8Array | string, binary: boolean): unknown;
   /** Forgets the channel (channel set, topics) before `onWsClose` runs. */
   left(channel: Channel): void;
-  /** Runs `onWsClose`. */
+  /** Runs `onWsClose`, after the messages that waited (the events layer forgets the channel here). */
   closed(channel: Channel, code: number, reason: string): unknown;
   /** The buffer fell to the low-water mark after `send` returned false: runs `onWsDrain`. */
   drained(channel: Channel): void;
   /** `send` went over `maxBufferedBytes`; the channel is being closed. */
   overflowed(channel: Channel): void;
+  /** Messages waiting for an async callback went over `maxQueuedMessageBytes`; the channel is being closed. */
+  queueOverflowed(channel: Channel): void;
   /** Counts a channel closed for its message rate. */
   rateLimited(): void;
   /** Hands a callback's failure to `onError`. */

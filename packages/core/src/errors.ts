@@ -4,6 +4,7 @@ export type SwitchboardErrorCode =
   | "INVALID_ARGUMENT"
   | "CHANNEL_CLOSED"
   | "BUFFER_OVERFLOW"
+  | "QUEUE_OVERFLOW"
   | "FRAGMENT_IN_PROGRESS"
   | "NOT_LISTENING"
   | "ALREADY_LISTENING"

@@ -13,6 +13,12 @@ export interface ServerLimits {
   lowWaterMark: number;
   /** A send that would queue more than this closes the channel with 1008. Default 16 MiB. */
   maxBufferedBytes: number;
+  /**
+   * Received messages waiting while an async callback (`onWsOpen`, an earlier `onWsMessage`)
+   * runs, in bytes, each message counted with 1 KiB more for its bookkeeping; one more closes the
+   * channel with 1008. Default 16 MiB.
+   */
+  maxQueuedMessageBytes: number;
   /** How long `close()` waits for peers to answer the close frame before dropping them. Default 5000 ms. */
   closeTimeoutMs: number;
   /** Allowed `Origin` values for upgrades; empty allows any. Default []. */
@@ -68,6 +74,7 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = {
   highWaterMark: 1024 * 1024,
   lowWaterMark: 256 * 1024,
   maxBufferedBytes: 16 * 1024 * 1024,
+  maxQueuedMessageBytes: 16 * 1024 * 1024,
   closeTimeoutMs: 5000,
   allowedOrigins: [],
   maxConnections: 10_000,
@@ -103,6 +110,7 @@ export function resolveLimits(input: Partial<ServerLimits> = {}): ServerLimits {
     "maxBodyBytes",
     "highWaterMark",
     "maxBufferedBytes",
+    "maxQueuedMessageBytes",
     "closeTimeoutMs",
     "maxConnections",
     "upgradeTimeoutMs",

@@ -105,6 +105,8 @@ export interface ServerStats {
   overflowed: number;
   /** Channels closed (1008) for exceeding `maxMessagesPerSecond`. */
   rateLimited: number;
+  /** Channels closed (1008) for sending past `maxQueuedMessageBytes` while their callbacks were pending. */
+  queueOverflowed: number;
   /** Upgrades refused by core (malformed, origin, per-address or total capacity, timeout, shutdown). */
   upgradesRefused: number;
 }
@@ -131,7 +133,12 @@ export class WebServer<Data = unknown> {
   /** The limits in force: the options given, over `DEFAULT_LIMITS`. */
   readonly limits: Readonly<ServerLimits>;
   /** What the server's policies did so far. */
-  readonly stats: ServerStats = { overflowed: 0, rateLimited: 0, upgradesRefused: 0 };
+  readonly stats: ServerStats = {
+    overflowed: 0,
+    rateLimited: 0,
+    queueOverflowed: 0,
+    upgradesRefused: 0,
+  };
   readonly #backend: Backend;
   readonly #hooks: WebServerHooks<Data>;
   readonly #channels = new Set<Channel<Data>>();
@@ -531,11 +538,13 @@ export class WebServer<Data = unknown> {
 
   /** The one object every connection of this server shares: limits, and where events go. */
   #serverContext(): ServerContext {
-    const { maxMessageBytes, maxMessagesPerSecond, closeTimeoutMs } = this.limits;
+    const { maxMessageBytes, maxMessagesPerSecond, maxQueuedMessageBytes, closeTimeoutMs } =
+      this.limits;
     return {
       flow: this.limits,
       maxMessageBytes,
       maxMessagesPerSecond,
+      maxQueuedMessageBytes,
       closeTimeoutMs,
       isClosing: () => this.#lifecycle.state === "closing",
       opened: (channel) => {
@@ -544,14 +553,18 @@ export class WebServer<Data = unknown> {
       },
       deliver: (channel, data, binary) => this.#deliver(channel as Channel<Data>, data, binary),
       left: (channel) => {
-        this.#layer?.closed(channel);
         this.#channels.delete(channel as Channel<Data>);
         this.#upgrades.closed(channel.remoteAddress);
         this.#publishing.leave(channel);
         // Resolves after the synchronous part of onWsClose, which runs right after this.
         if (this.#channels.size === 0) this.#lifecycle.channelsGone();
       },
-      closed: (channel, code, reason) => this.onWsClose(channel as Channel<Data>, code, reason),
+      closed: (channel, code, reason) => {
+        // Here rather than in `left`: messages that waited for an async callback are delivered
+        // between the two, and the layer still reads its own among them.
+        this.#layer?.closed(channel);
+        return this.onWsClose(channel as Channel<Data>, code, reason);
+      },
       drained: (channel) =>
         this.#safely(() => this.onWsDrain(channel as Channel<Data>), {
           source: "onWsDrain",
@@ -567,6 +580,16 @@ export class WebServer<Data = unknown> {
           { source: "backpressure", channel },
         );
       },
+      queueOverflowed: (channel) => {
+        this.stats.queueOverflowed++;
+        this.#report(
+          new SwitchboardError(
+            "QUEUE_OVERFLOW",
+            `channel ${channel.id} sent more than maxQueuedMessageBytes (${this.limits.maxQueuedMessageBytes}) while its callbacks were pending and was closed with 1008`,
+          ),
+          { source: "backpressure", channel },
+        );
+      },
       rateLimited: () => {
         this.stats.rateLimited++;
       },
@@ -575,7 +598,8 @@ export class WebServer<Data = unknown> {
   }
 
   #deliver(channel: Channel<Data>, data: Uint8Array | string, binary: boolean): unknown {
-    if (this.#layer?.message(channel, data, binary)) return undefined;
+    const taken = this.#layer?.message(channel, data, binary);
+    if (taken) return taken === true ? undefined : taken;
     if (typeof data === "string") return this.#deliverText(channel, data);
     const frame = this.onWsMessageFrame(channel, data, binary ? Opcode.BINARY : Opcode.TEXT);
     // A server that only takes frames should not pay for decoding every text message.

@@ -24,8 +24,12 @@ export interface EventPeer {
   encode(type: Envelope[1], target: MessageId, data: unknown): Frame;
   /** Sends a request and resolves with its answer, or rejects with an `EventError`. */
   request(name: string, data: unknown, options?: RequestOptions): Promise<unknown>;
-  /** Reads one message: false when it is not an envelope (a raw message, for the raw callbacks). */
-  receive(data: Frame, binary: boolean): boolean;
+  /**
+   * Reads one message: false when it is not an envelope (a raw message, for the raw callbacks).
+   * While an asynchronous validation runs, a promise that settles once this message is handled:
+   * the caller can hold what comes next (and bound how much waits).
+   */
+  receive(data: Frame, binary: boolean): boolean | Promise<void>;
   /** The connection opened (again): requests queued meanwhile went out on it. */
   opened(): void;
   /**
@@ -212,6 +216,7 @@ export function createPeer(config: PeerConfig, host: PeerHost): EventPeer {
           if (chain === chained) chain = undefined;
         });
         chain = chained;
+        return chained;
       }
       return true;
     },

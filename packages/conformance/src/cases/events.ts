@@ -347,6 +347,46 @@ export function eventCases(ctx: SuiteContext): void {
       expect(hub.stats.invalid).toBe(0);
     });
 
+    it("holds events behind an asynchronous schema within maxQueuedMessageBytes, in order, and closes with 1008 past it", async () => {
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      // A schema that validates asynchronously (as one that looks something up would).
+      const slowNumber: StandardSchemaV1<number> = {
+        "~standard": {
+          version: 1,
+          vendor: "conformance",
+          validate: async (value) => {
+            await gate;
+            return { value: value as number };
+          },
+        },
+      };
+      const counted: number[] = [];
+      const { server, wsUrl } = await ctx.start((backend) => {
+        const created = new WebServer({ backend, maxQueuedMessageBytes: 8000, onError: () => {} });
+        const hub = new EventHub<TestEvents>(created, {
+          schemas: { clientEvents: { count: slowNumber } },
+        });
+        hub.on("count", (_channel, n) => void counted.push(n));
+        return created;
+      });
+      const client = await TestClient.connect(wsUrl("/"), { protocols: [EVENTS_PROTOCOL] });
+      // Each waits with 1 KiB of bookkeeping besides its bytes: a few wait, then the channel closes.
+      for (let i = 1; i <= 50; i++) client.send(envelope(i, "e", "count", i));
+      const closed = await client.closed;
+      expect(closed.code).toBe(1008);
+      release();
+      await eventually(() => counted.length > 0, 5000, "the waiting events to be handled");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Those that waited arrive in order, none twice; the ones past the bound never arrive.
+      expect(counted).toEqual(Array.from({ length: counted.length }, (_, i) => i + 1));
+      expect(counted.length).toBeGreaterThan(1);
+      expect(counted.length).toBeLessThan(50);
+      expect(server.stats.queueOverflowed).toBe(1);
+    });
+
     it("bounds requests in flight per connection, both ways", async () => {
       const { running, hub } = await startEvents(ctx, { maxInFlightRequests: 2 });
       const client = await eventsClient(running);

@@ -48,9 +48,66 @@ export function limitCases(ctx: SuiteContext): void {
       expect(server.stats.rateLimited).toBe(1);
     });
 
+    it("closes a channel whose messages pile up behind an async callback past maxQueuedMessageBytes with 1008, after delivering what waited", async () => {
+      const seen: string[] = [];
+      const errors: unknown[] = [];
+      let release = () => {};
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const { server, wsUrl } = await ctx.start(
+        (backend) =>
+          new WebServer({
+            backend,
+            // Each waiting message counts its 1000 bytes plus 1024: three fit, the fourth does not.
+            maxQueuedMessageBytes: 7000,
+            async onWsMessage(_channel, text) {
+              seen.push(text.slice(0, 1));
+              await gate;
+            },
+            onError(error) {
+              errors.push(error);
+            },
+          }),
+      );
+      const client = await TestClient.connect(wsUrl("/"));
+      for (const letter of "abcdefgh") client.send(letter.repeat(1000));
+      const closed = await client.closed;
+      expect(closed.code).toBe(1008);
+      expect(closed.reason).toBe("too many messages waiting");
+      release();
+      // The first ran at once; the three that waited are delivered in order, nothing after them.
+      await eventually(() => seen.length === 4, 5000, "the waiting messages to be delivered");
+      expect(seen).toEqual(["a", "b", "c", "d"]);
+      expect(server.stats.queueOverflowed).toBe(1);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ code: "QUEUE_OVERFLOW" });
+    });
+
+    it("delivers every message, in order, that waits behind an async callback within maxQueuedMessageBytes", async () => {
+      const seen: number[] = [];
+      const { server, wsUrl } = await ctx.start(
+        (backend) =>
+          new WebServer({
+            backend,
+            async onWsMessage(_channel, text) {
+              await new Promise((resolve) => setTimeout(resolve, 1));
+              seen.push(Number(text));
+            },
+          }),
+      );
+      const client = await TestClient.connect(wsUrl("/"));
+      for (let i = 0; i < 200; i++) client.send(String(i));
+      await eventually(() => seen.length === 200, 10_000, "200 messages");
+      expect(seen).toEqual(Array.from({ length: 200 }, (_, i) => i));
+      expect(server.stats.queueOverflowed).toBe(0);
+      await client.close();
+    });
+
     it.each(
       [
         [{ maxMessageBytes: 0 }, /maxMessageBytes/],
+        [{ maxQueuedMessageBytes: 0 }, /maxQueuedMessageBytes/],
         [{ maxMessageBytes: -5 }, /maxMessageBytes/],
         [{ maxBodyBytes: 1.5 }, /maxBodyBytes/],
         [{ maxConnections: Number.NaN }, /maxConnections/],

@@ -7,8 +7,11 @@ import type { Channel } from "../channel.js";
 export interface MessageLayer {
   /** A channel opened, before `onWsOpen`. */
   opened(channel: Channel): void;
-  /** True when the message was the layer's: the raw callbacks then do not see it. */
-  message(channel: Channel, data: Uint8Array | string, binary: boolean): boolean;
+  /**
+   * True when the message was the layer's: the raw callbacks then do not see it. A promise when
+   * it is still being handled (an async schema): the channel's next messages wait for it.
+   */
+  message(channel: Channel, data: Uint8Array | string, binary: boolean): boolean | Promise<void>;
   /** A channel is gone, before `onWsClose`. */
   closed(channel: Channel): void;
 }
