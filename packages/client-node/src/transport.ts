@@ -2,6 +2,12 @@ import { attemptError, type Transport, type TransportEvents } from "@switchboard
 import { WebSocket } from "ws";
 import { retryAfterMs } from "./retry-after.js";
 
+/**
+ * How long `close()` waits for the server's close frame before dropping the connection, as the
+ * server waits for its peers (`closeTimeoutMs`); ws alone would wait 30 s.
+ */
+const CLOSE_TIMEOUT_MS = 5000;
+
 /** What the Node client adds to each connection attempt. */
 export interface NodeTransportOptions {
   protocols: string | string[];
@@ -52,6 +58,11 @@ export function wsTransport(
   ws.on("error", (error) => {
     failure = error;
   });
+  const close = ws.close.bind(ws);
+  ws.close = (code, reason) => {
+    close(code, reason);
+    setTimeout(() => ws.terminate(), CLOSE_TIMEOUT_MS).unref();
+  };
   ws.on("close", (code, reason) => {
     // Ignored by the client unless the attempt never opened.
     const error = status

@@ -29,6 +29,8 @@ export interface ClientSuiteContext {
   ): ConformanceEvents | undefined;
   /** Why the client cannot see a refused upgrade's HTTP status, if it cannot. */
   hiddenUpgradeStatus: string | undefined;
+  /** Why `close()` waits out the platform's own timeout for a close frame that never comes, if it does. */
+  slowCloseHandshake: string | undefined;
 }
 
 export function clientSuiteContext(
@@ -49,6 +51,7 @@ export function clientSuiteContext(
     it,
     events: (client, eventOptions = {}) => options.createEvents?.(client, eventOptions),
     hiddenUpgradeStatus: options.hiddenUpgradeStatus,
+    slowCloseHandshake: options.slowCloseHandshake,
     client(clientOptions = {}) {
       const client = options.createClient({ connectTimeout: TIMEOUT, ...clientOptions });
       clients.push(client);

@@ -213,6 +213,11 @@ export interface ClientConformanceOptions {
    * server would be.
    */
   hiddenUpgradeStatus?: string;
+  /**
+   * Why `close()` against a server that never answers the close frame waits out the platform's
+   * own timeout, if it does (a page cannot end a WebSocket sooner); the case is then skipped.
+   */
+  slowCloseHandshake?: string;
 }
 
 /** What the client globalSetup hands to the tests (through vitest's `provide` / `inject`). */

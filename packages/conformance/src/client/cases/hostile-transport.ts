@@ -117,6 +117,20 @@ export function hostileTransportCases(ctx: ClientSuiteContext): void {
       },
     );
 
+    it("close() against a server that never answers the close frame still ends, and the server got the close", async (test: TestContext) => {
+      if (ctx.slowCloseHandshake) return test.skip(ctx.slowCloseHandshake);
+      await withHostile(ctx, { answerClose: false }, async (server) => {
+        const { client, seen } = watched(ctx, {});
+        await client.connect(server.url);
+        // The client gives up on the answer after its close timeout (5 s; ws alone waits 30 s),
+        // well within this test's 20 s.
+        await client.close(4001, "bye");
+        expect(client.isConnected).toBe(false);
+        expect((await server.state()).closes).toEqual([4001]);
+        expect(seen.errors).toEqual([]);
+      });
+    }, 20_000);
+
     it("a server that never answers the upgrade: each attempt times out, and maxRetries ends it", async () =>
       withHostile(ctx, { status: 0 }, async (server) => {
         const { client, seen } = watched(ctx, {
