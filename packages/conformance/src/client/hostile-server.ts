@@ -86,7 +86,9 @@ function answer(socket: Socket, head: string, script: HostileScript): void {
       .digest("base64");
     const accept = script.accept ?? "right";
     if (accept !== "none") {
-      lines.push(`Sec-WebSocket-Accept: ${accept === "right" ? digest : `x${digest.slice(1)}`}`);
+      // The wrong one differs in its first character; one digest in 64 starts with "x" itself.
+      const wrong = `${digest.startsWith("x") ? "y" : "x"}${digest.slice(1)}`;
+      lines.push(`Sec-WebSocket-Accept: ${accept === "right" ? digest : wrong}`);
     }
     const protocol = script.protocol ?? "first";
     const picked = protocol === "first" ? offered[0] : protocol === "none" ? undefined : protocol;
