@@ -134,7 +134,7 @@ export class Connection extends Sequencer implements SocketEvents {
     // A message proves the peer is alive and not idle.
     this.#flags |= Flag.ANSWERED_PING;
     this.#quietScans = 0;
-    const size = messageSize(data, context.maxMessageBytes);
+    const size = payloadSize(data, context.maxMessageBytes);
     if (size > context.maxMessageBytes) {
       this.closeSocket(CloseCode.MESSAGE_TOO_BIG, "message too big");
       return;
@@ -432,10 +432,4 @@ export class Connection extends Sequencer implements SocketEvents {
   #failed(source: string): (error: unknown) => void {
     return (error) => this.#context.report(error, source, this.channel);
   }
-}
-
-/** A message's size in bytes; text no longer than a third of `limit` fits whatever it holds. */
-function messageSize(data: Uint8Array | string, limit: number): number {
-  if (typeof data !== "string") return data.byteLength;
-  return data.length * 3 <= limit ? data.length : Buffer.byteLength(data);
 }
