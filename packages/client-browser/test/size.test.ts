@@ -9,9 +9,13 @@ const entry = fileURLToPath(new URL("../dist/index.js", import.meta.url));
  * `goal` what the issues ask for, read as 2500 and 4000 bytes: 2.5 KB for the client and 4 KB
  * with recovery imported (issue 18), 4 KB with typed events (issue 22).
  *
- * With recovery the goal is met, and it is the budget: 3999 B. The other two are not: the
- * client alone is 2815 B, the client with typed events 5392 B; their budgets are those figures
- * with a little room, so that growth fails here. (Clearing a failed attempt's connect timer,
+ * With recovery the goal is met, and it is the budget: 3972 B. The other two are not: the
+ * client alone is 2831 B, the client with typed events 5414 B; their budgets are those figures
+ * with a little room, so that growth fails here. (Holding every delay to what a timer keeps,
+ * 2 ** 31 - 1 ms, cost the client 16 B and typed events 6 B more: `connectTimeout: Infinity`
+ * timed out every attempt at once, and a request's `timeoutMs: Infinity` too. The clients'
+ * resend buffer keeping each message as it went out, without a flag and a byte count it never
+ * read, saved recovery 45 B.) (Clearing a failed attempt's connect timer,
  * which fired on the connection after it, cost 4 B; `typeof value === "function"` instead of
  * `instanceof Function` in option checking won them back.) (Before the hostile-server fixes: 2787, 5151
  * and 3996 B. The client's 29 B are the reconnect count that a connection dropping within
@@ -30,7 +34,6 @@ const entry = fileURLToPath(new URL("../dist/index.js", import.meta.url));
  * layer adds 2364 B: the protocol peer about 870, `EventClient` about 550, the JSON codec
  * about 250, validation about 170, the layer seam about 170, the options about 120.
  */
-const KB = 1024;
 
 /** What a page that imports `names` from the built package adds, minified and gzipped. */
 async function sizeOf(names: string[]): Promise<{ minified: number; gzipped: number }> {
@@ -53,11 +56,11 @@ async function sizeOf(names: string[]): Promise<{ minified: number; gzipped: num
 }
 
 const budgets = [
-  { what: "the client", names: ["WebSocketClient"], budget: 2.75 * KB, goal: 2500 },
+  { what: "the client", names: ["WebSocketClient"], budget: 2840, goal: 2500 },
   {
     what: "the client with typed events",
     names: ["WebSocketClient", "EventClient", "EventError"],
-    budget: 5400,
+    budget: 5420,
     goal: 4000,
   },
   {

@@ -13,7 +13,7 @@ import type { ClientRecovery } from "./recovery.js";
 import { guard, report } from "./report.js";
 import type { Transport, TransportEvents, TransportOptions } from "./transport.js";
 import { canClose, checkUrl, toPayload } from "./validation.js";
-import { settle, type Waiter, wait } from "./waiters.js";
+import { later, settle, type Waiter, wait } from "./waiters.js";
 
 /**
  * Where to connect: a URL, or a function (possibly async) asked again before every attempt, e.g.
@@ -195,7 +195,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
       attemptError(code, url, detail, cause);
     // From the start: a URL function that never settles times out too.
     const timeout = this.#options.connectTimeout;
-    this.#timer = setTimeout(() => {
+    this.#timer = later(() => {
       this.#abandon();
       this.#lost(failed("CONNECT_TIMEOUT", `${timeout} ms`));
     }, timeout);
@@ -303,10 +303,7 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
     this.#cuttable = !asked;
     // An attempt that failed before its timeout: that timer must not fire on the next attempt.
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(
-      () => this.#attempt(),
-      reconnectDelay(this.#retries++, policy!, asked),
-    );
+    this.#timer = later(() => this.#attempt(), reconnectDelay(this.#retries++, policy!, asked));
   }
 
   /**

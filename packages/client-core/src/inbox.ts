@@ -1,5 +1,5 @@
 import { ClientError } from "./errors.js";
-import { settle, type Waiter } from "./waiters.js";
+import { later, settle, type Waiter } from "./waiters.js";
 
 /**
  * Items received that nobody has asked for yet (messages of the client, events of one name), so
@@ -49,7 +49,7 @@ export function createInbox<T>(limit: number, ended: () => boolean): Inbox<T> {
         const timer =
           timeout === undefined
             ? undefined
-            : setTimeout(() => {
+            : later(() => {
                 readers.splice(readers.indexOf(reader), 1);
                 reject(new ClientError("TIMEOUT", timeout));
               }, timeout);

@@ -137,7 +137,7 @@ function sessionRecovery(): ClientRecovery {
         if (recovered && !self.recovered) return false;
         if (self.recovered) {
           outbound.ack(received);
-          for (const item of outbound.after(received)) inner.send(item.data);
+          for (const item of outbound.after(received)) inner.send(item);
         } else {
           // A new session: what the old one did not acknowledge may or may not have arrived.
           self.reset();
@@ -162,7 +162,7 @@ function sessionRecovery(): ClientRecovery {
           const binary = typeof data !== "string";
           const wire = binary ? data : escapeText(data);
           // The caller may reuse its buffer: keep a copy for a resend.
-          outbound.push({ data: binary ? data.slice() : wire, binary, bytes: 0 });
+          outbound.push(binary ? data.slice() : wire);
           inner.send(wire);
         },
         close: inner.close.bind(inner),

@@ -129,6 +129,16 @@ export function resolveLimits(input: Partial<ServerLimits> = {}): ServerLimits {
     if (!Number.isSafeInteger(limits[key]) || limits[key] < 0)
       invalid(key, limits[key], "0 (off) or a positive integer");
   }
+  for (const key of [
+    "closeTimeoutMs",
+    "upgradeTimeoutMs",
+    "headersTimeoutMs",
+    "bodyTimeoutMs",
+    "heartbeatIntervalMs",
+    "idleTimeoutMs",
+  ] as const) {
+    checkDelay(key, limits[key]);
+  }
   resolveDeflate(limits.perMessageDeflate);
   if (!Number.isInteger(limits.lowWaterMark) || limits.lowWaterMark < 0) {
     invalid("lowWaterMark", limits.lowWaterMark, "a non-negative integer");
@@ -158,6 +168,17 @@ export function checkAddress(port: unknown, host: unknown): void {
     invalid("port", port, "an integer from 0 to 65535");
   }
   if (typeof host !== "string" || host === "") invalid("host", host, "a host name or IP address");
+}
+
+/**
+ * The longest delay a timer keeps: Node.js and browsers fire a longer one after 1 ms, so a
+ * heartbeat of 2 ** 32 ms would ping every millisecond and drop every channel.
+ */
+export const MAX_DELAY_MS = 2 ** 31 - 1;
+
+/** Refuses a delay a timer cannot keep (see `MAX_DELAY_MS`). */
+export function checkDelay(name: string, value: number): void {
+  if (value > MAX_DELAY_MS) invalid(name, value, `at most ${MAX_DELAY_MS} ms (about 24.8 days)`);
 }
 
 function positiveInteger(name: string, value: unknown): void {

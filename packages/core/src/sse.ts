@@ -1,4 +1,5 @@
 import type { HttpResponse } from "./http.js";
+import { MAX_DELAY_MS } from "./options.js";
 
 /** One Server-Sent Event. */
 export interface SseMessage {
@@ -45,8 +46,10 @@ export class SseStream {
   /** @internal use `res.sse()` */
   constructor(res: HttpResponse, options: SseOptions = {}) {
     const { keepAliveMs = DEFAULT_KEEP_ALIVE_MS, retryMs } = options;
-    if (!Number.isSafeInteger(keepAliveMs) || keepAliveMs < 0) {
-      throw new TypeError(`keepAliveMs must be a non-negative integer, got ${keepAliveMs}`);
+    if (!Number.isSafeInteger(keepAliveMs) || keepAliveMs < 0 || keepAliveMs > MAX_DELAY_MS) {
+      throw new TypeError(
+        `keepAliveMs must be a non-negative integer of at most ${MAX_DELAY_MS}, got ${keepAliveMs}`,
+      );
     }
     this.#res = res;
     res

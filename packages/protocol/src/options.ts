@@ -83,7 +83,9 @@ export function peerConfig<S extends EventSpec>(
 export function checkEventOptions(options: EventOptions<EventSpec>): void {
   for (const key of ["requestTimeoutMs", "maxInFlightRequests", "maxInvalidPayloads"] as const) {
     const value = options[key];
-    if (value !== undefined && !(typeof value === "number" && value >= 0)) {
+    // A timer fires a delay past 2 ** 31 - 1 ms after 1 ms; a count has no such limit.
+    const most = key === "requestTimeoutMs" ? 2 ** 31 - 1 : Number.POSITIVE_INFINITY;
+    if (value !== undefined && !(typeof value === "number" && value >= 0 && value <= most)) {
       throw new EventError("INVALID_OPTION", `${key}: ${String(value)}`);
     }
   }

@@ -183,7 +183,7 @@ export function createPeer(config: PeerConfig, host: PeerHost): EventPeer {
         const timeoutMs = options.timeoutMs ?? config.requestTimeoutMs;
         const timer = setTimeout(
           () => settle(error("TIMEOUT", `no answer in ${timeoutMs} ms`, name)),
-          timeoutMs,
+          Math.min(timeoutMs, 2 ** 31 - 1),
         );
         const settle: Waiting[1] = (failure, value) => {
           waiting.delete(id);

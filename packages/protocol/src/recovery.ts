@@ -112,7 +112,7 @@ function isControl(value: unknown): value is Control {
   );
 }
 
-/** One data message kept for a resend: the payload as it went on the wire. */
+/** One data message the server keeps for a resend: the payload as it went on the wire. */
 export interface Kept {
   data: string | Uint8Array;
   binary: boolean;
@@ -120,15 +120,15 @@ export interface Kept {
 }
 
 /**
- * The data messages one side sent and the other has not acknowledged, numbered from 1 per
- * session. A queue with a moving head: `ack` drops from the front, `push` adds at the back.
+ * The data messages a client sent and the server has not acknowledged (each as it went on the
+ * wire: text is text, so no flag is needed), numbered from 1 per session. A queue with a moving
+ * head: `ack` drops from the front, `push` adds at the back. The server keeps a ring of its own
+ * with the same numbering, which also counts bytes for its limits.
  */
 export class ResendBuffer {
   /** How many data messages this side sent on the session. */
   sent = 0;
-  /** Bytes held. */
-  bytes = 0;
-  #items: (Kept | undefined)[] = [];
+  #items: (string | Uint8Array | undefined)[] = [];
   #head = 0;
 
   /** Numbers of the messages held: from `first` to `sent`. */
@@ -140,9 +140,8 @@ export class ResendBuffer {
     return this.#items.length - this.#head;
   }
 
-  push(item: Kept): void {
+  push(item: string | Uint8Array): void {
     this.sent++;
-    this.bytes += item.bytes;
     this.#items.push(item);
   }
 
@@ -156,9 +155,7 @@ export class ResendBuffer {
 
   /** Drops the oldest message. */
   shift(): void {
-    const item = this.#items[this.#head];
     this.#items[this.#head++] = undefined;
-    this.bytes -= item?.bytes ?? 0;
     // Compact once the dead front is as long as the live part.
     if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
       this.#items = this.#items.slice(this.#head);
@@ -172,15 +169,17 @@ export class ResendBuffer {
   }
 
   /** The messages after `received`, oldest first; call `covers` first. */
-  after(received: number): Kept[] {
-    return this.#items.slice(this.#head + Math.max(received + 1 - this.first, 0)) as Kept[];
+  after(received: number): (string | Uint8Array)[] {
+    return this.#items.slice(this.#head + Math.max(received + 1 - this.first, 0)) as (
+      | string
+      | Uint8Array
+    )[];
   }
 
   clear(): void {
     this.#items = [];
     this.#head = 0;
     this.sent = 0;
-    this.bytes = 0;
   }
 }
 

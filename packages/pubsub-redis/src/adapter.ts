@@ -5,6 +5,7 @@ import { EnvelopeReader, EnvelopeWriter, nodeIdBytes, senderOf } from "./envelop
 import { describe, RedisPubSubError } from "./errors.js";
 import { Handoff } from "./handoff.js";
 import {
+  checkDelay,
   DEFAULTS,
   defaultNodeId,
   type RedisPubSubOptions,
@@ -79,6 +80,8 @@ export class RedisPubSub implements PubSubAdapter {
     const id = nodeIdBytes(this.nodeId);
     this.#writer = new EnvelopeWriter(id);
     this.#reader = new EnvelopeReader(id);
+    const handoffTimeoutMs = options.handoffTimeoutMs ?? DEFAULTS.handoffTimeoutMs;
+    checkDelay("handoffTimeoutMs", handoffTimeoutMs);
     const report = (error: unknown) => this.#publisher?.report(error);
     const publisher = () => (this.#publisher?.isReady ? this.#publisher.client : undefined);
     this.#handoff = new Handoff(
@@ -104,7 +107,7 @@ export class RedisPubSub implements PubSubAdapter {
         },
         report,
       },
-      options.handoffTimeoutMs ?? DEFAULTS.handoffTimeoutMs,
+      handoffTimeoutMs,
     );
     this.recovery = new RedisRecoveryStore(
       { nodeId: this.nodeId, prefix: this.prefix, publisher, report },

@@ -74,16 +74,24 @@ export function resolveConnection(options: RedisConnectionOptions): ResolvedConn
     onError: options.onError ?? logError,
   };
   for (const key of ["connectTimeoutMs", "reconnectMinDelayMs", "reconnectMaxDelayMs"] as const) {
-    if (!Number.isFinite(resolved[key]) || resolved[key] <= 0) {
-      throw new RangeError(
-        `${key} must be a positive number of milliseconds, got ${resolved[key]}`,
-      );
-    }
+    checkDelay(key, resolved[key]);
   }
   if (resolved.reconnectMaxDelayMs < resolved.reconnectMinDelayMs) {
     throw new RangeError("reconnectMaxDelayMs must be at least reconnectMinDelayMs");
   }
   return resolved;
+}
+
+/** The longest delay a timer keeps: Node.js fires a longer one after 1 ms. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
+/** Refuses a delay that is not a positive number of milliseconds a timer can keep. */
+export function checkDelay(name: string, value: number): void {
+  if (!Number.isFinite(value) || value <= 0 || value > MAX_DELAY_MS) {
+    throw new RangeError(
+      `${name} must be a positive number of milliseconds, at most ${MAX_DELAY_MS}, got ${value}`,
+    );
+  }
 }
 
 export function defaultNodeId(): string {

@@ -165,5 +165,14 @@ describe("redisPubSub", () => {
       /connectTimeoutMs/,
     );
     expect(() => redisPubSub({ url: "redis://127.0.0.1:1", nodeId: "" })).toThrow(/nodeId/);
+    // A timer fires a delay past 2 ** 31 - 1 ms after 1 ms.
+    expect(() => redisPubSub({ url: "redis://127.0.0.1:1", reconnectMaxDelayMs: 2 ** 31 })).toThrow(
+      /reconnectMaxDelayMs/,
+    );
+    for (const handoffTimeoutMs of [0, Number.NaN, 2 ** 32]) {
+      expect(() => redisPubSub({ url: "redis://127.0.0.1:1", handoffTimeoutMs })).toThrow(
+        /handoffTimeoutMs/,
+      );
+    }
   });
 });

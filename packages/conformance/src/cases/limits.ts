@@ -115,6 +115,13 @@ export function limitCases(ctx: SuiteContext): void {
         [{ lowWaterMark: 100, highWaterMark: 10 }, /lowWaterMark/],
         [{ heartbeatIntervalMs: -1 }, /heartbeatIntervalMs/],
         [{ idleTimeoutMs: "5" }, /idleTimeoutMs/],
+        // A timer fires a delay past 2 ** 31 - 1 ms after 1 ms: a ping every millisecond.
+        [{ heartbeatIntervalMs: 2 ** 31 }, /heartbeatIntervalMs must be at most 2147483647/],
+        [{ idleTimeoutMs: 2 ** 32 }, /idleTimeoutMs/],
+        [{ closeTimeoutMs: 2 ** 31 }, /closeTimeoutMs/],
+        [{ upgradeTimeoutMs: 2 ** 40 }, /upgradeTimeoutMs/],
+        [{ headersTimeoutMs: 2 ** 31 }, /headersTimeoutMs/],
+        [{ bodyTimeoutMs: 2 ** 31 }, /bodyTimeoutMs/],
         [{ perMessageDeflate: "yes" }, /perMessageDeflate/],
         [{ allowedOrigins: "https://a" }, /allowedOrigins/],
         [{ maxMesageBytes: 10 }, /unknown server option "maxMesageBytes"/],
@@ -126,6 +133,24 @@ export function limitCases(ctx: SuiteContext): void {
         );
       },
     );
+
+    it("accepts the longest delay a timer keeps, 2 ** 31 - 1 ms, and keeps channels open with it", async () => {
+      const longest = 2 ** 31 - 1;
+      const { wsUrl } = await ctx.start(
+        (backend) =>
+          new WebServer({
+            backend,
+            heartbeatIntervalMs: longest,
+            idleTimeoutMs: longest,
+            closeTimeoutMs: longest,
+          }),
+      );
+      const client = await TestClient.connect(wsUrl("/"));
+      // Past 2 ** 31 - 1 a timer would have fired after 1 ms and dropped the channel.
+      const open = new Promise((resolve) => setTimeout(resolve, 100, "open"));
+      await expect(Promise.race([client.closed, open])).resolves.toBe("open");
+      await client.close();
+    });
 
     it("needs a backend", () => {
       expect(() => new WebServer({} as never)).toThrow(/backend/);

@@ -375,6 +375,11 @@ export function recoveryCases(ctx: SuiteContext): void {
         new Recorder({ backend: ctx.backend(), recovery: recovery as never });
       expect(make({ windowMs: -1 })).toThrow(expect.objectContaining({ code: "INVALID_OPTION" }));
       expect(make({ window: 5 })).toThrow(expect.objectContaining({ code: "INVALID_OPTION" }));
+      // A window past 2 ** 31 - 1 ms would end every session after 1 ms.
+      expect(make({ windowMs: 2 ** 31 })).toThrow(/recovery\.windowMs/);
+      expect(make({ windowMs: Number.POSITIVE_INFINITY })).toThrow(
+        expect.objectContaining({ code: "INVALID_OPTION" }),
+      );
       expect(make("yes")).toThrow(expect.objectContaining({ code: "INVALID_OPTION" }));
     });
   });

@@ -1,4 +1,5 @@
 import { SwitchboardError } from "../errors.js";
+import { checkDelay } from "../options.js";
 
 /**
  * Connection state recovery: a client that offers `switchboard.recovery.v1` and comes back
@@ -48,6 +49,7 @@ export function resolveRecovery(
     if (typeof value !== "number" || !(value >= 1)) {
       throw new SwitchboardError("INVALID_OPTION", `recovery.${key}: ${String(value)}`);
     }
+    if (key === "windowMs") checkDelay("recovery.windowMs", value);
     resolved[key as keyof ResolvedRecovery] = value;
   }
   return resolved;

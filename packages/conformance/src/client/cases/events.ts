@@ -146,6 +146,8 @@ export function eventCases(ctx: ClientSuiteContext): void {
       expect(thrown).toMatchObject({ code: "HANDLER_FAILED", remote: true, name: "EventError" });
       expect(String((thrown as Error).message)).not.toMatch(/internal detail/);
       expect(await failureCode(events.request("slow", 500, { timeoutMs: 30 }))).toBe("TIMEOUT");
+      // Past 2 ** 31 - 1 ms a timer fires at once: Infinity must mean "no timeout", not "now".
+      expect(await events.request("slow", 50, { timeoutMs: Number.POSITIVE_INFINITY })).toBe(50);
       const pending = failureCode(events.request("slow", 2000, { timeoutMs: TIMEOUT }));
       await server.kick(1000, "bye");
       expect(await pending).toBe("CHANNEL_CLOSED");

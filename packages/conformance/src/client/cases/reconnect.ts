@@ -47,6 +47,32 @@ export function reconnectCases(ctx: ClientSuiteContext): void {
       expect((await server.state()).opens).toHaveLength(2);
     });
 
+    it("a delay past what a timer keeps (Infinity, 2 ** 32 ms) waits: it never fires at once", async () => {
+      // A timer fires a delay past 2 ** 31 - 1 ms after 1 ms (Node) or at once (browsers).
+      const server = await ctx.server("probe");
+      let closes = 0;
+      const client = ctx.client({
+        connectTimeout: Number.POSITIVE_INFINITY,
+        reconnect: { initialDelay: 2 ** 32, maxDelay: 2 ** 33 },
+        onClose: () => {
+          closes++;
+        },
+      });
+      await client.connect(server.wsUrl());
+      const later = client.nextMessage({ timeout: 2 ** 32 });
+      await sleep(50);
+      client.send("late");
+      expect((await later).text).toBe("late");
+      // A drop: the backoff of 2 ** 32 ms keeps it waiting, not retrying in a loop.
+      await server.stop();
+      await until(() => closes === 1, "onClose");
+      await server.restart();
+      await sleep(200);
+      expect(client.isConnected).toBe(false);
+      expect((await server.state()).opens).toHaveLength(1);
+      await client.close();
+    });
+
     it("queues up to maxQueuedMessages, then send throws QUEUE_FULL; close() reports the unsent", async () => {
       const server = await ctx.server("probe");
       let closed = false;
