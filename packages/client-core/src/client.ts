@@ -244,10 +244,17 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
         },
       );
     } catch (error) {
-      // A bad URL is final; a URL function or a WebSocket constructor that threw is worth
-      // another try.
+      // A bad URL is final, and so is a WebSocket constructor that threw (the URL is known by
+      // then): it refused the options (protocols, headers) and would again. A URL function
+      // that threw is worth another try.
       if (live()) {
-        this.#lost(error instanceof ClientError ? error : failed("CONNECT_FAILED", error, error));
+        this.#lost(
+          error instanceof ClientError
+            ? error
+            : url
+              ? new ClientError("INVALID_OPTION", error, error)
+              : failed("CONNECT_FAILED", error, error),
+        );
       }
     }
   }

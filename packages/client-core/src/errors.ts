@@ -2,7 +2,10 @@ import type { CloseInfo } from "./policy.js";
 
 /** Machine-readable reasons a client call can fail. */
 export type ClientErrorCode =
-  /** An option has a value that makes no sense; thrown by the constructor. */
+  /**
+   * An option has a value that makes no sense: thrown by the constructor, or, for what only the
+   * WebSocket checks (protocols, headers), the reason `connect()` fails. Never retried.
+   */
   | "INVALID_OPTION"
   /** A call got an argument it cannot use (send data, close code or reason). */
   | "INVALID_ARGUMENT"

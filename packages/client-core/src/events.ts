@@ -5,6 +5,7 @@ import {
   type EventOptions,
   type EventPeer,
   type EventSpec,
+  type Frame,
   type NameOf,
   type Part,
   type PayloadOf,
@@ -81,11 +82,23 @@ export class EventClient<S extends EventSpec = EventSpec> {
     this.protocol = protocol;
     this.client = client;
     this.#limit = options.maxUnreadEvents ?? 1000;
+    /** Whether a send goes straight onto an open connection. */
+    let live = () => false;
+    /** A connection whose session recovery may resume ended: its requests wait for the next. */
+    let away = false;
+    /** Answers made meanwhile, sent only if the session resumes. */
+    let held: Frame[] = [];
     const peer = createPeer(config, {
-      write: (frame) => {
-        const live = client.isConnected;
+      write: (frame, reply) => {
+        const now = live();
+        // An answer goes on its request's session or nowhere: queued for the next connection,
+        // it could answer another request there with the same id.
+        if (reply && !now) {
+          if (away) held.push(frame);
+          return false;
+        }
         client.send(frame);
-        return live;
+        return now;
       },
       event: (name, payload) => this.#dispatch(name, payload),
       answerer: (name) => this.#answerers.get(name) as ((data: unknown) => unknown) | undefined,
@@ -97,16 +110,24 @@ export class EventClient<S extends EventSpec = EventSpec> {
     });
     this.#peer = peer;
     // Offers the protocol, reads envelopes before the raw callbacks, and sees every close.
-    addLayer(client, {
+    live = addLayer(client, {
       protocol,
       opened: (transport) => {
+        // Queued by the client: they go out right after this, before anything new.
+        if (away && !client.recovered) peer.closed(false);
+        else for (const frame of held) client.send(frame);
+        away = false;
+        held = [];
         this.#negotiated = transport.protocol === protocol;
         peer.opened();
       },
       received: (payload, binary) => !!this.#negotiated && peer.receive(payload, binary),
-      // Requests written on a connection that ended will never be answered; queued ones wait
-      // until the client closes.
-      closed: (final) => {
+      // Requests written on a connection that ended will never be answered, unless recovery
+      // resumes its session; queued ones wait until the client closes.
+      closed: (final, resumable) => {
+        away = !final && !!resumable;
+        if (away) return;
+        held = [];
         peer.closed(final);
         if (final) for (const inbox of inboxes.values()) inbox.end();
       },

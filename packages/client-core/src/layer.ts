@@ -14,8 +14,11 @@ export interface ClientLayer {
   opened(transport: Transport): void;
   /** A message arrived: truthy when the layer took it (a promise while an async schema runs), and the raw callbacks never see it. */
   received(payload: string | Uint8Array, binary: boolean): boolean | Promise<void>;
-  /** A connection ended (`final` false), or the client is closed for good (`final` true). */
-  closed(final: boolean): void;
+  /**
+   * A connection ended (`final` false), or the client is closed for good (`final` true).
+   * `resumable`: recovery may resume its session on the next connection.
+   */
+  closed(final: boolean, resumable?: boolean): void;
 }
 
 /** The protected methods of the client that a layer wraps: its seam to the platform. */
@@ -27,17 +30,18 @@ interface Seam {
 /**
  * Puts `layer` between `client` and its connections, before its first `connect()`. It wraps
  * the transport seam of this one client, so the client itself carries no layer code: a page
- * that uses none does not pay for it.
+ * that uses none does not pay for it. Returns whether a `send` now goes straight onto an open
+ * connection (not into the offline queue, as it does while the server's close is under way).
  */
-export function addLayer(client: WebSocketClientBase, layer: ClientLayer): void {
+export function addLayer(client: WebSocketClientBase, layer: ClientLayer): () => boolean {
   const seam = client as unknown as Seam;
   const create = seam.createTransport.bind(client);
   const watch = seam.watch.bind(client);
   /** The latest attempt's transport; the client ignores the events of older ones, and so does the layer. */
   let current: Transport | undefined;
-  const end = (final: boolean) => {
+  const end = (final: boolean, resumable?: boolean) => {
     current = undefined;
-    layer.closed(final);
+    layer.closed(final, resumable);
   };
   seam.createTransport = (url, options, events) => {
     // A new attempt means the client gave up the last one (reconnect(), a timeout).
@@ -58,7 +62,7 @@ export function addLayer(client: WebSocketClientBase, layer: ClientLayer): void 
           }
         },
         onclose: (event) => {
-          if (transport === current) end(false);
+          if (transport === current) end(false, event.resumable);
           events.onclose(event);
         },
       },
@@ -71,4 +75,6 @@ export function addLayer(client: WebSocketClientBase, layer: ClientLayer): void 
     watch(active);
     if (!active) end(true);
   };
+  // readyState 1 is WebSocket.OPEN: what `send` itself checks.
+  return () => client.isConnected && current?.readyState === 1;
 }

@@ -121,7 +121,8 @@ function sessionRecovery(): ClientRecovery {
               current = undefined;
               inbound.stop();
             }
-            events.onclose(event);
+            // Not spread: a browser's CloseEvent keeps its fields on the prototype.
+            events.onclose(Object.assign(event, { resumable: !plain && !!session }));
           },
         },
         recoveryOffer(protocols),

@@ -36,6 +36,11 @@ export interface TransportClose {
    * `attemptError`.
    */
   readonly error?: ClientError | undefined;
+  /**
+   * Set by recovery: the session may resume on the next connection, so what was written on
+   * this one may still be answered there.
+   */
+  readonly resumable?: boolean;
 }
 
 /** One connection attempt, as the client drives it: the subset of `WebSocket` it uses. */

@@ -19,7 +19,7 @@ export function checkUrl(input: unknown): string {
  */
 export function canClose(code: number, reason: string): boolean {
   return (
-    (code === 1000 || (code >= 3000 && code < 5000 && code % 1 === 0)) &&
+    (code === 1000 || (Number.isInteger(code) && code >= 3000 && code < 5000)) &&
     utf8Encoder.encode(reason).length < 124
   );
 }

@@ -6,8 +6,11 @@ import { type Checked, check } from "./validate.js";
 
 /** What one connection's peer asks of the side it runs on. */
 export interface PeerHost {
-  /** Writes a message; true when it went on an open connection, false when it was queued. Throws when closed. */
-  write(frame: Frame): boolean;
+  /**
+   * Writes a message (`reply`: an answer to the peer's request); true when it went on an open
+   * connection, false when it was queued. Throws when closed.
+   */
+  write(frame: Frame, reply?: boolean): boolean;
   /** Runs the handlers of an event; false when there is none and the event is unknown here. */
   event(name: string, data: unknown): boolean;
   /** The handler of a request, or undefined when there is none. */
@@ -34,7 +37,9 @@ export interface EventPeer {
   opened(): void;
   /**
    * The connection ended: requests written on it get CHANNEL_CLOSED; with `all`, queued ones
-   * too (the client gave up, or a server channel, which has no queue).
+   * too (the client gave up, or a server channel, which has no queue). Answers its handlers
+   * give later are dropped (the next connection is another session, where their ids may mean
+   * other requests), and the next connection starts its own counts.
    */
   closed(all: boolean): void;
   /** Requests this side made that wait for an answer. */
@@ -69,6 +74,8 @@ export function createPeer(config: PeerConfig, host: PeerHost): EventPeer {
   const waiting = new Map<MessageId, Waiting>();
   let answering = 0;
   let invalid = 0;
+  /** Bumped by `closed`: an answer to a request of an earlier connection is not sent. */
+  let connection = 0;
   /** Set while an asynchronous validation runs: later messages wait for it, to keep the order. */
   let chain: Promise<void> | undefined;
 
@@ -95,7 +102,7 @@ export function createPeer(config: PeerConfig, host: PeerHost): EventPeer {
       toWire(failed instanceof EventError ? failed : handlerFailed(failed, name)),
     );
     try {
-      host.write(frame);
+      host.write(frame, true);
     } catch {}
   };
   /** What the requester learns of a handler's failure: nothing internal. */
@@ -121,7 +128,9 @@ export function createPeer(config: PeerConfig, host: PeerHost): EventPeer {
       return reply(id, 0, error("TOO_MANY_REQUESTS", "maxInFlightRequests reached", name));
     }
     answering++;
+    const asked = connection;
     const done = (data: unknown, failed?: unknown) => {
+      if (asked !== connection) return;
       answering--;
       reply(id, data, failed, name);
     };
@@ -224,6 +233,9 @@ export function createPeer(config: PeerConfig, host: PeerHost): EventPeer {
       for (const entry of waiting.values()) entry[2] = true;
     },
     closed(all) {
+      connection++;
+      answering = 0;
+      invalid = 0;
       for (const [name, settle, live] of waiting.values()) if (all || live) settle(closed(name));
     },
   };

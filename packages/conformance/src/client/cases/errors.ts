@@ -1,5 +1,5 @@
 import { describe, expect } from "vitest";
-import { type ClientSuiteContext, failureCode, TIMEOUT, thrownCode } from "../context.js";
+import { type ClientSuiteContext, failureCode, sleep, TIMEOUT, thrownCode } from "../context.js";
 
 /** Bad input and unreachable servers: a clear error every time, never a crash or a silent drop. */
 export function errorCases(ctx: ClientSuiteContext): void {
@@ -32,6 +32,21 @@ export function errorCases(ctx: ClientSuiteContext): void {
         "CONNECT_TIMEOUT",
       );
       expect(client.isConnected).toBe(false);
+    });
+
+    it("protocols the WebSocket refuses reject connect() with INVALID_OPTION, never retried", async () => {
+      const server = await ctx.server("probe");
+      const errors: unknown[] = [];
+      const client = ctx.client({
+        protocols: ["not a token"],
+        reconnect: { initialDelay: 1, maxRetries: 50 },
+        onError: (error) => errors.push(error),
+      });
+      // Retried, it was a CONNECT_FAILED every backoff, and connect() did not settle.
+      expect(await failureCode(client.connect(server.wsUrl()))).toBe("INVALID_OPTION");
+      await sleep(50);
+      expect(errors).toEqual([]);
+      expect((await server.state()).opens).toHaveLength(0);
     });
 
     it("bad URLs reject with INVALID_URL and are never retried", async () => {
@@ -67,12 +82,20 @@ export function errorCases(ctx: ClientSuiteContext): void {
         [2999, ""],
         [5000, ""],
         [1000.5, ""],
+        [3000.5, ""],
+        // Not numbers: a string code passed the range check and the WebSocket then threw,
+        // leaving the client "closing" for good.
+        ["4000" as unknown as number, ""],
+        [" 3000" as unknown as number, ""],
+        [Number.NaN, ""],
         [1000, "x".repeat(124)],
         [1000, "é".repeat(62)],
       ] as const) {
         expect(await failureCode(client.close(code, reason)), `${code}`).toBe("INVALID_ARGUMENT");
       }
       expect(client.isConnected).toBe(true);
+      client.send("still open");
+      expect((await client.nextMessage({ timeout: TIMEOUT })).text).toBe("still open");
       await client.close(1000, "é".repeat(61));
       expect(client.isConnected).toBe(false);
     });

@@ -4,6 +4,7 @@ import {
   type ClientSuiteContext,
   failureCode,
   firstDifference,
+  sleep,
   TIMEOUT,
   until,
 } from "../context.js";
@@ -186,6 +187,64 @@ export function eventCases(ctx: ClientSuiteContext): void {
       expect(
         outcomes.map((outcome) => (outcome.status === "rejected" ? codeOf(outcome.reason) : "ok")),
       ).toContain("TOO_MANY_REQUESTS");
+    });
+
+    it("an answer the client's handler gives after its connection ended is not sent on the next one", async (test) => {
+      // Each server numbers its own requests: the next connection's server may ask with the
+      // same id, and a late answer from the last one must not answer it.
+      let opens = 0;
+      const client = ctx.client({
+        reconnect: FAST,
+        onOpen: () => {
+          opens++;
+        },
+      });
+      const events = ctx.events(client);
+      if (!events) return test.skip("this client package offers no typed events (createEvents)");
+      const first = await ctx.server("events");
+      const second = await ctx.server("events");
+      let url = first.wsUrl("/");
+      await client.connect(() => url);
+      let calls = 0;
+      events.handle("confirm", async () => {
+        const call = ++calls;
+        await sleep(call === 1 ? 300 : 600);
+        return call !== 1;
+      });
+      events.emit("ask", TIMEOUT);
+      await until(() => calls === 1, "the first server's request");
+      url = second.wsUrl("/");
+      await first.kick(1012, "moving");
+      await until(() => opens === 2, "the connection to the second server");
+      events.emit("ask", TIMEOUT);
+      expect(await events.next("asked", { timeout: TIMEOUT })).toEqual({ answer: true });
+    });
+
+    it("the invalid-message count starts over on every connection", async (test) => {
+      const tick = await numberSchema("zod");
+      if (!tick) return test.skip("zod is not installed (an optional peer of the suite)");
+      const errors: string[] = [];
+      let opens = 0;
+      const { client, events, server } = await connected(test, {
+        client: {
+          reconnect: FAST,
+          onOpen: () => {
+            opens++;
+          },
+          onError: (error) => errors.push(codeOf(error)),
+        },
+        events: { schemas: { serverEvents: { tick } }, maxInvalidPayloads: 2 },
+      });
+      for (let connection = 1; connection <= 3; connection++) {
+        events.emit("badTick");
+        await until(() => errors.length === connection, `invalid payload ${connection}`);
+        await server.kick(1012, "restart");
+        await until(() => opens === connection + 1, `connection ${connection + 1}`);
+      }
+      // One invalid message per connection: never the two that close it.
+      events.emit("echo", "still here");
+      expect(await events.next("echo", { timeout: TIMEOUT })).toBe("still here");
+      expect(client.isConnected).toBe(true);
     });
 
     it("requests made while reconnecting wait in the offline queue and are answered after", async (test) => {

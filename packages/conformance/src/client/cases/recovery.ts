@@ -118,6 +118,28 @@ export function recoveryCases(ctx: ClientSuiteContext): void {
       30_000,
     );
 
+    vitestIt(
+      "typed events over recovery: a request in flight when the link is cut is answered after the resume",
+      async (test) => {
+        const server = await ctx.server("events-recovery");
+        const proxy = await ctx.control.cutProxy(server);
+        const client = ctx.client({ recover: true, reconnect: FAST });
+        const events = ctx.events(client);
+        if (!events) {
+          test.skip("this client package offers no typed events (createEvents)");
+          return;
+        }
+        await client.connect(proxy.wsUrl());
+        const answer = events.request("slow", 300, { timeoutMs: TIMEOUT });
+        await sleep(50);
+        await proxy.cut();
+        // It was CHANNEL_CLOSED at the cut, while the server ran it and answered the session.
+        expect(await answer).toBe(300);
+        expect(client.recovered).toBe(true);
+      },
+      30_000,
+    );
+
     it("without recover, the same server speaks plain WebSocket to the client", async () => {
       const server = await ctx.server("recovery");
       const client = ctx.client({});
