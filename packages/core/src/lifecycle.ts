@@ -31,8 +31,13 @@ export interface LifecycleSteps {
   readonly attachedTo?: string | undefined;
   /** Starts the heartbeat and idle timers. */
   started(): void;
-  /** Stops the timers and ends pending admissions. */
-  stopping(): void;
+  /**
+   * Stops the timers, ends pending admissions, and closes sockets not yet channels (1001);
+   * resolves once those are gone.
+   */
+  stopping(): Promise<void>;
+  /** `closeTimeoutMs` after `stopping`: drops what is left of those sockets. */
+  dropping(): void;
   /** The open channels, closed with 1001 on shutdown. */
   readonly channels: ReadonlySet<Channel>;
   readonly closeTimeoutMs: number;
@@ -110,10 +115,10 @@ export class Lifecycle {
   async #shutdown(): Promise<void> {
     const steps = this.#steps;
     this.#state = "closing";
-    steps.stopping();
+    const unwelcomed = steps.stopping();
     const allClosed = new Promise<void>((resolve) => {
       this.#allClosed = resolve;
-    });
+    }).then(() => unwelcomed);
     for (const channel of steps.channels)
       channel.close(CloseCode.GOING_AWAY, "server shutting down");
     if (steps.channels.size === 0) this.#allClosed?.();
@@ -123,6 +128,7 @@ export class Lifecycle {
     });
     await Promise.race([allClosed, timedOut]);
     for (const channel of steps.channels) channel.terminate();
+    steps.dropping();
     await allClosed;
     clearTimeout(timer);
     // A response written in the tick that called close() is still inside the engine's callback

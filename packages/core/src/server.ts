@@ -235,7 +235,9 @@ export class WebServer<Data = unknown> {
       stopping: () => {
         this.#liveness.stop();
         this.#upgrades.voidAll(503, "server is shutting down");
+        return this.#recovery?.shutDown() ?? Promise.resolve();
       },
+      dropping: () => this.#recovery?.drop(),
       channels: this.#channels,
       closeTimeoutMs: this.limits.closeTimeoutMs,
       stop: async () => {

@@ -343,6 +343,15 @@ export function recoveryCases(ctx: SuiteContext): void {
       expect(server.clientCount).toBe(0);
     });
 
+    it("close() closes a socket that agreed to recovery and never said hello with 1001, as it does channels", async () => {
+      const { server, wsUrl } = await start(true, { closeTimeoutMs: 200 });
+      const silent = await TestClient.connect(wsUrl(), { protocols: [RECOVERY_PROTOCOL] });
+      expect(silent.ws.protocol).toBe(RECOVERY_PROTOCOL);
+      // It has no channel yet: close() waited for the 10 s hello timeout, which closed it 1008.
+      await server.close();
+      expect(await silent.closed).toEqual({ code: 1001, reason: "server shutting down" });
+    });
+
     it("opt-out: a plain ws client sees today's raw frames, on a server with recovery on", async () => {
       const { server, wsUrl } = await start(true);
       const plain = await TestClient.connect(wsUrl("/plain"));

@@ -40,6 +40,8 @@ export class Recovery implements SessionOwner {
   readonly limits: ResolvedRecovery;
   readonly #host: RecoveryHost;
   readonly #sessions = new Map<string, Session>();
+  /** Sockets that agreed to recovery and have not said hello yet: no channel closes them. */
+  readonly greeting = new Set<EngineSocket>();
   /** With a `RecoveryStore` (from the pubsub adapter): sessions are resumable by other processes. */
   readonly journal: Journal | undefined;
   /**
@@ -59,6 +61,32 @@ export class Recovery implements SessionOwner {
       this.#handoffs = new Handoffs(this, this.journal, adopt, subscribe);
     }
     this.log = host.publishes && !this.journal ? new PublishLog() : undefined;
+  }
+
+  #greeted: (() => void) | undefined;
+
+  /**
+   * Shutdown: sockets still owing their hello get the 1001 channels get. Resolves once they
+   * are gone.
+   */
+  shutDown(): Promise<void> {
+    for (const socket of this.greeting) socket.close(CloseCode.GOING_AWAY, "server shutting down");
+    return new Promise((resolve) => {
+      this.#greeted = resolve;
+      if (this.greeting.size === 0) resolve();
+    });
+  }
+
+  /** Shutdown, `closeTimeoutMs` later: those that did not answer that close are dropped. */
+  drop(): void {
+    for (const socket of this.greeting) socket.terminate();
+    this.greeting.clear();
+    this.#greeted?.();
+  }
+
+  /** A socket said hello or closed. */
+  greeted(socket: EngineSocket): void {
+    if (this.greeting.delete(socket) && this.greeting.size === 0) this.#greeted?.();
   }
 
   /** Whether an agreed subprotocol is a recovery one. */
@@ -174,6 +202,7 @@ class Link implements SocketEvents {
       HELLO_TIMEOUT_MS,
     );
     this.#timer.unref?.();
+    this.#recovery.greeting.add(this.#socket);
   }
 
   message(data: Uint8Array | string, binary: boolean): void {
@@ -223,6 +252,7 @@ class Link implements SocketEvents {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#timer);
+    this.#recovery.greeted(this.#socket);
     this.#current?.dropped(code, reason);
   }
 
@@ -240,6 +270,7 @@ class Link implements SocketEvents {
 
   #hello(data: Uint8Array | string, binary: boolean): void {
     clearTimeout(this.#timer);
+    this.#recovery.greeted(this.#socket);
     const text = binary ? "" : typeof data === "string" ? data : decoder.decode(data);
     const read = readText(text);
     const control = "control" in read ? read.control : undefined;
