@@ -7,6 +7,10 @@ import { type SseOptions, SseStream } from "./sse.js";
 
 const decoder = new TextDecoder();
 const EMPTY = new Uint8Array(0);
+/** An RFC 9110 token: what a header name is. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Visible ASCII, spaces and tabs: what every engine writes the same way. */
+const FIELD_VALUE = /^[\t\x20-\x7e]*$/;
 
 /**
  * An incoming HTTP request. The body is received once, within `maxBodyBytes` and `bodyTimeoutMs`.
@@ -148,20 +152,30 @@ export class HttpResponse {
     return this.#status;
   }
 
-  /** Sets the status code. */
+  /** Sets the status code: 200 to 599 (a 1xx is interim, never a response's final status). */
   status(code: number): this {
-    if (!Number.isInteger(code) || code < 100 || code > 599) {
-      throw new TypeError(`HTTP status must be an integer from 100 to 599, got ${code}`);
+    if (!Number.isInteger(code) || code < 200 || code > 599) {
+      throw new TypeError(`HTTP status must be an integer from 200 to 599, got ${code}`);
     }
     this.#status = code;
     return this;
   }
 
-  /** Sets a header (replacing one of the same name). Values must not contain CR or LF. */
+  /**
+   * Sets a header (replacing one of the same name). The name must be a token and the value
+   * visible ASCII, spaces and tabs (RFC 9110 5.1, 5.5), or it throws: engines otherwise differ
+   * (one fails the response and leaves the connection hanging, another writes the bytes raw).
+   * Percent-encode anything else, e.g. `filename*=UTF-8''…` (RFC 8187).
+   */
   header(name: string, value: string | number): this {
     const text = String(value);
-    if (/[\r\n]/.test(name) || /[\r\n]/.test(text)) {
-      throw new TypeError(`header ${JSON.stringify(name)} contains a line break`);
+    if (!TOKEN.test(name)) {
+      throw new TypeError(`header name ${JSON.stringify(name)} is not an HTTP token`);
+    }
+    if (!FIELD_VALUE.test(text)) {
+      throw new TypeError(
+        `header ${JSON.stringify(name)} has a character a header value cannot carry (a line break, a control character or non-ASCII)`,
+      );
     }
     this.#headers.set(name.toLowerCase(), text);
     return this;

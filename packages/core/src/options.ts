@@ -129,6 +129,11 @@ export function resolveLimits(input: Partial<ServerLimits> = {}): ServerLimits {
     if (!Number.isSafeInteger(limits[key]) || limits[key] < 0)
       invalid(key, limits[key], "0 (off) or a positive integer");
   }
+  // ws keeps the engine's limit as a 32-bit signed integer, uWS as an unsigned one: past 2 GiB
+  // they differ (and recovery asks the engine for one byte more).
+  if (limits.maxMessageBytes > 2 ** 30) {
+    invalid("maxMessageBytes", limits.maxMessageBytes, "at most 1073741824 (1 GiB)");
+  }
   for (const key of [
     "closeTimeoutMs",
     "upgradeTimeoutMs",

@@ -28,6 +28,11 @@ class BodiesServer extends WebServer {
     this.get("/bad-header", (_req, res) =>
       res.header("x-injected", "a\r\nset-cookie: b").text("never"),
     );
+    this.get("/header-value", (req, res) =>
+      res.header("x-echo", req.query.get("v") ?? "").text("set"),
+    );
+    this.get("/header-name", (req, res) => res.header(req.query.get("n") ?? "", "v").text("set"));
+    this.get("/status", (req, res) => res.status(Number(req.query.get("code"))).text("x"));
     this.get("/forbidden", () => {
       throw new HttpError(403, "no entry");
     });
@@ -133,6 +138,58 @@ export function bodyCases(ctx: SuiteContext): void {
       const injected = await fetch(httpUrl("/bad-header"));
       expect(injected.status).toBe(500);
       expect(injected.headers.get("set-cookie")).toBeNull();
+    });
+
+    it("receives a body in thousands of tiny chunks byte for byte, chunked and with Content-Length", async () => {
+      // Each chunk was kept as itself: from node:http a 1-byte chunk held its whole socket read.
+      const { address } = await start();
+      const size = 150_000;
+      const body = Uint8Array.from({ length: size }, (_, i) => (i * 7 + (i >> 8)) & 0xff);
+      const chunked: Uint8Array[] = [];
+      const plain: Uint8Array[] = [];
+      for (let at = 0, n = 1; at < size; at += n, n = (n % 97) + 1) {
+        const part = body.subarray(at, Math.min(size, at + n));
+        chunked.push(
+          Buffer.concat([
+            Buffer.from(`${part.length.toString(16)}\r\n`),
+            part,
+            Buffer.from("\r\n"),
+          ]),
+        );
+        plain.push(part);
+      }
+      const head = (framing: string) =>
+        `PUT /bytes HTTP/1.1\r\nhost: x\r\n${framing}\r\nconnection: close\r\n\r\n`;
+      for (const [framing, parts] of [
+        ["transfer-encoding: chunked", [...chunked, "0\r\n\r\n"]],
+        [`content-length: ${size}`, plain],
+      ] as const) {
+        const answer = await rawRequest(address.port, [head(framing), ...parts], 20_000);
+        expect(answer.status, framing).toBe(200);
+        const got = Buffer.from(bodyOf(answer.text), "latin1");
+        expect(got.length, framing).toBe(size);
+        expect(got.equals(Buffer.from(body)), framing).toBe(true);
+      }
+    });
+
+    it("answers 500 for a header no engine writes the same way, and for a 1xx final status", async () => {
+      // Engines disagreed: one failed the response and left the connection open with no
+      // answer, another wrote the bytes raw (a NUL, or a name with a colon: another header).
+      const { httpUrl } = await start();
+      const status = async (path: string) => (await fetch(httpUrl(path))).status;
+      for (const value of ["a\x00b", "a\x7fb", "a\x0bb", "é", "Ā", "→"]) {
+        expect(await status(`/header-value?v=${encodeURIComponent(value)}`), value).toBe(500);
+      }
+      for (const name of ["bad name", "x:y", "", "é", "x\ty"]) {
+        expect(await status(`/header-name?n=${encodeURIComponent(name)}`), name).toBe(500);
+      }
+      for (const code of [100, 101, 103, 199]) {
+        expect(await status(`/status?code=${code}`), String(code)).toBe(500);
+      }
+      const fine = await fetch(httpUrl(`/header-value?v=${encodeURIComponent("a b\tc ~!")}`));
+      expect(fine.status).toBe(200);
+      expect(fine.headers.get("x-echo")).toBe("a b\tc ~!");
+      expect(await status("/status?code=204")).toBe(204);
     });
   });
 }

@@ -109,6 +109,9 @@ export function limitCases(ctx: SuiteContext): void {
         [{ maxMessageBytes: 0 }, /maxMessageBytes/],
         [{ maxQueuedMessageBytes: 0 }, /maxQueuedMessageBytes/],
         [{ maxMessageBytes: -5 }, /maxMessageBytes/],
+        // Engines keep it in 32 bits, signed or not: 2 ** 32 + 5 let 5 bytes through on uWS.
+        [{ maxMessageBytes: 2 ** 30 + 1 }, /maxMessageBytes must be at most 1073741824/],
+        [{ maxMessageBytes: 2 ** 32 + 5 }, /maxMessageBytes/],
         [{ maxBodyBytes: 1.5 }, /maxBodyBytes/],
         [{ maxConnections: Number.NaN }, /maxConnections/],
         [{ highWaterMark: 10, maxBufferedBytes: 5 }, /highWaterMark/],
