@@ -72,7 +72,9 @@ export function cors(options: CorsOptions): Middleware {
       res.header("access-control-allow-methods", methods);
       const requested = req.header("access-control-request-headers");
       if (headers !== undefined) res.header("access-control-allow-headers", headers);
-      else if (requested) {
+      // Echoed only if it is the list of header names it should be: a hostile one is not
+      // written back (the browser then refuses the request, as it should).
+      else if (requested && HEADER_LIST.test(requested)) {
         res.header("access-control-allow-headers", requested);
         appendVary(res, "Access-Control-Request-Headers");
       }
@@ -81,6 +83,9 @@ export function cors(options: CorsOptions): Middleware {
     res.status(204).end();
   };
 }
+
+/** A comma-separated list of header names (RFC 9110 tokens), as browsers send it. */
+const HEADER_LIST = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?:[ \t]*,[ \t]*[!#$%&'*+\-.^_`|~0-9A-Za-z]+)*$/;
 
 function appendVary(res: HttpResponse, field: string): void {
   const current = res.getHeader("vary");

@@ -70,6 +70,14 @@ export class UwsUpgrade implements UpgradeRequest, UpgradeResponder {
 
   reject(head: ResponseHead, body: Uint8Array): void {
     if (this.#done) return;
+    if (this.#inHandler && head.close) {
+      // uWS only closes a connection when `end` runs uncorked, and its handler is corked: a
+      // refusal from in there left the connection open, and a request pipelined behind the
+      // upgrade ran. Answered right after the handler returns (which watches for the client
+      // leaving meanwhile).
+      setImmediate(() => this.reject(head, body));
+      return;
+    }
     this.#done = true;
     const res = this.#res;
     res.cork(() => {
