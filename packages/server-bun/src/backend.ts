@@ -47,20 +47,21 @@ export function bunBackend(_options: BunBackendOptions = {}): Backend {
       if (running) throw new Error("bun backend is already listening");
       const { limits } = host;
       const deflate = host.deflate;
+      // The only head timeout Bun has: a connection quiet this long is closed.
+      const idleSeconds = Math.min(
+        MAX_IDLE_SECONDS,
+        Math.max(1, Math.ceil(limits.headersTimeoutMs / 1000)),
+      );
       const server = bun.serve<SocketData>({
         hostname: address.host,
         port: address.port,
         ...(address.tls && { tls: address.tls }),
         maxRequestBodySize: limits.maxBodyBytes + OVERSIZE_HEADROOM,
-        // The only head timeout Bun has: a connection quiet this long is closed.
-        idleTimeout: Math.min(
-          MAX_IDLE_SECONDS,
-          Math.max(1, Math.ceil(limits.headersTimeoutMs / 1000)),
-        ),
+        idleTimeout: idleSeconds,
         fetch: (request, bunServer) => {
           const head = requestHead(request, bunServer);
           if (isUpgradeRequest(head.headers)) return upgrade(host, bunServer, request, head);
-          const exchange = new BunExchange(request, head, bunServer);
+          const exchange = new BunExchange(request, head, bunServer, idleSeconds);
           host.http(exchange);
           return exchange.reply();
         },

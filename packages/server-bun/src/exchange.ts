@@ -65,10 +65,14 @@ export class BunExchange implements HttpExchange {
   #stream: ReadableStreamDefaultController<Uint8Array> | undefined;
   #writable: (() => void)[] = [];
   #done = false;
+  /** The connection's idle timeout, in seconds, and whether `handlerReturned` suspended it. */
+  readonly #idleSeconds: number;
+  #suspended = false;
 
-  constructor(request: Request, head: RequestHead, server: BunServer) {
+  constructor(request: Request, head: RequestHead, server: BunServer, idleSeconds: number) {
     this.#request = request;
     this.#server = server;
+    this.#idleSeconds = idleSeconds;
     this.method = head.method;
     this.url = head.url;
     this.headers = head.headers;
@@ -104,6 +108,7 @@ export class BunExchange implements HttpExchange {
     if (this.#done) return;
     this.#done = true;
     this.#respond(new Response(head.body ? body : null, responseInit(head)));
+    this.#resumeIdleTimeout();
   }
 
   writeHead(head: ResponseHead): void {
@@ -124,17 +129,33 @@ export class BunExchange implements HttpExchange {
     if (stream) {
       if (chunk && chunk.byteLength > 0) stream.enqueue(chunk);
       stream.close();
+      this.#resumeIdleTimeout();
       return;
     }
     // Ended before any write: the head (and the chunk, if any) is the whole response.
     const head = this.#head as ResponseHead;
     const body = head.body ? (chunk ?? null) : null;
     this.#respond(new Response(body, responseInit(head)));
+    this.#resumeIdleTimeout();
   }
 
   handlerReturned(): void {
     // A response still pending outlives the handler: Bun's idle timer must not cut it.
-    if (!this.#response) this.#server.timeout(this.#request, 0);
+    if (!this.#response) {
+      this.#server.timeout(this.#request, 0);
+      this.#suspended = true;
+    }
+  }
+
+  /**
+   * The response is complete: the connection's idle timeout applies again. Bun keeps a timeout
+   * set per request for the whole connection, so a keep-alive connection that once waited for
+   * an async handler was never timed out again.
+   */
+  #resumeIdleTimeout(): void {
+    if (!this.#suspended) return;
+    this.#suspended = false;
+    this.#server.timeout(this.#request, this.#idleSeconds);
   }
 
   onWritable(callback: () => void): void {

@@ -19,6 +19,10 @@ class UploadServer extends WebServer {
       return "late";
     });
     this.get("/ping", () => "pong");
+    this.get("/later", async () => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return "later";
+    });
   }
 }
 
@@ -129,5 +133,20 @@ export function httpLimitCases(ctx: SuiteContext): void {
       );
       expect(bodyOf(ping.text)).toBe("pong");
     }, 30_000);
+
+    it("times out a keep-alive connection left idle after an async handler's answer, as after a sync one", async () => {
+      // Bun's timeout, suspended while the handler ran, stayed off for the connection: a client
+      // could park idle sockets for ever after one request to an async route.
+      const { address } = await start({ headersTimeoutMs: 1000 });
+      const idle = (path: string) =>
+        rawRequest(address.port, head([`GET ${path} HTTP/1.1`, "host: x"]), 25_000);
+      const [sync, async] = await Promise.all([idle("/ping"), idle("/later")]);
+      expect(sync.status).toBe(200);
+      expect(async.status).toBe(200);
+      expect(bodyOf(async.text)).toBe("later");
+      // Within each engine's idle timeout (uWebSockets.js: a fixed 10 s or so).
+      expect(sync.closedByServer).toBe(true);
+      expect(async.closedByServer).toBe(true);
+    }, 40_000);
   });
 }
