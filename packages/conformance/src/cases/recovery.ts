@@ -333,6 +333,24 @@ export function recoveryCases(ctx: SuiteContext): void {
       expect(server.opened).toHaveLength(2);
     });
 
+    it("maxBytes counts UTF-8 bytes, for a send as for a broadcast: 9 × € (27 bytes) is past 26", async () => {
+      const { server, proxy } = await start({ maxBytes: 26 });
+      const client = await connect(proxy.wsUrl());
+      await eventually(() => server.opened.length === 1, 5000, "onWsOpen");
+      const first = server.opened[0]!;
+      proxy.target = 1;
+      proxy.cut();
+      await eventually(() => !client.ready, 5000, "the drop");
+      await sleep(100);
+      server.send(first, "€".repeat(8));
+      expect(first.bufferedAmount).toBe(24);
+      // Counted as 9 UTF-16 units, it was held.
+      expect(() => server.send(first, "€".repeat(1))).toThrow(
+        expect.objectContaining({ code: "CHANNEL_CLOSED" }),
+      );
+      await eventually(() => server.closes.length === 1, 5000, "onWsClose");
+    });
+
     it("a client that closes with 1000 ends its session: onWsClose at once, nothing held", async () => {
       const { server, proxy } = await start(true);
       const client = await connect(proxy.wsUrl());

@@ -171,7 +171,7 @@ export function adopt(
     session.outbound.push({
       data: wire,
       binary,
-      bytes: typeof wire === "string" ? wire.length : wire.byteLength,
+      bytes: typeof wire === "string" ? Buffer.byteLength(wire) : wire.byteLength,
     });
   }
   session.inbound.received = claimed.received;

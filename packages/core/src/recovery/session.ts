@@ -138,7 +138,8 @@ export class Session implements EngineSocket, LogReader {
     // bytes as they are; only what is kept for a resend is copied. Handing the engine the copy
     // would cost more: a small fresh array lives on V8's heap, and a native engine (uWS) has to
     // move it off the heap first.
-    if (typeof wire === "string") this.#keep(wire, binary, wire.length);
+    // Counted in UTF-8 bytes, as `maxBytes` and flow control are (and a broadcast, encoded once).
+    if (typeof wire === "string") this.#keep(wire, binary, Buffer.byteLength(wire));
     else this.#keepCopy(wire, binary);
     const engine = this.engine;
     return engine ? engine.send(wire, binary) : this.outbound.bytes;
@@ -387,7 +388,7 @@ function toWire(data: Uint8Array | string): Uint8Array | string {
 }
 
 function sizeOf(wire: Uint8Array | string): number {
-  return typeof wire === "string" ? wire.length : wire.byteLength;
+  return typeof wire === "string" ? Buffer.byteLength(wire) : wire.byteLength;
 }
 
 /**
