@@ -9,13 +9,15 @@ const entry = fileURLToPath(new URL("../dist/index.js", import.meta.url));
  * `goal` what the issues ask for, read as 2500 and 4000 bytes: 2.5 KB for the client and 4 KB
  * with recovery imported (issue 18), 4 KB with typed events (issue 22).
  *
- * With recovery the goal is met, and it is the budget: 3996 B. The other two are not: the
- * client alone is 2848 B, the client with typed events 5548 B; their budgets are those figures
+ * With recovery the goal is met, and it is the budget: 3972 B. The other two are not: the
+ * client alone is 2861 B, the client with typed events 5561 B; their budgets are those figures
  * with a little room, so that growth fails here. (Fixes from a hostile-input sweep: a close code
- * given as a string, which left the client "closing" for good, and a WebSocket constructor that
- * refuses the options, which was retried forever, cost the client 17 B; typed events 134 B more:
- * requests across a recovered drop, answers kept to their own connection, counts per
- * connection. Holding every delay to what a timer keeps,
+ * given as a string, which left the client "closing" for good, a WebSocket constructor that
+ * refuses the options, which was retried forever, and `reconnect()` from `onStop` or `onClose`,
+ * which the closing client then undid, cost the client 30 B; typed events 134 B more: requests
+ * across a recovered drop, answers kept to their own connection, counts per connection. The
+ * clients' resend buffer splicing its front instead of keeping a moving head paid for
+ * recovery's share. Holding every delay to what a timer keeps,
  * 2 ** 31 - 1 ms, cost the client 16 B and typed events 6 B more: `connectTimeout: Infinity`
  * timed out every attempt at once, and a request's `timeoutMs: Infinity` too. The clients'
  * resend buffer keeping each message as it went out, without a flag and a byte count it never
@@ -60,11 +62,11 @@ async function sizeOf(names: string[]): Promise<{ minified: number; gzipped: num
 }
 
 const budgets = [
-  { what: "the client", names: ["WebSocketClient"], budget: 2856, goal: 2500 },
+  { what: "the client", names: ["WebSocketClient"], budget: 2870, goal: 2500 },
   {
     what: "the client with typed events",
     names: ["WebSocketClient", "EventClient", "EventError"],
-    budget: 5560,
+    budget: 5570,
     goal: 4000,
   },
   {

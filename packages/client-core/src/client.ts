@@ -9,6 +9,7 @@ import {
   type ResolvedOptions,
   resolveOptions,
 } from "./options.js";
+import type { CloseInfo } from "./policy.js";
 import type { ClientRecovery } from "./recovery.js";
 import { guard, report } from "./report.js";
 import type { Transport, TransportEvents, TransportOptions } from "./transport.js";
@@ -294,13 +295,12 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
         : retries >= policy!.maxRetries
           ? new ClientError("RECONNECT_FAILED", retries, error)
           : undefined;
-    const retry = !quiet && !stop;
-    if (opened) this.#call("onClose", info!.code, info!.reason, retry);
-    else if (retry) report(this, error);
-    if (!retry) {
-      this.#finish(stop);
+    if (quiet || stop) {
+      this.#finish(stop, opened ? info : undefined);
       return;
     }
+    if (opened) this.#call("onClose", info!.code, info!.reason, true);
+    else report(this, error);
     // Wait out the backoff, then try again. The server may ask for longer: after 1008 (a rate
     // or buffer limit) the longest backoff, after 429 or 503 its `Retry-After` (which
     // transports report for those statuses only).
@@ -333,25 +333,25 @@ export abstract class WebSocketClientBase implements AsyncIterable<Message> {
 
   /**
    * The client is done: drop whatever is in flight, settle every promise and end iteration.
-   * `error` says why, if it failed.
+   * `error` says why, if it failed; `closed`, how the open connection ended.
    */
-  #finish(error?: ClientError): void {
+  #finish(error?: ClientError, closed?: CloseInfo): void {
     this.#abandon();
     this.#state = "closed";
     this.#recovery?.reset();
     this.watch(false);
-    if (error) {
-      // A failure nobody awaits (a dropped connection that could not be restored) goes to onError.
-      if (!this.#openWaiters.length) report(this, error);
-      // With reconnect on, stopping with an error is stopping by itself: onStop says so and why.
-      if (this.#options.reconnect) this.#call("onStop", error);
-    }
+    // A failure nobody awaits (a dropped connection that could not be restored) goes to onError.
+    if (error && !this.#openWaiters.length) report(this, error);
     settle(this.#openWaiters, error ?? new ClientError("CLOSED"));
     settle(this.#closeWaiters);
     const unsent = this.#queue.splice(0).length;
     if (unsent) report(this, new ClientError("QUEUE_DISCARDED", unsent));
     // Readers get undefined, which ends iteration; unread messages stay readable.
     this.#inbox.end();
+    // Last, on a client already closed: onClose or onStop may start it again (reconnect()).
+    if (closed) this.#call("onClose", closed.code, closed.reason, false);
+    // With reconnect on, stopping with an error is stopping by itself: onStop says so and why.
+    if (error && this.#options.reconnect && this.#state === "closed") this.#call("onStop", error);
   }
 
   // ---- sending ------------------------------------------------------------------------------

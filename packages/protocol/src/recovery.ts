@@ -128,16 +128,15 @@ export interface Kept {
 export class ResendBuffer {
   /** How many data messages this side sent on the session. */
   sent = 0;
-  #items: (string | Uint8Array | undefined)[] = [];
-  #head = 0;
+  #items: (string | Uint8Array)[] = [];
 
   /** Numbers of the messages held: from `first` to `sent`. */
   get first(): number {
-    return this.sent - this.length + 1;
+    return this.sent - this.#items.length + 1;
   }
 
   get length(): number {
-    return this.#items.length - this.#head;
+    return this.#items.length;
   }
 
   push(item: string | Uint8Array): void {
@@ -148,19 +147,15 @@ export class ResendBuffer {
   /** The other side got everything up to `received`; false when that is more than was sent. */
   ack(received: number): boolean {
     if (received > this.sent) return false;
-    // Nothing held means `first` is `sent + 1`, past `received`.
-    while (this.first <= received) this.shift();
+    // A client holds what one acknowledgement period sent: splicing the front is cheap here.
+    // (An old `received` gives a negative count, which removes nothing.)
+    this.#items.splice(0, received - this.first + 1);
     return true;
   }
 
   /** Drops the oldest message. */
   shift(): void {
-    this.#items[this.#head++] = undefined;
-    // Compact once the dead front is as long as the live part.
-    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
-      this.#items = this.#items.slice(this.#head);
-      this.#head = 0;
-    }
+    this.#items.shift();
   }
 
   /** Whether every message after `received` is still held, so a resend is complete. */
@@ -170,15 +165,11 @@ export class ResendBuffer {
 
   /** The messages after `received`, oldest first; call `covers` first. */
   after(received: number): (string | Uint8Array)[] {
-    return this.#items.slice(this.#head + Math.max(received + 1 - this.first, 0)) as (
-      | string
-      | Uint8Array
-    )[];
+    return this.#items.slice(Math.max(received + 1 - this.first, 0));
   }
 
   clear(): void {
     this.#items = [];
-    this.#head = 0;
     this.sent = 0;
   }
 }

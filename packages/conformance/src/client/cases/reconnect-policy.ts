@@ -79,6 +79,35 @@ export function reconnectPolicyCases(ctx: ClientSuiteContext): void {
       },
     );
 
+    it.each(["onStop", "onClose"] as const)(
+      "reconnect() from %s after a stop starts again: it opens, and what is sent then arrives",
+      async (hook) => {
+        // The client ran these before it was done closing: the new attempt was then killed
+        // (or its promise rejected with the old stop), and what was sent on it discarded.
+        const server = await ctx.server("probe");
+        let url = server.wsUrl("/?close=1008&reason=stop");
+        let again: Promise<void> | undefined;
+        const restart = () => {
+          url = server.wsUrl("/");
+          again ??= client.reconnect();
+        };
+        const client = ctx.client({
+          reconnect: FAST,
+          onError: () => {},
+          ...(hook === "onStop"
+            ? { onStop: restart }
+            : { onClose: (_code, _reason, reconnecting) => reconnecting || restart() }),
+        });
+        await client.connect(() => url).catch(() => {});
+        await until(() => again !== undefined, hook);
+        await again;
+        expect(client.isConnected).toBe(true);
+        client.send("after");
+        expect((await client.nextMessage({ timeout: TIMEOUT })).text).toBe("after");
+        await client.close();
+      },
+    );
+
     it("stops after a close with 1010, which only a bare WebSocket server sends", async () => {
       const raw = await ctx.control.rawCloser(1010, "needs an extension");
       try {
