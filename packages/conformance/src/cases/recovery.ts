@@ -370,6 +370,26 @@ export function recoveryCases(ctx: SuiteContext): void {
       expect(await silent.closed).toEqual({ code: 1001, reason: "server shutting down" });
     });
 
+    it("a hello that cannot resume a session still connected ends it and drops its socket", async () => {
+      const { server, wsUrl } = await start(true);
+      const hello = (session: string | null, received: number) =>
+        `\x1f${JSON.stringify(["hello", session, received])}`;
+      const welcome = async (client: TestClient) =>
+        JSON.parse((await client.next()).text.slice(1)) as [string, string, boolean, number];
+      const a = await TestClient.connect(wsUrl(), { protocols: [RECOVERY_PROTOCOL] });
+      a.send(hello(null, 0));
+      const [, session] = await welcome(a);
+      const b = await TestClient.connect(wsUrl(), { protocols: [RECOVERY_PROTOCOL] });
+      // The server sent the session nothing: 5 received cannot be resumed.
+      b.send(hello(session, 5));
+      expect((await welcome(b)).slice(2)).toEqual([false, 0]);
+      // Left open before: attached to no session, pinged by nothing, its messages dropped.
+      expect((await a.closed).code).toBe(1006);
+      await eventually(() => server.closes.length === 1, 5000, "onWsClose");
+      expect(server.closes[0]?.slice(1, 3)).toEqual([1006, "recovery failed"]);
+      await b.close();
+    });
+
     it("opt-out: a plain ws client sees today's raw frames, on a server with recovery on", async () => {
       const { server, wsUrl } = await start(true);
       const plain = await TestClient.connect(wsUrl("/plain"));

@@ -133,7 +133,7 @@ export class Handoffs {
     const session = this.#registry.get(id);
     if (!session?.canResume(session.outbound.sent)) return undefined;
     if (end) {
-      session.end(CloseCode.ABNORMAL, "recovery failed");
+      session.fail();
       return undefined;
     }
     const state = this.#journal.state(session);

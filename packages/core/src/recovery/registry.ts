@@ -130,7 +130,7 @@ export class Recovery implements SessionOwner {
       return known;
     }
     // Nothing half-recovered: a session that cannot give the client everything ends now.
-    known?.end(CloseCode.ABNORMAL, "recovery failed");
+    known?.fail();
     return this.fresh(socket, context, protocol);
   }
 

@@ -343,6 +343,17 @@ export class Session implements EngineSocket, LogReader {
     this.connection.close(code, reason);
   }
 
+  /**
+   * A hello named this session and it cannot give the client everything: it ends (nothing
+   * half-recovered), and a socket still attached to it is dropped, as a resume would have
+   * replaced it; left open, it carried nothing and nothing closed it.
+   */
+  fail(): void {
+    const engine = this.engine;
+    this.end(CloseCode.ABNORMAL, "recovery failed");
+    engine?.terminate();
+  }
+
   #overflowWhileAway(): never {
     const { maxMessages, maxBytes } = this.#owner.limits;
     this.end(CloseCode.ABNORMAL, "recovery limit exceeded");
