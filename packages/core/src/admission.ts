@@ -2,6 +2,7 @@ import { SwitchboardError } from "./errors.js";
 import { rejection } from "./response-head.js";
 import type { UpgradeResponder } from "./seam.js";
 import { reasonPhrase } from "./status.js";
+import { TOKEN } from "./token.js";
 
 /** An upgrade request as `onWsUpgrade` sees it. */
 export interface WsUpgradeRequest {
@@ -44,7 +45,6 @@ export interface AdmissionOwner<Data> {
 }
 
 // RFC 7230 token and field-value rules: anything else could smuggle a header or break the response.
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /**

@@ -1,5 +1,6 @@
 import type { HttpResponse } from "./http.js";
 import type { Middleware } from "./routing.js";
+import { TOKEN_LIST } from "./token.js";
 
 /** Options of `cors()`. */
 export interface CorsOptions {
@@ -74,7 +75,7 @@ export function cors(options: CorsOptions): Middleware {
       if (headers !== undefined) res.header("access-control-allow-headers", headers);
       // Echoed only if it is the list of header names it should be: a hostile one is not
       // written back (the browser then refuses the request, as it should).
-      else if (requested && HEADER_LIST.test(requested)) {
+      else if (requested && TOKEN_LIST.test(requested)) {
         res.header("access-control-allow-headers", requested);
         appendVary(res, "Access-Control-Request-Headers");
       }
@@ -83,9 +84,6 @@ export function cors(options: CorsOptions): Middleware {
     res.status(204).end();
   };
 }
-
-/** A comma-separated list of header names (RFC 9110 tokens), as browsers send it. */
-const HEADER_LIST = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?:[ \t]*,[ \t]*[!#$%&'*+\-.^_`|~0-9A-Za-z]+)*$/;
 
 function appendVary(res: HttpResponse, field: string): void {
   const current = res.getHeader("vary");

@@ -1,4 +1,5 @@
 import type { UpgradeRequest } from "./seam.js";
+import { TOKEN } from "./token.js";
 
 /** Why an upgrade is refused before any user code runs. */
 export interface HandshakeRefusal {
@@ -8,8 +9,6 @@ export interface HandshakeRefusal {
 }
 
 const KEY = /^[A-Za-z0-9+/]{22}==$/;
-/** An HTTP token (RFC 9110 5.6.2): what a subprotocol name must be (RFC 6455 4.1). */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
  * Whether a comma-separated header value lists `token` (case-insensitive, RFC 9110 5.6.1):

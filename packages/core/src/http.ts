@@ -4,11 +4,10 @@ import { HttpError } from "./errors.js";
 import { bodiless, responseHead } from "./response-head.js";
 import type { HttpExchange, ResponseHead } from "./seam.js";
 import { type SseOptions, SseStream } from "./sse.js";
+import { TOKEN } from "./token.js";
 
 const decoder = new TextDecoder();
 const EMPTY = new Uint8Array(0);
-/** An RFC 9110 token: what a header name is. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Visible ASCII, spaces and tabs: what every engine writes the same way. */
 const FIELD_VALUE = /^[\t\x20-\x7e]*$/;
 
