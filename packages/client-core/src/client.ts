@@ -1,3 +1,4 @@
+import { later } from "@switchboard/protocol";
 import { reconnectDelay } from "./backoff.js";
 import { attemptError, ClientError, type ClientErrorCode } from "./errors.js";
 import { createInbox, type Inbox } from "./inbox.js";
@@ -14,7 +15,7 @@ import type { ClientRecovery } from "./recovery.js";
 import { guard, report } from "./report.js";
 import type { Transport, TransportEvents, TransportOptions } from "./transport.js";
 import { canClose, checkUrl, toPayload } from "./validation.js";
-import { later, settle, type Waiter, wait } from "./waiters.js";
+import { settle, type Waiter, wait } from "./waiters.js";
 
 /**
  * Where to connect: a URL, or a function (possibly async) asked again before every attempt, e.g.

@@ -1,5 +1,6 @@
+import { later } from "@switchboard/protocol";
 import { ClientError } from "./errors.js";
-import { later, settle, type Waiter } from "./waiters.js";
+import { settle, type Waiter } from "./waiters.js";
 
 /**
  * Items received that nobody has asked for yet (messages of the client, events of one name), so

@@ -15,11 +15,3 @@ export function wait(waiters: Waiter[]): Promise<void> {
 export function settle<T>(waiters: Waiter<T>[], value?: T): void {
   for (const waiter of waiters.splice(0)) waiter(value);
 }
-
-/**
- * `setTimeout` for delays a user or a server chose: past 2 ** 31 - 1 ms a timer fires at once,
- * so `connectTimeout: Infinity` would time out every attempt, and a huge backoff retry in a loop.
- */
-export function later(run: () => void, ms: number): ReturnType<typeof setTimeout> {
-  return setTimeout(run, Math.min(ms, 2 ** 31 - 1));
-}

@@ -1,3 +1,4 @@
+import { MAX_DELAY_MS } from "@switchboard/protocol";
 import { type PerMessageDeflateOptions, resolveDeflate } from "./deflate.js";
 import { SwitchboardError } from "./errors.js";
 
@@ -174,12 +175,6 @@ export function checkAddress(port: unknown, host: unknown): void {
   }
   if (typeof host !== "string" || host === "") invalid("host", host, "a host name or IP address");
 }
-
-/**
- * The longest delay a timer keeps: Node.js and browsers fire a longer one after 1 ms, so a
- * heartbeat of 2 ** 32 ms would ping every millisecond and drop every channel.
- */
-export const MAX_DELAY_MS = 2 ** 31 - 1;
 
 /** Refuses a delay a timer cannot keep (see `MAX_DELAY_MS`). */
 export function checkDelay(name: string, value: number): void {

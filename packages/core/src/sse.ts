@@ -1,5 +1,5 @@
+import { MAX_DELAY_MS } from "@switchboard/protocol";
 import type { HttpResponse } from "./http.js";
-import { MAX_DELAY_MS } from "./options.js";
 
 /** One Server-Sent Event. */
 export interface SseMessage {

@@ -58,4 +58,5 @@ export type {
   ResponseOf,
 } from "./spec.js";
 export type { StandardSchemaV1 } from "./standard-schema.js";
+export { later, MAX_DELAY_MS } from "./timers.js";
 export { utf8Decoder, utf8Encoder } from "./utf8.js";

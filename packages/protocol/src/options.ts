@@ -3,6 +3,7 @@ import { EventError } from "./errors.js";
 import { jsonCodec } from "./json-codec.js";
 import type { EventSchemas, EventSpec } from "./spec.js";
 import type { StandardSchemaV1 } from "./standard-schema.js";
+import { MAX_DELAY_MS } from "./timers.js";
 
 /** Options of the typed events layer, the same on the server and in the clients. */
 export interface EventOptions<S extends EventSpec> {
@@ -84,7 +85,7 @@ export function checkEventOptions(options: EventOptions<EventSpec>): void {
   for (const key of ["requestTimeoutMs", "maxInFlightRequests", "maxInvalidPayloads"] as const) {
     const value = options[key];
     // A timer fires a delay past 2 ** 31 - 1 ms after 1 ms; a count has no such limit.
-    const most = key === "requestTimeoutMs" ? 2 ** 31 - 1 : Number.POSITIVE_INFINITY;
+    const most = key === "requestTimeoutMs" ? MAX_DELAY_MS : Number.POSITIVE_INFINITY;
     if (value !== undefined && !(typeof value === "number" && value >= 0 && value <= most)) {
       throw new EventError("INVALID_OPTION", `${key}: ${String(value)}`);
     }

@@ -2,6 +2,7 @@ import { type Envelope, type Frame, isEnvelope, type MessageId } from "./envelop
 import { EventError, toWire } from "./errors.js";
 import type { PeerConfig } from "./options.js";
 import type { RequestOptions } from "./spec.js";
+import { later } from "./timers.js";
 import { type Checked, check } from "./validate.js";
 
 /** What one connection's peer asks of the side it runs on. */
@@ -190,9 +191,9 @@ export function createPeer(config: PeerConfig, host: PeerHost): EventPeer {
         const id = config.nextId();
         const frame = encodeAs(id, "q", name, data);
         const timeoutMs = options.timeoutMs ?? config.requestTimeoutMs;
-        const timer = setTimeout(
+        const timer = later(
           () => settle(error("TIMEOUT", `no answer in ${timeoutMs} ms`, name)),
-          Math.min(timeoutMs, 2 ** 31 - 1),
+          timeoutMs,
         );
         const settle: Waiting[1] = (failure, value) => {
           waiting.delete(id);
