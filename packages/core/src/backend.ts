@@ -40,3 +40,4 @@ export type {
   UpgradeResponder,
 } from "./seam.js";
 export { reasonPhrase } from "./status.js";
+export { UwsClosing } from "./uws-closing.js";

@@ -91,7 +91,11 @@ export interface EngineSocket {
   sendShared?(message: SharedMessage): number;
   /** Bytes accepted by `send` but not yet written to the kernel. */
   readonly bufferedAmount: number;
-  /** Starts the closing handshake with a code and reason core already validated. */
+  /**
+   * Starts the closing handshake with a code and reason core already validated. The close frame
+   * follows what is queued; the engine gives the peer time to take both (core drops it after
+   * `closeTimeoutMs`).
+   */
   close(code: number, reason: string): void;
   /** Drops the TCP connection without a close frame. */
   terminate(): void;

@@ -9,7 +9,7 @@ import {
 import { bunDeflate } from "./deflate.js";
 import { type BunServer, loadBun } from "./engine.js";
 import { BunExchange, type RequestHead, requestHead, responseInit } from "./exchange.js";
-import { asText, bunSocketOf, engineSocket, type SocketData } from "./socket.js";
+import { asText, bunSocketOf, closing, engineSocket, type SocketData } from "./socket.js";
 
 /** Options of `bunBackend()`. Limits and policy are set on the server, not here. */
 export type BunBackendOptions = Record<string, never>;
@@ -92,7 +92,10 @@ export function bunBackend(_options: BunBackendOptions = {}): Backend {
           message: (ws, message) => ws.data.events?.message(message, typeof message !== "string"),
           // Bun sends 1009 on an oversize message but reports it as 1006: core reports 1009.
           close: (ws, code, reason) => ws.data.events?.close(...uwsClose(code, reason)),
-          drain: (ws) => ws.data.events?.drain(),
+          drain: (ws) => {
+            ws.data.events?.drain();
+            closing.drained(ws);
+          },
           pong: (ws) => ws.data.events?.pong(),
           ping: (ws) => ws.data.events?.pinged(),
         },

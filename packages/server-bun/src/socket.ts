@@ -1,4 +1,4 @@
-import type { EngineSocket, SocketEvents } from "@switchboard/core/backend";
+import { type EngineSocket, type SocketEvents, UwsClosing } from "@switchboard/core/backend";
 import type { BunSocket } from "./engine.js";
 
 /** What each Bun socket carries from the upgrade to its events. */
@@ -7,6 +7,11 @@ export interface SocketData {
   protocol: string;
   events?: SocketEvents;
 }
+
+/** Closing handshakes, each held until its socket's backlog is out (the backend's drain tells). */
+export const closing = new UwsClosing<BunSocket<SocketData>>((ws, code, reason) =>
+  ws.close(code, reason),
+);
 
 const decoder = new TextDecoder();
 
@@ -46,9 +51,9 @@ class BunEngineSocket implements EngineSocket {
     return this.ws.getBufferedAmount();
   }
 
-  /** Bun's close sends the close frame after what is still queued, as the seam asks. */
+  /** Bun (uWebSockets inside) drops a closing socket early: the close waits for the backlog. */
   close(code: number, reason: string): void {
-    this.ws.close(code, reason);
+    closing.close(this.ws, code, reason);
   }
 
   subscribe(topic: string): void {

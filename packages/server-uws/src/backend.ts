@@ -24,6 +24,7 @@ import { allWritten } from "./flushing.js";
 import { listenExclusive } from "./listen.js";
 import { copyHeaders, requestMethod, requestUrl } from "./request.js";
 import {
+  closing,
   deliverMessage,
   engineSocket,
   insideEngineCallback,
@@ -161,6 +162,7 @@ export function socketBehavior(
     drain: (ws) => {
       const events = ws.getUserData().events;
       if (events) insideEngineCallback(ws, () => events.drain());
+      closing.drained(ws);
     },
     pong: (ws) => ws.getUserData().events?.pong(),
     ping: (ws) => ws.getUserData().events?.pinged(),

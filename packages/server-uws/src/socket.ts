@@ -4,6 +4,7 @@ import {
   type EngineSocket,
   type FramePart,
   type SocketEvents,
+  UwsClosing,
 } from "@switchboard/core/backend";
 
 /**
@@ -16,6 +17,11 @@ export interface SocketData {
   protocol: string;
   events: SocketEvents | undefined;
 }
+
+/** Closing handshakes, each held until its socket's backlog is out (the backend's drain tells). */
+export const closing = new UwsClosing<WebSocket<SocketData>>((ws, code, reason) =>
+  ws.end(code, reason),
+);
 
 /** The socket whose uWS callback is running: uWS has corked it already. */
 let corkedByEngine: WebSocket<SocketData> | undefined;
@@ -112,7 +118,7 @@ class UwsEngineSocket implements EngineSocket {
 
   /** uWS's `end` is the closing handshake; its `close` is what `terminate` means. */
   close(code: number, reason: string): void {
-    this.ws.end(code, reason);
+    closing.close(this.ws, code, reason);
   }
 
   terminate(): void {

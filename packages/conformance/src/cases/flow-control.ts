@@ -161,6 +161,34 @@ export function flowControlCases(ctx: SuiteContext): void {
       await eventually(() => server.clientCount === 0, 10_000, "the slow reader to be closed");
     });
 
+    it("a reader that stalls for seconds after its overflow still gets the backlog and the 1008 close within closeTimeoutMs", async () => {
+      const { started, channel: channelPromise } = channelServer(ctx, {
+        highWaterMark: 64 * KiB,
+        maxBufferedBytes: 512 * KiB,
+        closeTimeoutMs: 10_000,
+      });
+      const { wsUrl } = await started;
+      const client = await TestClient.connect(wsUrl("/"), { pausable: true });
+      const channel = await channelPromise;
+      setReading(client, false);
+      let sent = 0;
+      let failure: unknown;
+      while (!failure && sent < 4096) {
+        try {
+          channel.send(numbered(sent, 64 * KiB));
+          sent++;
+        } catch (error) {
+          failure = error;
+        }
+      }
+      expect(failure).toMatchObject({ code: "BUFFER_OVERFLOW" });
+      // Longer than any engine's own sweep of closing sockets, well inside closeTimeoutMs.
+      await new Promise((resolve) => setTimeout(resolve, 4500));
+      setReading(client, true);
+      await readSequence(client, sent, 64 * KiB);
+      expect((await client.closed).code).toBe(1008);
+    });
+
     it("a slow subscriber never slows a broadcast to the rest; its overflow is closed and counted", async () => {
       const opened: Channel[] = [];
       const { server, wsUrl } = await ctx.start(
@@ -189,7 +217,7 @@ export function flowControlCases(ctx: SuiteContext): void {
         server.broadcast(numbered(i, size));
         if (slowClose === undefined && server.stats.overflowed > 0) {
           // Closed: the slow reader now takes its backlog and the close frame, undisturbed.
-          // Engines give a closing peer that does not read only so long (uWS: about 4 s), which
+          // A closing peer that does not read has only closeTimeoutMs, which
           // a busy test process could otherwise spend on the rest of the broadcasts.
           setReading(slow, true);
           slowClose = (await slow.closed).code;
