@@ -285,18 +285,16 @@ export class UwsExchange implements HttpExchange {
 }
 
 /**
- * Ends a response that has no body (HEAD, 204, 304). Its length goes as a header of ours:
- * uWebSockets.js 20.30's `endWithoutBody(length)` leaves the response waiting for that many
- * bytes, and a request pipelined behind it (a GET after a HEAD) is never answered.
+ * Ends a response that has no body (HEAD, 204, 304) with the headers of ours: uWebSockets.js
+ * 20.30's `endWithoutBody` writes any length it is given (an absent one as 2^63, `null` as 0)
+ * and then waits for that many bytes, so the connection answers nothing more. Without
+ * arguments it writes no length and completes the response.
  */
 function endWithoutBody(res: HttpResponse, length: number | undefined, close: boolean): void {
-  // Closing, nothing can follow; without a length, there is nothing to wait for.
-  if (close || length === undefined) {
-    res.endWithoutBody(length, close);
-    return;
-  }
-  res.writeHeader("content-length", String(length));
-  // Without arguments: an explicit undefined is read as a length.
+  if (length !== undefined) res.writeHeader("content-length", String(length));
+  // uWS closes by itself after a request that asked it to; a close the server decided is said
+  // here, and a client ends the connection on it (uWS takes that decision only with a length).
+  if (close) res.writeHeader("connection", "close");
   res.endWithoutBody();
 }
 

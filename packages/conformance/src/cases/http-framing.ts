@@ -115,6 +115,54 @@ export function httpFramingCases(ctx: SuiteContext): void {
       expect(bodyOf(outcome.text)).toBe("3");
     });
 
+    // A response without a body is framed by its status (RFC 9110 6.4.1): a length on it, or an
+    // engine waiting for body bytes that never come, leaves the connection answering nothing more.
+    it.each(
+      [
+        ["a 204", "GET /empty"],
+        ["a 304", "GET /unchanged"],
+        ["a HEAD answer", "HEAD /ping"],
+      ] as const,
+      ([shape]) => `after ${shape}, the same connection answers the next request`,
+      async ([, line]) => {
+        const { address } = await start();
+        const outcome = await rawRequest(
+          address.port,
+          head([`${line} HTTP/1.1`, "host: x"]) +
+            head(["GET /ping HTTP/1.1", "host: x", "connection: close"]),
+        );
+        expect(outcome.text.match(/HTTP\/1\.1 \d{3}/g)).toHaveLength(2);
+        expect(outcome.text.endsWith("\r\n\r\npong")).toBe(true);
+        expect(outcome.closedByServer).toBe(true);
+      },
+    );
+
+    it("sends no Content-Length with a 204 or a 304", async () => {
+      const { address } = await start();
+      for (const path of ["/empty", "/unchanged"]) {
+        const outcome = await rawRequest(
+          address.port,
+          head([`GET ${path} HTTP/1.1`, "host: x", "connection: close"]),
+        );
+        expect(outcome.status).toBe(path === "/empty" ? 204 : 304);
+        expect(outcome.text.toLowerCase()).not.toContain("content-length");
+        expect(outcome.closedByServer).toBe(true);
+      }
+    });
+
+    // Said, the client ends the connection; uWS itself ends it only after a request that asked.
+    it("a 204 whose route sets connection: close says so", async () => {
+      const { address } = await start();
+      const outcome = await rawRequest(
+        address.port,
+        head(["GET /empty-closing HTTP/1.1", "host: x"]),
+        1000,
+      );
+      expect(outcome.status).toBe(204);
+      expect(outcome.text.toLowerCase()).toContain("connection: close");
+      expect(outcome.text.toLowerCase()).not.toContain("content-length");
+    });
+
     // HTTP/1.0 has no keep-alive by default: the answer ends the connection.
     it("answers an HTTP/1.0 request (200, or 505 from an engine that speaks only 1.1) and closes", async () => {
       const { address } = await start();
