@@ -9,9 +9,10 @@ const entry = fileURLToPath(new URL("../dist/index.js", import.meta.url));
  * `goal` what the issues ask for, read as 2500 and 4000 bytes: 2.5 KB for the client and 4 KB
  * with recovery imported (issue 18), 4 KB with typed events (issue 22).
  *
- * With recovery the goal is met, and it is the budget: 3978 B. The other two are not: the
- * client alone is 2865 B, the client with typed events 5565 B; their budgets are those figures
- * with a little room, so that growth fails here. (Fixes from a hostile-input sweep: a close code
+ * With recovery the goal is met, and it is the budget: 3997 B. The other two are not: the
+ * client alone is 2885 B, the client with typed events 5584 B; their budgets are those figures
+ * with a little room, so that growth fails here. (Refusing a reconnect `jitter` over 1 and a
+ * `factor` under 1, with which every retry came at once, cost each 20 B.) (Fixes from a hostile-input sweep: a close code
  * given as a string, which left the client "closing" for good, a WebSocket constructor that
  * refuses the options, which was retried forever, and `reconnect()` from `onStop` or `onClose`,
  * which the closing client then undid, cost the client 30 B; typed events 134 B more: requests
@@ -62,11 +63,11 @@ async function sizeOf(names: string[]): Promise<{ minified: number; gzipped: num
 }
 
 const budgets = [
-  { what: "the client", names: ["WebSocketClient"], budget: 2870, goal: 2500 },
+  { what: "the client", names: ["WebSocketClient"], budget: 2890, goal: 2500 },
   {
     what: "the client with typed events",
     names: ["WebSocketClient", "EventClient", "EventError"],
-    budget: 5570,
+    budget: 5590,
     goal: 4000,
   },
   {

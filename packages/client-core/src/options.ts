@@ -37,7 +37,7 @@ export interface ReconnectOptions {
   initialDelay?: number;
   /** Upper bound of any delay. Default 5000. */
   maxDelay?: number;
-  /** Each retry waits `factor` times longer than the one before. Default 2. */
+  /** Each retry waits `factor` (≥ 1) times longer than the one before. Default 2. */
   factor?: number;
   /** Spreads each delay by up to ±`jitter` of itself (0 to 1), so clients do not retry in lockstep. Default 0.5. */
   jitter?: number;
@@ -130,10 +130,12 @@ function withDefaults<T extends object>(defaults: T, given: object | true): T {
   const resolved = {} as T;
   for (const key in defaults) {
     const value = (given as Partial<Record<keyof T, unknown>>)[key] ?? defaults[key];
-    // Numbers are ≥ 0 (NaN is not), callbacks are functions.
+    // Numbers are ≥ 0 (NaN is not; `factor` ≥ 1, or retries come faster), callbacks are functions.
     if (
       typeof value !== typeof defaults[key] ||
-      !((value as number) >= 0 || typeof value === "function")
+      !((value as number) >= (key === "factor" ? 1 : 0) || typeof value === "function") ||
+      // Past 1 a delay could be negative: retries would come at once.
+      (key === "jitter" && (value as number) > 1)
     )
       invalid(key, value);
     resolved[key] = value as T[typeof key];

@@ -34,6 +34,25 @@ export function errorCases(ctx: ClientSuiteContext): void {
       expect(client.isConnected).toBe(false);
     });
 
+    it("options that make no sense are refused at construction with INVALID_OPTION", () => {
+      const refused: Record<string, unknown>[] = [
+        { reconnect: { jitter: 2 } },
+        { reconnect: { factor: 0 } },
+        { reconnect: { factor: 0.5 } },
+        { reconnect: { initialDelay: -1 } },
+        { connectTimeout: Number.NaN },
+        { maxQueuedMessages: -1 },
+      ];
+      for (const options of refused) {
+        expect(
+          thrownCode(() => ctx.client(options as never)),
+          JSON.stringify(options),
+        ).toBe("INVALID_OPTION");
+      }
+      // The edges themselves are fine.
+      ctx.client({ reconnect: { jitter: 1, factor: 1 } });
+    });
+
     it("protocols the WebSocket refuses reject connect() with INVALID_OPTION, never retried", async () => {
       const server = await ctx.server("probe");
       const errors: unknown[] = [];
