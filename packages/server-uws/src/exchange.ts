@@ -76,11 +76,14 @@ export class UwsExchange implements HttpExchange {
 
   respond(next: ResponseHead, body: Uint8Array): void {
     if (this.#aborted || this.#finished) return;
-    if (next.close && this.#inHandler) {
+    if (this.#inHandler && (next.close || asksToClose(this.headers))) {
       // uWS only closes a connection when `end` runs uncorked, and the handler itself is
       // corked: answer right after it returns, or the connection (and the upload) goes on.
+      // Meanwhile uWS ends a connection that sends another request, which is how one
+      // pipelined behind `Connection: close` never runs (uWS would run it: RFC 9112 9.6).
       this.#inHandler = false;
-      setImmediate(() => this.respond(next, body));
+      const closing = next.close ? next : { ...next, close: true };
+      setImmediate(() => this.respond(closing, body));
       return;
     }
     if (next.body && !next.close && body.byteLength > LARGE_BODY) {
@@ -282,6 +285,12 @@ export class UwsExchange implements HttpExchange {
       return true;
     });
   }
+}
+
+/** The request's `Connection` header has the close option. */
+function asksToClose(headers: Record<string, string>): boolean {
+  const connection = headers["connection"];
+  return connection !== undefined && /(?:^|,)[ \t]*close[ \t]*(?:,|$)/i.test(connection);
 }
 
 /**

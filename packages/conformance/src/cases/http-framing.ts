@@ -150,6 +150,21 @@ export function httpFramingCases(ctx: SuiteContext): void {
       }
     });
 
+    // RFC 9112 9.6: after a request with the close option, the server processes no more. The
+    // answer itself may be lost (status 0): uWS ends a connection that sends a request while
+    // an answer is pending, and a closing answer waits for the handler to return.
+    it("never runs a request pipelined behind one that asked for Connection: close", async () => {
+      const { address, server } = await start();
+      const outcome = await rawRequest(
+        address.port,
+        head(["GET /ping HTTP/1.1", "host: x", "connection: close"]) + SMUGGLED,
+      );
+      expect([200, 0]).toContain(outcome.status);
+      expect(outcome.closedByServer).toBe(true);
+      expect(server.reached).not.toContain("smuggled");
+      expect(outcome.text).not.toContain("smuggled");
+    });
+
     // Said, the client ends the connection; uWS itself ends it only after a request that asked.
     it("a 204 whose route sets connection: close says so", async () => {
       const { address } = await start();
